@@ -1,0 +1,119 @@
+package io.idempo;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a message handler method whose effect must happen once per message, however often the
+ * message is delivered.
+ *
+ * <p>For each class with annotated methods, the Idempo annotation processor generates a subclass
+ * named {@code Idempotent<SimpleName>} (for a nested class {@code Outer.Inner}, {@code
+ * IdempotentOuter_Inner}) in the same package. Its constructors take an {@code
+ * io.idempo.runtime.IdempotencyStore} first, followed by the parameters of the handler's own
+ * constructor. Each annotated method is overridden to:
+ *
+ * <ol>
+ *   <li>compute the message's key from {@link #key()} (or the {@link IdempotencyKey} parameter);
+ *   <li>claim {@code (name, key)} in the store;
+ *   <li>on the first delivery, run the original method, then record completion together with the
+ *       encoded result;
+ *   <li>on a later delivery, skip the method and return the recorded result (for {@code void}
+ *       methods, simply return);
+ *   <li>if the method throws, release the claim, so that the next delivery runs it again, and
+ *       rethrow the original exception unchanged.
+ * </ol>
+ *
+ * <p>The method must be overridable: not {@code private}, {@code static}, {@code final} or {@code
+ * abstract}. If the class is {@code final} (or a record) and implements interfaces, a decorator
+ * implementing those interfaces is generated instead, with constructor {@code (IdempotencyStore,
+ * Handler delegate)}.
+ *
+ * <h2>Key paths</h2>
+ *
+ * <p>A key path is a dot-separated list of Java identifiers, {@code param.a.b}. The first segment
+ * names a parameter of the handler method. Each following segment is resolved at compile time
+ * against the type reached so far, trying in this order:
+ *
+ * <ol>
+ *   <li>a record component named {@code a};
+ *   <li>a no-argument, non-void method named {@code a()};
+ *   <li>a JavaBean getter {@code getA()} or, for {@code boolean}, {@code isA()};
+ *   <li>an accessible field named {@code a}.
+ * </ol>
+ *
+ * <p>A segment that resolves to nothing is a compile error naming the segment and the closest
+ * existing name. The value at the end of the path must have a stable string form (strings,
+ * primitives and their boxes, {@link java.util.UUID}, enums, {@link java.math.BigInteger}, {@link
+ * java.math.BigDecimal} and {@code java.time} values). A {@code null} anywhere along the path, or a
+ * blank key, is rejected at run time with {@code io.idempo.runtime.IdempotencyKeyException} naming
+ * the handler and the key path; the method does not run.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface IdempotentHandler {
+
+  /**
+   * The key path, for example {@code "event.orderId"}. Empty (the default) means: use the single
+   * parameter annotated {@link IdempotencyKey}. Giving both, or neither, is a compile error.
+   */
+  String key() default "";
+
+  /**
+   * The handler's stable id, which scopes its keys in the store: two handlers never see each other's
+   * keys. Empty (the default) means {@code <binary class name>#<method name>}, for example {@code
+   * com.acme.OrderHandler#onOrderPlaced}. Set it explicitly to keep the dedup history when the class
+   * or method is renamed or moved. Two handlers of one class must not share a name.
+   */
+  String name() default "";
+
+  /**
+   * How long a completed record keeps deduplicating, as an ISO-8601 duration accepted by {@link
+   * java.time.Duration#parse(CharSequence)}, for example {@code "P7D"} or {@code "PT12H"}. After the
+   * ttl a delivery of the same key counts as new. Must be positive; an invalid value is a compile
+   * error.
+   */
+  String ttl() default "P7D";
+
+  /** How the claim relates to the handler's own work. See {@link Mode}. */
+  Mode mode() default Mode.TRANSACTIONAL;
+
+  /**
+   * In {@link Mode#LEASE} mode, how long a claim stays exclusive while the handler runs, as an
+   * ISO-8601 duration. If the process dies mid-run, the next delivery after the lease expires runs
+   * the handler again. Choose it longer than the handler's slowest successful run. Ignored in
+   * {@link Mode#TRANSACTIONAL} mode.
+   */
+  String lease() default "PT5M";
+
+  /**
+   * The result codec for a non-void handler whose return type has no built-in codec: a class that
+   * implements {@code io.idempo.runtime.ResultCodec<R>} for the method's return type {@code R} and
+   * has a public no-argument constructor. {@code void.class} (the default) means: use the built-in
+   * codec for the return type. Built-in codecs cover {@link String}, primitives and their boxes,
+   * {@code byte[]}, {@link java.util.UUID}, enums and {@code java.time} values.
+   */
+  Class<?> codec() default void.class;
+
+  /** How the dedup record relates to the handler's own work. */
+  enum Mode {
+    /**
+     * The claim row is written in the same database transaction as the handler's own JDBC work, and
+     * commits or rolls back with it. Use it when the handler's effects are in the store's database;
+     * it gives an exactly-once effect even if the process dies at any point. The handler reaches that
+     * transaction through the store's transaction-aware {@code DataSource}.
+     */
+    TRANSACTIONAL,
+
+    /**
+     * The claim commits at once as in progress, with a lease; success marks it completed, failure
+     * deletes it. Use it for effects outside the database (e-mail, HTTP calls). A crash mid-run
+     * leaves a lease that expires, after which the next delivery runs the handler again.
+     */
+    LEASE
+  }
+}

@@ -1,0 +1,54 @@
+package io.idempo.runtime;
+
+/**
+ * The record of which messages a handler has already processed, and the protocol around it.
+ *
+ * <p>Generated wrappers call {@link #claim} once per delivery, then exactly one of {@link
+ * Claim#complete} or {@link Claim#release} on the returned claim, unless it is a duplicate:
+ *
+ * <pre>{@code
+ * Claim claim = store.claim(HANDLER, key);
+ * if (claim.isDuplicate()) {
+ *   return CODEC.decode(claim.replayedResult());
+ * }
+ * Receipt result;
+ * try {
+ *   result = super.capture(event);
+ * } catch (Throwable failure) {
+ *   claim.release(failure);
+ *   throw failure;
+ * }
+ * claim.complete(CODEC.encode(result));
+ * return result;
+ * }</pre>
+ *
+ * <p>Every store gives the same semantics:
+ *
+ * <ul>
+ *   <li>the first delivery of {@code (handler name, key)} gets an acquired claim; completing it
+ *       records the encoded result;
+ *   <li>a later delivery gets a duplicate claim carrying that result;
+ *   <li>releasing a claim (the handler threw) leaves no record, so the next delivery is a first
+ *       delivery again;
+ *   <li>a delivery that arrives while another holds the claim never gets a second acquired claim:
+ *       it gets {@link DuplicateInProgressException} (retryable), or, if the store is configured
+ *       to wait, the first delivery's outcome;
+ *   <li>a completed record older than the handler's {@link HandlerDescriptor#ttl() ttl} counts as
+ *       absent.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe. A claim belongs to the thread that made it.
+ */
+public interface IdempotencyStore {
+
+  /**
+   * Claims {@code key} for {@code handler}.
+   *
+   * @return an acquired claim, which the caller must complete or release exactly once, or a
+   *     duplicate claim with the recorded result
+   * @throws IdempotencyKeyException if {@code key} is null or blank
+   * @throws DuplicateInProgressException if another delivery of the same key holds the claim
+   * @throws IdempotencyStoreException if the store cannot be reached
+   */
+  Claim claim(HandlerDescriptor handler, String key);
+}
