@@ -71,10 +71,9 @@ public final class HandlerDescriptor {
 
   @Override
   public boolean equals(Object other) {
-    if (!(other instanceof HandlerDescriptor)) {
+    if (!(other instanceof HandlerDescriptor that)) {
       return false;
     }
-    HandlerDescriptor that = (HandlerDescriptor) other;
     return name.equals(that.name)
         && keyPath.equals(that.keyPath)
         && ttl.equals(that.ttl)

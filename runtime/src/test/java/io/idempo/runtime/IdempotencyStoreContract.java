@@ -1,0 +1,543 @@
+package io.idempo.runtime;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.idempo.IdempotentHandler.Mode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The semantics every {@link IdempotencyStore} gives, as tests. A store implementation extends this
+ * class and implements {@link #newStore}; it ships only if every test passes.
+ *
+ * <p>Each test calls {@link #newStore} for a fresh, empty store that reads time from {@link #clock}
+ * and reports to {@link #listener}.
+ */
+public abstract class IdempotencyStoreContract {
+
+  protected static final ResultCodec<String> STRING = ResultCodecs.builtIn(String.class);
+
+  protected final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+  protected final RecordingListener listener = new RecordingListener();
+  private final List<ExecutorService> executors = new ArrayList<>();
+
+  /** A fresh, empty store using {@link #clock}, {@link #listener} and {@code policy}. */
+  protected abstract IdempotencyStore newStore(InFlightPolicy policy);
+
+  /** Deletes the expired completed records of {@code store}; returns how many. */
+  protected abstract long purgeExpired(IdempotencyStore store);
+
+  protected IdempotencyStore newStore() {
+    return newStore(InFlightPolicy.fail());
+  }
+
+  @AfterEach
+  void stopThreads() throws InterruptedException {
+    for (ExecutorService executor : executors) {
+      executor.shutdownNow();
+      assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  protected ExecutorService threads(int count) {
+    ExecutorService executor = Executors.newFixedThreadPool(count);
+    executors.add(executor);
+    return executor;
+  }
+
+  protected static HandlerDescriptor handler(String name, Mode mode) {
+    return HandlerDescriptor.builder("test.Handler#" + name)
+        .keyPath("event.id")
+        .mode(mode)
+        .ttl(Duration.ofHours(1))
+        .lease(Duration.ofMinutes(1))
+        .build();
+  }
+
+  /** Delivers a message the way a generated wrapper does. */
+  protected static String deliver(
+      IdempotencyStore store, HandlerDescriptor handler, String key, Callable<String> body)
+      throws Exception {
+    Claim claim = store.claim(handler, key);
+    if (claim.isDuplicate()) {
+      return STRING.decode(claim.replayedResult());
+    }
+    String result;
+    try {
+      result = body.call();
+    } catch (Throwable failure) {
+      claim.release(failure);
+      throw failure;
+    }
+    claim.complete(STRING.encode(result));
+    return result;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void firstDeliveryRunsAndLaterOnesReplayItsResult(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("capture", mode);
+    AtomicInteger runs = new AtomicInteger();
+    Callable<String> body = () -> "receipt-" + runs.incrementAndGet();
+
+    assertThat(deliver(store, handler, "payment-1", body)).isEqualTo("receipt-1");
+    assertThat(deliver(store, handler, "payment-1", body)).isEqualTo("receipt-1");
+    assertThat(deliver(store, handler, "payment-1", body)).isEqualTo("receipt-1");
+    assertThat(runs.get()).isEqualTo(1);
+    assertThat(listener.events)
+        .containsExactly(
+            "claimed:payment-1", "completed:payment-1", "duplicate:payment-1", "duplicate:payment-1")
+        .inOrder();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void voidAndNullResultsReplayAsNull(Mode mode) {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("notify", mode);
+    store.claim(handler, "k").complete(null);
+    Claim again = store.claim(handler, "k");
+    assertThat(again.isDuplicate()).isTrue();
+    assertThat(again.replayedResult()).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void binaryResultsReplayByteForByte(Mode mode) {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("bytes", mode);
+    byte[] result = new byte[300];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = (byte) i;
+    }
+    store.claim(handler, "k").complete(result);
+    assertThat(store.claim(handler, "k").replayedResult()).isEqualTo(result);
+    store.claim(handler, "empty").complete(new byte[0]);
+    assertThat(store.claim(handler, "empty").replayedResult()).isEqualTo(new byte[0]);
+  }
+
+  @Test
+  public void handlersDoNotSeeEachOthersKeys() throws Exception {
+    IdempotencyStore store = newStore();
+    AtomicInteger runs = new AtomicInteger();
+    deliver(store, handler("a", Mode.TRANSACTIONAL), "same", () -> "a" + runs.incrementAndGet());
+    assertThat(deliver(store, handler("b", Mode.TRANSACTIONAL), "same", () -> "b" + runs.incrementAndGet()))
+        .isEqualTo("b2");
+    assertThat(deliver(store, handler("b", Mode.LEASE), "same", () -> "x")).isEqualTo("b2");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void failureRecordsNothingAndTheNextDeliveryRuns(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("charge", mode);
+    IllegalStateException boom = new IllegalStateException("card declined");
+
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                deliver(
+                    store,
+                    handler,
+                    "order-7",
+                    () -> {
+                      throw boom;
+                    }));
+    assertThat(thrown).isSameInstanceAs(boom);
+    assertThat(boom.getSuppressed()).isEmpty();
+
+    assertThat(deliver(store, handler, "order-7", () -> "charged")).isEqualTo("charged");
+    assertThat(deliver(store, handler, "order-7", () -> "again")).isEqualTo("charged");
+    assertThat(listener.events)
+        .containsExactly(
+            "claimed:order-7",
+            "released:order-7",
+            "claimed:order-7",
+            "completed:order-7",
+            "duplicate:order-7")
+        .inOrder();
+  }
+
+  @Test
+  public void leaseInFlightDuplicateThrowsRetryableException() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("email", Mode.LEASE);
+    Claim first = store.claim(handler, "welcome-42");
+
+    DuplicateInProgressException e = inAnotherThread(() -> assertThrows(
+        DuplicateInProgressException.class, () -> store.claim(handler, "welcome-42")));
+    assertThat(e.handlerName()).isEqualTo(handler.name());
+    assertThat(e.key()).isEqualTo("welcome-42");
+    assertThat(e).hasMessageThat().contains("event.id");
+    assertThat(listener.events).contains("inProgress:welcome-42");
+
+    first.complete(STRING.encode("sent"));
+    Claim retry = store.claim(handler, "welcome-42");
+    assertThat(retry.isDuplicate()).isTrue();
+    assertThat(STRING.decode(retry.replayedResult())).isEqualTo("sent");
+  }
+
+  @Test
+  public void boundedWaitReplaysTheFirstDeliveryOnceItCompletes() throws Exception {
+    IdempotencyStore store = newStore(InFlightPolicy.waitUpTo(Duration.ofSeconds(30)));
+    HandlerDescriptor handler = handler("email", Mode.LEASE);
+    Claim first = store.claim(handler, "k");
+    CountDownLatch started = new CountDownLatch(1);
+    Future<Claim> second =
+        threads(1).submit(() -> {
+          started.countDown();
+          return store.claim(handler, "k");
+        });
+    started.await();
+    Thread.sleep(50); // lets the second delivery start polling; the outcome does not depend on it
+    first.complete(STRING.encode("done"));
+    Claim replay = second.get(30, TimeUnit.SECONDS);
+    assertThat(replay.isDuplicate()).isTrue();
+    assertThat(STRING.decode(replay.replayedResult())).isEqualTo("done");
+  }
+
+  @Test
+  public void boundedWaitAcquiresWhenTheFirstDeliveryFails() throws Exception {
+    IdempotencyStore store = newStore(InFlightPolicy.waitUpTo(Duration.ofSeconds(30)));
+    HandlerDescriptor handler = handler("email", Mode.LEASE);
+    Claim first = store.claim(handler, "k");
+    Future<Claim> second = threads(1).submit(() -> store.claim(handler, "k"));
+    Thread.sleep(50); // lets the second delivery start polling; the outcome does not depend on it
+    first.release(new RuntimeException("smtp down"));
+    Claim acquired = second.get(30, TimeUnit.SECONDS);
+    assertThat(acquired.isDuplicate()).isFalse();
+    acquired.complete(STRING.encode("sent by the second"));
+    assertThat(STRING.decode(store.claim(handler, "k").replayedResult())).isEqualTo("sent by the second");
+  }
+
+  @Test
+  public void boundedWaitGivesUpWhileTheFirstStillRuns() throws Exception {
+    IdempotencyStore store = newStore(InFlightPolicy.waitUpTo(Duration.ofMillis(100)));
+    HandlerDescriptor handler = handler("email", Mode.LEASE);
+    Claim first = store.claim(handler, "k");
+    inAnotherThread(() -> assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k")));
+    first.complete(null);
+    assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
+  }
+
+  @Test
+  public void transactionalInFlightDuplicateNeverRunsTheHandlerTwice() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("capture", Mode.TRANSACTIONAL);
+    Claim first = store.claim(handler, "k");
+    Future<Object> second =
+        threads(1).submit(() -> {
+          try {
+            Claim claim = store.claim(handler, "k");
+            return claim.isDuplicate() ? STRING.decode(claim.replayedResult()) : claim;
+          } catch (DuplicateInProgressException e) {
+            return e;
+          }
+        });
+    Thread.sleep(100); // lets the second delivery reach the store; the outcome does not depend on it
+    first.complete(STRING.encode("captured"));
+    Object outcome = second.get(30, TimeUnit.SECONDS);
+    // Either it saw the first in flight (retryable) or waited for its commit and replayed it.
+    if (!(outcome instanceof DuplicateInProgressException)) {
+      assertThat(outcome).isEqualTo("captured");
+    }
+    assertThat(STRING.decode(store.claim(handler, "k").replayedResult())).isEqualTo("captured");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void completedRecordExpiresAfterTheTtl(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("ttl", mode);
+    AtomicInteger runs = new AtomicInteger();
+    Callable<String> body = () -> "run-" + runs.incrementAndGet();
+
+    assertThat(deliver(store, handler, "k", body)).isEqualTo("run-1");
+    clock.advance(Duration.ofMinutes(59));
+    assertThat(deliver(store, handler, "k", body)).isEqualTo("run-1");
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(deliver(store, handler, "k", body)).isEqualTo("run-2");
+    assertThat(deliver(store, handler, "k", body)).isEqualTo("run-2");
+    assertThat(listener.events).contains("expired:k");
+  }
+
+  @Test
+  public void expiredLeaseIsTakenOverAndTheLateCompletionIsRefused() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("email", Mode.LEASE);
+    Claim stuck = store.claim(handler, "k");
+    assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k"));
+
+    clock.advance(Duration.ofMinutes(2));
+    Claim takeover = store.claim(handler, "k");
+    assertThat(takeover.isDuplicate()).isFalse();
+    assertThat(listener.events).contains("expired:k");
+
+    IdempotencyStoreException lost =
+        assertThrows(IdempotencyStoreException.class, () -> stuck.complete(STRING.encode("late")));
+    assertThat(lost).hasMessageThat().contains("lease");
+    assertThat(lost).hasMessageThat().contains(handler.name());
+
+    takeover.complete(STRING.encode("second"));
+    assertThat(STRING.decode(store.claim(handler, "k").replayedResult())).isEqualTo("second");
+  }
+
+  @Test
+  public void releaseAfterALostLeaseLeavesTheNewOwnersRecord() {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("email", Mode.LEASE);
+    Claim stuck = store.claim(handler, "k");
+    clock.advance(Duration.ofMinutes(2));
+    Claim takeover = store.claim(handler, "k");
+    stuck.release(new RuntimeException("late failure"));
+    assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k"));
+    takeover.complete(null);
+    assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
+  }
+
+  @Test
+  public void purgeDeletesOnlyExpiredCompletedRecords() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor shortTtl =
+        HandlerDescriptor.builder("test.Handler#short").keyPath("id").ttl(Duration.ofHours(1)).build();
+    HandlerDescriptor longTtl =
+        HandlerDescriptor.builder("test.Handler#long").keyPath("id").ttl(Duration.ofHours(10)).build();
+    for (int i = 0; i < 25; i++) {
+      deliver(store, shortTtl, "s" + i, () -> "v");
+    }
+    for (int i = 0; i < 5; i++) {
+      deliver(store, longTtl, "l" + i, () -> "v");
+    }
+    Claim running = store.claim(handler("running", Mode.LEASE), "r");
+    assertThat(purgeExpired(store)).isEqualTo(0);
+    clock.advance(Duration.ofHours(2));
+    assertThat(purgeExpired(store)).isEqualTo(25);
+    assertThat(purgeExpired(store)).isEqualTo(0);
+    assertThat(listener.events).containsAtLeast("purged:25", "purged:0");
+
+    assertThat(deliver(store, shortTtl, "s0", () -> "fresh")).isEqualTo("fresh");
+    assertThat(deliver(store, longTtl, "l0", () -> "fresh")).isEqualTo("v");
+    running.complete(null);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void nullAndBlankKeysAreRefusedNamingTheHandlerAndKeyPath(Mode mode) {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("keys", mode);
+    for (String key : new String[] {null, "", " ", "\t\n"}) {
+      IdempotencyKeyException e =
+          assertThrows(IdempotencyKeyException.class, () -> store.claim(handler, key));
+      assertThat(e).hasMessageThat().contains("test.Handler#keys");
+      assertThat(e).hasMessageThat().contains("event.id");
+    }
+    assertThat(listener.events).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void longKeysAreStoredAsDigestsAndStillDeduplicate(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("long", mode);
+    String tenKb = "x".repeat(10 * 1024);
+    String otherTenKb = "x".repeat(10 * 1024 - 1) + "y";
+    String longest = "k".repeat(StoredKeys.MAX_LENGTH);
+
+    assertThat(deliver(store, handler, tenKb, () -> "first")).isEqualTo("first");
+    assertThat(deliver(store, handler, tenKb, () -> "again")).isEqualTo("first");
+    assertThat(deliver(store, handler, otherTenKb, () -> "other")).isEqualTo("other");
+    assertThat(deliver(store, handler, longest, () -> "longest")).isEqualTo("longest");
+    assertThat(deliver(store, handler, longest + "k", () -> "longer")).isEqualTo("longer");
+
+    List<String> claimed = new ArrayList<>();
+    for (String event : listener.events) {
+      if (event.startsWith("claimed:")) {
+        claimed.add(event.substring("claimed:".length()));
+      }
+    }
+    assertThat(claimed).hasSize(4);
+    assertThat(claimed.get(0)).matches("sha256:[0-9a-f]{64}");
+    assertThat(claimed.get(1)).matches("sha256:[0-9a-f]{64}");
+    assertThat(claimed.get(1)).isNotEqualTo(claimed.get(0));
+    assertThat(claimed.get(2)).isEqualTo(longest);
+    assertThat(claimed.get(3)).matches("sha256:[0-9a-f]{64}");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void unusualTextKeysRoundTrip(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("text", mode);
+    String[] keys = {"zażółć-🙂-東京", "a'b\"c;--", "nul\0inside", "%_\\"};
+    for (String key : keys) {
+      assertThat(deliver(store, handler, key, () -> "v:" + key)).isEqualTo("v:" + key);
+    }
+    for (String key : keys) {
+      assertThat(deliver(store, handler, key, () -> "again")).isEqualTo("v:" + key);
+    }
+    assertThrows(IdempotencyKeyException.class, () -> store.claim(handler, "bad\uD800surrogate"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void eightThreadsDeliveringTheSameKeysRunEachBodyOnce(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("concurrent", mode);
+    int keys = 40;
+    int threads = 8;
+    int rounds = 3;
+    Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> successes = new ConcurrentHashMap<>();
+    ExecutorService pool = threads(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int offset = t;
+      workers.add(
+          pool.submit(() -> {
+            start.await();
+            int deliveries = 0;
+            for (int round = 0; round < rounds; round++) {
+              for (int i = 0; i < keys; i++) {
+                String key = "key-" + ((i + offset * 5) % keys);
+                while (true) {
+                  try {
+                    String result =
+                        deliver(store, handler, key, () -> {
+                          // Keys divisible by 5 fail on their first attempt, so the release path
+                          // races with the others too.
+                          int attempt = attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                          if (key.hashCode() % 5 == 0 && attempt == 1) {
+                            throw new FirstAttemptFails();
+                          }
+                          successes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                          return "result-" + key;
+                        });
+                    assertThat(result).isEqualTo("result-" + key);
+                    deliveries++;
+                    break;
+                  } catch (DuplicateInProgressException | FirstAttemptFails e) {
+                    // The broker redelivers: try again.
+                    Thread.onSpinWait();
+                  }
+                }
+              }
+            }
+            return deliveries;
+          }));
+    }
+    start.countDown();
+    int total = 0;
+    for (Future<Integer> worker : workers) {
+      total += worker.get(60, TimeUnit.SECONDS);
+    }
+    assertThat(total).isEqualTo(threads * rounds * keys);
+    assertThat(successes).hasSize(keys);
+    for (Map.Entry<String, AtomicInteger> e : successes.entrySet()) {
+      assertWithMessage(e.getKey()).that(e.getValue().get()).isEqualTo(1);
+      int expectedAttempts = e.getKey().hashCode() % 5 == 0 ? 2 : 1;
+      assertWithMessage(e.getKey()).that(attempts.get(e.getKey()).get()).isEqualTo(expectedAttempts);
+    }
+  }
+
+  @Test
+  public void expiredRecordsAreTakenOverByExactlyOneOfManyThreads() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("takeover", Mode.TRANSACTIONAL);
+    int keys = 20;
+    for (int i = 0; i < keys; i++) {
+      deliver(store, handler, "k" + i, () -> "old");
+    }
+    clock.advance(Duration.ofHours(2));
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    ExecutorService pool = threads(8);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      workers.add(
+          pool.submit(() -> {
+            start.await();
+            for (int i = 0; i < keys; i++) {
+              String key = "k" + i;
+              while (true) {
+                try {
+                  String result =
+                      deliver(store, handler, key, () -> {
+                        runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                        return "new";
+                      });
+                  assertThat(result).isEqualTo("new");
+                  break;
+                } catch (DuplicateInProgressException e) {
+                  Thread.onSpinWait();
+                }
+              }
+            }
+            return null;
+          }));
+    }
+    start.countDown();
+    for (Future<?> worker : workers) {
+      worker.get(60, TimeUnit.SECONDS);
+    }
+    assertThat(runs).hasSize(keys);
+    for (Map.Entry<String, AtomicInteger> e : runs.entrySet()) {
+      assertWithMessage(e.getKey()).that(e.getValue().get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  public void aThrowingListenerDoesNotChangeTheOutcome() throws Exception {
+    // Stores built by newStore report to `listener`; this one throws on every event.
+    listener.events.clear();
+    IdempotencyStore store = newStoreWithListener(new IdempotencyListener() {
+      @Override
+      public void claimed(HandlerDescriptor handler, String key) {
+        throw new IllegalStateException("listener bug");
+      }
+
+      @Override
+      public void completed(HandlerDescriptor handler, String key) {
+        throw new IllegalStateException("listener bug");
+      }
+    });
+    HandlerDescriptor handler = handler("listener", Mode.TRANSACTIONAL);
+    assertThat(deliver(store, handler, "k", () -> "ok")).isEqualTo("ok");
+    assertThat(deliver(store, handler, "k", () -> "again")).isEqualTo("ok");
+  }
+
+  private static final class FirstAttemptFails extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** A fresh store reporting to {@code listener} instead of {@link #listener}. */
+  protected abstract IdempotencyStore newStoreWithListener(IdempotencyListener listener);
+
+  protected <T> T inAnotherThread(Callable<T> task) throws Exception {
+    return threads(1).submit(task).get(60, TimeUnit.SECONDS);
+  }
+
+  protected static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
