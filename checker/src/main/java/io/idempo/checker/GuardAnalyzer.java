@@ -1,0 +1,403 @@
+package io.idempo.checker;
+
+import static com.google.errorprone.util.ASTHelpers.getSymbol;
+
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Recognises guarded updates, the idempotent state transition of the concept note: a mutation that
+ * runs only when a test of some state passes, where the same region moves that state on, so that a
+ * second run fails the test.
+ *
+ * <ul>
+ *   <li>{@code if (order.getStatus() == NEW) { order.setStatus(PAID); balance -= p; }}
+ *   <li>{@code if (!repo.existsByEventId(id)) { …; repo.save(new ProcessedEvent(id)); }}
+ *   <li>early exits: {@code if (seen.contains(id)) return; … seen.add(id);}
+ *   <li>claims in the condition itself: {@code if (processed.add(id)) { … }}, {@code
+ *       putIfAbsent}, {@code compareAndSet}.
+ * </ul>
+ *
+ * <p>The move must itself be idempotent: {@code if (stock >= q) stock -= q;} tests {@code stock}
+ * and writes it, but by read-modify-write, so it is no guard.
+ */
+final class GuardAnalyzer {
+
+  private static final ImmutableSet<String> QUERY_PREFIXES =
+      ImmutableSet.of(
+          "is", "has", "exists", "contains", "was", "already", "find", "get", "count", "check",
+          "lookup", "load", "read", "fetch", "select", "query", "any", "none", "size", "equals",
+          "matches", "peek", "stream", "iterator");
+
+  private static final ImmutableSet<String> CLAIM_NAMES =
+      ImmutableSet.of(
+          "putIfAbsent",
+          "setIfAbsent",
+          "compareAndSet",
+          "weakCompareAndSet",
+          "weakCompareAndSetVolatile",
+          "weakCompareAndSetPlain",
+          "addIfAbsent",
+          "insertIfAbsent",
+          "saveIfAbsent",
+          "recordIfAbsent",
+          "markIfAbsent",
+          "markIfNew");
+
+  private static final ImmutableSet<String> CLAIM_PREFIXES =
+      ImmutableSet.of("claim", "tryClaim", "markProcessed", "markAsProcessed", "tryMark", "tryRecord");
+
+  /** Calls on an object that move it from one state to the next. */
+  private static final ImmutableSet<String> TRANSITION_PREFIXES =
+      ImmutableSet.of(
+          "mark", "confirm", "complete", "approve", "cancel", "close", "finish", "ship", "pay",
+          "transition", "activate", "deactivate", "reject", "accept", "settle", "fulfil",
+          "fulfill", "expire", "archive", "publish", "submit", "resolve", "refund", "capture",
+          "lock", "open", "start", "end", "delete", "remove", "clear", "reset");
+
+  private static final int MAX_LOCAL_HOPS = 4;
+
+  private final LastingState lasting;
+  private final Derivation derivation;
+  private final Function<MethodInvocationTree, Set<String>> callWrites;
+
+  /**
+   * @param callWrites the keys a call writes plainly, from the callee's summary (empty when the
+   *     callee's source is not available)
+   */
+  GuardAnalyzer(
+      LastingState lasting,
+      Derivation derivation,
+      Function<MethodInvocationTree, Set<String>> callWrites) {
+    this.lasting = lasting;
+    this.derivation = derivation;
+    this.callWrites = callWrites;
+  }
+
+  /** Whether the statement or expression at {@code path} runs only under a guard. */
+  boolean isGuarded(TreePath path) {
+    TreePath current = path;
+    while (current.getParentPath() != null) {
+      Tree child = current.getLeaf();
+      Tree parent = current.getParentPath().getLeaf();
+      if (parent instanceof MethodTree || parent instanceof ClassTree) {
+        return false;
+      }
+      if (parent instanceof IfTree ifTree) {
+        if (child == ifTree.getThenStatement() && claims(ifTree.getCondition())) {
+          return true;
+        }
+        if (child == ifTree.getThenStatement() || child == ifTree.getElseStatement()) {
+          Set<String> keys = testedKeys(ifTree.getCondition());
+          if (!keys.isEmpty() && moves(child, keys)) {
+            return true;
+          }
+        }
+      }
+      List<? extends StatementTree> statements = null;
+      if (parent instanceof BlockTree block) {
+        statements = block.getStatements();
+      } else if (parent instanceof CaseTree caseTree) {
+        statements = caseTree.getStatements();
+      }
+      if (statements != null && earlyExitGuards(statements, child)) {
+        return true;
+      }
+      current = current.getParentPath();
+    }
+    return false;
+  }
+
+  private boolean earlyExitGuards(List<? extends StatementTree> statements, Tree child) {
+    int index = statements.indexOf(child);
+    for (int i = 0; i < index; i++) {
+      StatementTree statement = statements.get(i);
+      if (!(statement instanceof IfTree guard)) {
+        continue;
+      }
+      if (guard.getElseStatement() != null || !exits(guard.getThenStatement())) {
+        continue;
+      }
+      if (claims(guard.getCondition())) {
+        return true;
+      }
+      Set<String> keys = testedKeys(guard.getCondition());
+      if (keys.isEmpty()) {
+        continue;
+      }
+      for (int j = i + 1; j < statements.size(); j++) {
+        if (moves(statements.get(j), keys)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean exits(StatementTree statement) {
+    StatementTree last = statement;
+    if (statement instanceof BlockTree block) {
+      List<? extends StatementTree> body = block.getStatements();
+      if (body.isEmpty()) {
+        return false;
+      }
+      last = body.get(body.size() - 1);
+    }
+    return last instanceof ReturnTree
+        || last instanceof ThrowTree
+        || last instanceof ContinueTree
+        || last instanceof BreakTree;
+  }
+
+  /** Whether the condition performs an idempotent claim itself ({@code processed.add(id)}). */
+  boolean claims(ExpressionTree condition) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (isClaim(tree)) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+    }.scan(condition, null);
+    return found[0];
+  }
+
+  private boolean isClaim(MethodInvocationTree tree) {
+    MethodSymbol callee = getSymbol(tree);
+    String name = callee.getSimpleName().toString();
+    if (!lasting.receiverRoot(tree).isLasting()) {
+      return false;
+    }
+    if (name.equals("add") && tree.getArguments().size() == 1) {
+      return StateApis.isSet(ASTHelpers.getReceiverType(tree), lasting.state())
+          || (!StateApis.isAppendable(ASTHelpers.getReceiverType(tree), lasting.state())
+              && !StateApis.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
+              && isBoolean(callee));
+    }
+    if (CLAIM_NAMES.contains(name)) {
+      return true;
+    }
+    for (String prefix : CLAIM_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isBoolean(MethodSymbol callee) {
+    String type = callee.getReturnType().toString();
+    return type.equals("boolean") || type.equals("java.lang.Boolean");
+  }
+
+  /** The places a condition reads: properties, fields, and the receivers of lookups. */
+  Set<String> testedKeys(ExpressionTree condition) {
+    Set<String> keys = new HashSet<>();
+    collectTested(condition, keys, new HashSet<>());
+    keys.remove("this");
+    return keys;
+  }
+
+  private void collectTested(ExpressionTree condition, Set<String> keys, Set<Symbol> visited) {
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        if (tree instanceof MethodInvocationTree invocation
+            && ASTHelpers.getReceiver(invocation) == null
+            && !ASTHelpers.isStatic(getSymbol(invocation))) {
+          keys.add("this#" + stem(getSymbol(invocation).getSimpleName().toString()));
+        }
+        if (tree instanceof ExpressionTree expression) {
+          String key = lasting.key(expression);
+          if (key != null) {
+            // A bare parameter or local ("event != null") names no state of its own.
+            if (key.indexOf('.') >= 0 || key.indexOf('[') >= 0) {
+              keys.add(key);
+            }
+            if (!(LastingState.strip(expression) instanceof IdentifierTree)) {
+              return null;
+            }
+          }
+        }
+        return super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        String name = getSymbol(tree).getSimpleName().toString();
+        if (ASTHelpers.getReceiver(tree) != null
+            && (!tree.getArguments().isEmpty() || isQuery(name))) {
+          String receiver = lasting.receiverKey(tree);
+          if (receiver != null) {
+            keys.add(receiver);
+          }
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        Symbol symbol = getSymbol(tree);
+        if (lasting.isLocal(symbol) && visited.size() < MAX_LOCAL_HOPS && visited.add(symbol)) {
+          for (ExpressionTree source : lasting.valueSources(symbol)) {
+            collectTested(source, keys, visited);
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+    }.scan(condition, null);
+  }
+
+  /** Whether {@code region} moves one of {@code keys} on with an idempotent write. */
+  boolean moves(Tree region, Set<String> keys) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        String key = lasting.key(tree.getVariable());
+        if (key != null && keys.contains(key) && !derivation.accumulates(tree.getExpression(), key)) {
+          found[0] = true;
+        }
+        return super.visitAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (movesWith(tree, keys)) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(region, null);
+    return found[0];
+  }
+
+  private boolean movesWith(MethodInvocationTree tree, Set<String> keys) {
+    MethodSymbol callee = getSymbol(tree);
+    String name = callee.getSimpleName().toString();
+    if (isQuery(name) || isAccumulatingCall(tree, name)) {
+      return false;
+    }
+    for (String written : callWrites.apply(tree)) {
+      if (keys.contains(written)) {
+        return true;
+      }
+    }
+    if (ASTHelpers.getReceiver(tree) == null && !ASTHelpers.isStatic(callee)) {
+      if (keys.contains("this#" + stem(name))) {
+        return true;
+      }
+    }
+    String receiver = lasting.receiverKey(tree);
+    if (receiver == null) {
+      return false;
+    }
+    String property = StateApis.setterProperty(callee);
+    if (property != null) {
+      String key = receiver + "." + property;
+      return keys.contains(key) && !derivation.accumulates(tree.getArguments().get(0), key);
+    }
+    if ((name.equals("put") || name.equals("set")) && tree.getArguments().size() == 2) {
+      return keys.contains(receiver)
+          && !derivation.accumulates(tree.getArguments().get(1), receiver + "[]");
+    }
+    if (!receiver.equals("this") && keys.contains(receiver)) {
+      return true;
+    }
+    if (isTransition(name)) {
+      for (String key : keys) {
+        if (key.startsWith(receiver + ".")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean isAccumulatingCall(MethodInvocationTree tree, String name) {
+    if (StateApis.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
+        && StateApis.isCounterMethod(name)) {
+      return true;
+    }
+    return StateApis.UPDATE_METHODS.contains(name)
+        || name.equals("merge")
+        || name.equals("compute")
+        || name.equals("computeIfPresent");
+  }
+
+  private static boolean isQuery(String name) {
+    for (String prefix : QUERY_PREFIXES) {
+      if (name.startsWith(prefix)
+          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isTransition(String name) {
+    for (String prefix : TRANSITION_PREFIXES) {
+      if (name.startsWith(prefix)
+          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code isProcessed}, {@code markProcessed}, {@code markAsProcessed} → {@code processed}. */
+  static String stem(String name) {
+    int i = 0;
+    while (i < name.length() && Character.isLowerCase(name.charAt(i))) {
+      i++;
+    }
+    String rest = i == name.length() ? name : name.substring(i);
+    for (String filler : new String[] {"Already", "Been", "As"}) {
+      if (rest.startsWith(filler) && rest.length() > filler.length()) {
+        rest = rest.substring(filler.length());
+      }
+    }
+    return rest.toLowerCase(java.util.Locale.ROOT);
+  }
+}

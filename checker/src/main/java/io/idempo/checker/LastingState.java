@@ -1,0 +1,446 @@
+package io.idempo.checker;
+
+import static com.google.errorprone.util.ASTHelpers.getSymbol;
+import static com.google.errorprone.util.ASTHelpers.isStatic;
+
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BindingPatternTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.InstanceOfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Classifies the state an expression denotes inside one method: where it hangs from ({@link
+ * Root}) and a key naming the place ({@code this.total}, {@code p0.balance}, {@code l3:c.stock},
+ * {@code this.counts[]}), so a write can be compared with the reads that feed it.
+ *
+ * <p>Locals are followed through what is assigned to them: {@code Customer c =
+ * repo.findById(id).orElseThrow()} hangs from {@code this} (the repository field), {@code List<X> l =
+ * new ArrayList<>()} is fresh. Results of calls hang from their receiver, except calls that build
+ * new objects (stream terminals, copies, builders and static factories).
+ */
+final class LastingState {
+
+  /** Static methods that return (a view of) their first argument. */
+  private static final ImmutableSet<String> PASS_THROUGH_STATICS =
+      ImmutableSet.of("requireNonNull", "requireNonNullElse", "ofNullable", "of");
+
+  private static final ImmutableSet<String> FRESH_METHOD_PREFIXES =
+      ImmutableSet.of("new", "create", "copy", "clone", "build", "to", "collect", "stream");
+
+  private static final Supplier<Type> BASE_STREAM =
+      Suppliers.typeFromString("java.util.stream.BaseStream");
+
+  private final MethodSymbol method;
+  private final VisitorState state;
+  private final Map<Symbol, Integer> params = new HashMap<>();
+  /** Values assigned to each local (initializer and later assignments). */
+  private final Map<Symbol, List<ExpressionTree>> valueSources = new HashMap<>();
+  /** For loop variables and lambda parameters: the container their values come from. */
+  private final Map<Symbol, ExpressionTree> elementSources = new HashMap<>();
+
+  /** Locals changed in place ({@code n -= q}, {@code n++}): their value is already accumulated. */
+  private final Set<Symbol> accumulatedLocals = new HashSet<>();
+
+  private final Map<Symbol, String> localNames = new HashMap<>();
+  private final Set<Symbol> rootInProgress = new HashSet<>();
+
+  LastingState(MethodTree tree, MethodSymbol method, VisitorState state) {
+    this.method = method;
+    this.state = state;
+    for (int i = 0; i < tree.getParameters().size(); i++) {
+      params.put(getSymbol(tree.getParameters().get(i)), i);
+    }
+    if (tree.getBody() != null) {
+      new LocalCollector().scan(tree.getBody(), null);
+    }
+  }
+
+  VisitorState state() {
+    return state;
+  }
+
+  MethodSymbol method() {
+    return method;
+  }
+
+  /** The values assigned to a local variable in this method. */
+  List<ExpressionTree> valueSources(Symbol local) {
+    return valueSources.getOrDefault(local, List.of());
+  }
+
+  /** Whether the local is changed in place somewhere in the method. */
+  boolean isAccumulatedLocal(Symbol local) {
+    return accumulatedLocals.contains(local);
+  }
+
+  boolean isLocal(@Nullable Symbol symbol) {
+    return symbol instanceof VarSymbol
+        && !params.containsKey(symbol)
+        && symbol.getKind() != ElementKind.FIELD
+        && symbol.getKind() != ElementKind.ENUM_CONSTANT
+        && !symbol.getSimpleName().contentEquals("this")
+        && !symbol.getSimpleName().contentEquals("super");
+  }
+
+  /** Where the value of {@code tree} hangs from. */
+  Root root(ExpressionTree tree) {
+    ExpressionTree e = strip(tree);
+    switch (e.getKind()) {
+      case IDENTIFIER -> {
+        return identifierRoot((IdentifierTree) e);
+      }
+      case MEMBER_SELECT -> {
+        Symbol symbol = getSymbol(e);
+        if (symbol instanceof VarSymbol) {
+          if (symbol.getSimpleName().contentEquals("this")
+              || symbol.getSimpleName().contentEquals("super")) {
+            return Root.THIS;
+          }
+          if (isStatic(symbol)) {
+            return Root.GLOBAL;
+          }
+          return root(((MemberSelectTree) e).getExpression());
+        }
+        return Root.FRESH;
+      }
+      case METHOD_INVOCATION -> {
+        return invocationRoot((MethodInvocationTree) e);
+      }
+      case ARRAY_ACCESS -> {
+        return root(((com.sun.source.tree.ArrayAccessTree) e).getExpression());
+      }
+      case CONDITIONAL_EXPRESSION -> {
+        ConditionalExpressionTree c = (ConditionalExpressionTree) e;
+        return root(c.getTrueExpression()).join(root(c.getFalseExpression()));
+      }
+      case ASSIGNMENT -> {
+        return root(((AssignmentTree) e).getExpression());
+      }
+      default -> {
+        return Root.FRESH;
+      }
+    }
+  }
+
+  private Root identifierRoot(IdentifierTree e) {
+    Symbol symbol = getSymbol(e);
+    if (!(symbol instanceof VarSymbol)) {
+      return Root.FRESH;
+    }
+    if (symbol.getSimpleName().contentEquals("this")
+        || symbol.getSimpleName().contentEquals("super")) {
+      return Root.THIS;
+    }
+    if (symbol.getKind() == ElementKind.FIELD || symbol.getKind() == ElementKind.ENUM_CONSTANT) {
+      return isStatic(symbol) ? Root.GLOBAL : Root.THIS;
+    }
+    Integer index = params.get(symbol);
+    if (index != null) {
+      return Root.param(index);
+    }
+    if (!rootInProgress.add(symbol)) {
+      return Root.FRESH;
+    }
+    try {
+      Root root = Root.FRESH;
+      ExpressionTree container = elementSources.get(symbol);
+      if (container != null) {
+        root = root.join(root(container));
+      }
+      for (ExpressionTree source : valueSources(symbol)) {
+        root = root.join(root(source));
+      }
+      return root;
+    } finally {
+      rootInProgress.remove(symbol);
+    }
+  }
+
+  private Root invocationRoot(MethodInvocationTree e) {
+    MethodSymbol callee = getSymbol(e);
+    String name = callee.getSimpleName().toString();
+    if (isStatic(callee)) {
+      if (PASS_THROUGH_STATICS.contains(name) && e.getArguments().size() == 1) {
+        return root(e.getArguments().get(0));
+      }
+      return Root.FRESH;
+    }
+    if (makesNewObject(name) || isStreamType(ASTHelpers.getReceiverType(e))) {
+      return Root.FRESH;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(e);
+    return receiver == null ? Root.THIS : root(receiver);
+  }
+
+  private static boolean makesNewObject(String name) {
+    for (String prefix : FRESH_METHOD_PREFIXES) {
+      if (name.startsWith(prefix)
+          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean isStreamType(@Nullable Type type) {
+    Type stream = BASE_STREAM.get(state);
+    return type != null && stream != null && ASTHelpers.isSubtype(type, stream, state);
+  }
+
+  /**
+   * A key naming the place {@code tree} reads or writes, or null when it is not a place (a call
+   * with arguments, a literal, arithmetic). Getters ({@code getX()}, {@code isX()}) name the
+   * property {@code x} of their receiver, so {@code getBalance()} and {@code setBalance(…)} meet.
+   */
+  @Nullable String key(ExpressionTree tree) {
+    ExpressionTree e = strip(tree);
+    switch (e.getKind()) {
+      case IDENTIFIER -> {
+        Symbol symbol = getSymbol(e);
+        if (!(symbol instanceof VarSymbol)) {
+          return null;
+        }
+        return variableKey(symbol);
+      }
+      case MEMBER_SELECT -> {
+        Symbol symbol = getSymbol(e);
+        if (!(symbol instanceof VarSymbol)) {
+          return null;
+        }
+        if (symbol.getSimpleName().contentEquals("this")) {
+          return "this";
+        }
+        if (isStatic(symbol)) {
+          return staticKey(symbol);
+        }
+        String base = key(((MemberSelectTree) e).getExpression());
+        return base == null ? null : base + "." + symbol.getSimpleName();
+      }
+      case ARRAY_ACCESS -> {
+        String base = key(((com.sun.source.tree.ArrayAccessTree) e).getExpression());
+        return base == null ? null : base + "[]";
+      }
+      case METHOD_INVOCATION -> {
+        return invocationKey((MethodInvocationTree) e);
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /** The key of the receiver of a call: {@code this} when it is implicit. */
+  @Nullable String receiverKey(MethodInvocationTree invocation) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(invocation);
+    if (receiver == null) {
+      return isStatic(getSymbol(invocation)) ? null : "this";
+    }
+    return key(receiver);
+  }
+
+  /** The root of the receiver of a call: {@code THIS} when it is implicit. */
+  Root receiverRoot(MethodInvocationTree invocation) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(invocation);
+    if (receiver == null) {
+      return isStatic(getSymbol(invocation)) ? Root.GLOBAL : Root.THIS;
+    }
+    return root(receiver);
+  }
+
+  private @Nullable String invocationKey(MethodInvocationTree e) {
+    MethodSymbol callee = getSymbol(e);
+    if (isStatic(callee)) {
+      return null;
+    }
+    String name = callee.getSimpleName().toString();
+    int arguments = e.getArguments().size();
+    if (arguments == 0) {
+      String property = StateApis.getterProperty(callee);
+      if (property == null) {
+        return null;
+      }
+      String base = receiverKey(e);
+      return base == null ? null : base + "." + property;
+    }
+    if ((name.equals("get") || name.equals("getOrDefault"))
+        && (StateApis.isMap(ASTHelpers.getReceiverType(e), state)
+            || StateApis.isList(ASTHelpers.getReceiverType(e), state))) {
+      String base = receiverKey(e);
+      return base == null ? null : base + "[]";
+    }
+    return null;
+  }
+
+  /** The key of a variable, as {@link #key} gives it for an identifier naming it. */
+  String symbolKey(Symbol symbol) {
+    return variableKey(symbol);
+  }
+
+  private String variableKey(Symbol symbol) {
+    if (symbol.getSimpleName().contentEquals("this")) {
+      return "this";
+    }
+    if (symbol.getKind() == ElementKind.FIELD || symbol.getKind() == ElementKind.ENUM_CONSTANT) {
+      return isStatic(symbol) ? staticKey(symbol) : "this." + symbol.getSimpleName();
+    }
+    Integer index = params.get(symbol);
+    if (index != null) {
+      return "p" + index;
+    }
+    return localNames.computeIfAbsent(
+        symbol, s -> "l" + localNames.size() + ":" + s.getSimpleName());
+  }
+
+  private static String staticKey(Symbol symbol) {
+    return symbol.owner.getQualifiedName() + "." + symbol.getSimpleName();
+  }
+
+  static ExpressionTree strip(ExpressionTree tree) {
+    ExpressionTree e = tree;
+    while (true) {
+      if (e instanceof ParenthesizedTree) {
+        e = ((ParenthesizedTree) e).getExpression();
+      } else if (e instanceof TypeCastTree) {
+        e = ((TypeCastTree) e).getExpression();
+      } else {
+        return e;
+      }
+    }
+  }
+
+  /** Records what flows into each local: initializers, assignments, loop and lambda elements. */
+  private final class LocalCollector extends TreeScanner<Void, Void> {
+    private final List<MethodInvocationTree> enclosingCalls = new ArrayList<>();
+
+    @Override
+    public Void visitVariable(VariableTree tree, Void unused) {
+      if (tree.getInitializer() != null) {
+        valueSources.computeIfAbsent(getSymbol(tree), s -> new ArrayList<>()).add(tree.getInitializer());
+      }
+      return super.visitVariable(tree, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree tree, Void unused) {
+      ExpressionTree target = strip(tree.getVariable());
+      if (target instanceof IdentifierTree) {
+        Symbol symbol = getSymbol(target);
+        if (isLocal(symbol)) {
+          valueSources.computeIfAbsent(symbol, s -> new ArrayList<>()).add(tree.getExpression());
+        }
+      }
+      return super.visitAssignment(tree, null);
+    }
+
+    @Override
+    public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+      markAccumulated(tree.getVariable());
+      return super.visitCompoundAssignment(tree, null);
+    }
+
+    @Override
+    public Void visitUnary(UnaryTree tree, Void unused) {
+      switch (tree.getKind()) {
+        case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT -> {
+          markAccumulated(tree.getExpression());
+        }
+        default -> {}
+      }
+      return super.visitUnary(tree, null);
+    }
+
+    private void markAccumulated(ExpressionTree variable) {
+      ExpressionTree target = strip(variable);
+      if (target instanceof IdentifierTree) {
+        Symbol symbol = getSymbol(target);
+        if (isLocal(symbol)) {
+          accumulatedLocals.add(symbol);
+        }
+      }
+    }
+
+    @Override
+    public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Void unused) {
+      elementSources.put(getSymbol(tree.getVariable()), tree.getExpression());
+      return super.visitEnhancedForLoop(tree, null);
+    }
+
+    @Override
+    public Void visitInstanceOf(InstanceOfTree tree, Void unused) {
+      Tree pattern = tree.getPattern();
+      if (pattern instanceof BindingPatternTree binding) {
+        valueSources
+            .computeIfAbsent(getSymbol(binding.getVariable()), s -> new ArrayList<>())
+            .add(tree.getExpression());
+      }
+      return super.visitInstanceOf(tree, null);
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      enclosingCalls.add(tree);
+      try {
+        return super.visitMethodInvocation(tree, null);
+      } finally {
+        enclosingCalls.remove(enclosingCalls.size() - 1);
+      }
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+      if (!enclosingCalls.isEmpty()) {
+        MethodInvocationTree call = enclosingCalls.get(enclosingCalls.size() - 1);
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (receiver != null && call.getArguments().contains(tree)) {
+          for (VariableTree parameter : tree.getParameters()) {
+            elementSources.put(getSymbol(parameter), receiver);
+          }
+        }
+      }
+      List<MethodInvocationTree> saved = new ArrayList<>(enclosingCalls);
+      enclosingCalls.clear();
+      try {
+        return super.visitLambdaExpression(tree, null);
+      } finally {
+        enclosingCalls.addAll(saved);
+      }
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, Void unused) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,652 @@
+package io.idempo.checker;
+
+import static com.google.errorprone.util.ASTHelpers.getSymbol;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Attribute;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ExecutableElement;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Summarizes one method body: finds its read-modify-writes of lasting state, drops the guarded
+ * ones, and folds in the summaries of the methods it calls (translated to this method's receiver
+ * and arguments, and cut at the configured call depth).
+ */
+final class MethodBodyAnalyzer {
+
+  private final MethodSummarizer summarizer;
+  private final VisitorState state;
+  private final LastingState lasting;
+  private final Derivation derivation;
+  private final GuardAnalyzer guards;
+  private final CompilationUnitTree unit;
+  private final MethodSymbol method;
+  private final List<Mutation> mutations = new ArrayList<>();
+  private final Set<MethodSummary.Write> writes = new LinkedHashSet<>();
+
+  private MethodBodyAnalyzer(MethodSummarizer summarizer, TreePath path, VisitorState state) {
+    this.summarizer = summarizer;
+    this.state = state;
+    MethodTree tree = (MethodTree) path.getLeaf();
+    this.method = getSymbol(tree);
+    this.unit = path.getCompilationUnit();
+    this.lasting = new LastingState(tree, method, state);
+    this.derivation = new Derivation(lasting);
+    this.guards = new GuardAnalyzer(lasting, derivation, this::callWrites);
+  }
+
+  static MethodSummary analyze(
+      MethodSummarizer summarizer, BugChecker checker, TreePath path, VisitorState state) {
+    MethodBodyAnalyzer analyzer = new MethodBodyAnalyzer(summarizer, path, state);
+    analyzer.scan(checker, path);
+    return new MethodSummary(ImmutableList.copyOf(analyzer.mutations), ImmutableSet.copyOf(analyzer.writes));
+  }
+
+  private void scan(BugChecker checker, TreePath path) {
+    // Like BugChecker.SuppressibleTreePathScanner (which only subclasses of BugChecker can
+    // create): a declaration suppressed with @SuppressWarnings("NonIdempotentMutation") is skipped.
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        if (tree != null && checker.isSuppressed(tree, state)) {
+          return null;
+        }
+        return super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null; // bodies of local and anonymous classes do not run as part of this call
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+        Mutation.Kind kind = compoundKind(tree.getKind());
+        if (kind != null) {
+          place(tree.getVariable(), getCurrentPath(), kind, describe(tree.getVariable()) + " " + operator(tree.getKind()) + " …");
+        }
+        return super.visitCompoundAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree tree, Void unused) {
+        switch (tree.getKind()) {
+          case PREFIX_INCREMENT -> {
+            place(tree.getExpression(), getCurrentPath(), Mutation.Kind.INCREMENT, "++" + describe(tree.getExpression()));
+          }
+          case POSTFIX_INCREMENT -> {
+            place(tree.getExpression(), getCurrentPath(), Mutation.Kind.INCREMENT, describe(tree.getExpression()) + "++");
+          }
+          case PREFIX_DECREMENT -> {
+            place(tree.getExpression(), getCurrentPath(), Mutation.Kind.DECREMENT, "--" + describe(tree.getExpression()));
+          }
+          case POSTFIX_DECREMENT -> {
+            place(tree.getExpression(), getCurrentPath(), Mutation.Kind.DECREMENT, describe(tree.getExpression()) + "--");
+          }
+          default -> {}
+        }
+        return super.visitUnary(tree, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        ExpressionTree target = LastingState.strip(tree.getVariable());
+        if (isField(target) && lasting.root(target).isLasting()) {
+          String key = lasting.key(target);
+          if (key != null) {
+            if (derivation.accumulates(tree.getExpression(), key)) {
+              record(
+                  getCurrentPath(),
+                  lasting.root(target),
+                  kindOfValue(tree.getExpression()),
+                  describe(target) + " = …` computed from `" + describe(target));
+            } else {
+              addWrite(key);
+            }
+          }
+        }
+        return super.visitAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        invocation(tree, getCurrentPath());
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(path, null);
+  }
+
+  /** A compound assignment or increment of {@code target}: flagged when it is lasting state. */
+  private void place(ExpressionTree target, TreePath path, Mutation.Kind kind, String what) {
+    ExpressionTree e = LastingState.strip(target);
+    if (!isField(e)) {
+      return;
+    }
+    Root root = lasting.root(e);
+    if (root.isLasting()) {
+      record(path, root, kind, what);
+    }
+  }
+
+  /** Fields, and elements of arrays, as opposed to locals and parameters. */
+  private boolean isField(ExpressionTree target) {
+    if (target instanceof ArrayAccessTree access) {
+      ExpressionTree array = LastingState.strip(access.getExpression());
+      return isField(array) || lasting.root(array).isLasting();
+    }
+    if (!(target instanceof IdentifierTree) && !(target instanceof MemberSelectTree)) {
+      return false;
+    }
+    Symbol symbol = getSymbol(target);
+    return symbol != null && symbol.getKind() == javax.lang.model.element.ElementKind.FIELD;
+  }
+
+  private void invocation(MethodInvocationTree tree, TreePath path) {
+    MethodSymbol callee = getSymbol(tree);
+    String name = callee.getSimpleName().toString();
+    if (declared(callee, true)) {
+      return;
+    }
+    if (declared(callee, false)) {
+      record(path, lasting.receiverRoot(tree), Mutation.Kind.DECLARED,
+          callee.owner.getSimpleName() + "." + name + "(…)` (declared non-idempotent");
+      return;
+    }
+    sql(tree, callee, path);
+
+    Root receiverRoot = lasting.receiverRoot(tree);
+    Type receiverType = ASTHelpers.getReceiverType(tree);
+    String receiverKey = lasting.receiverKey(tree);
+    String property = StateApis.setterProperty(callee);
+    if (property != null && receiverKey != null && receiverRoot.isLasting()) {
+      String key = receiverKey + "." + property;
+      ExpressionTree value = tree.getArguments().get(0);
+      if (derivation.accumulates(value, key)) {
+        record(path, receiverRoot, kindOfValue(value),
+            name + "(…)` fed by its own `" + property);
+      } else {
+        addWrite(key);
+      }
+    }
+    if (receiverRoot.isLasting() && receiverType != null && !ASTHelpers.isStatic(callee)) {
+      stateApi(tree, name, receiverRoot, receiverType, receiverKey, path);
+    }
+    follow(tree, callee, path);
+  }
+
+  private void stateApi(
+      MethodInvocationTree tree,
+      String name,
+      Root root,
+      Type receiverType,
+      @Nullable String receiverKey,
+      TreePath path) {
+    String receiver = describeReceiver(tree);
+    List<? extends ExpressionTree> arguments = tree.getArguments();
+    if (StateApis.isCounter(receiverType, state) && StateApis.isCounterMethod(name)) {
+      Mutation.Kind kind =
+          name.toLowerCase(java.util.Locale.ROOT).contains("decrement")
+              ? Mutation.Kind.DECREMENT
+              : name.toLowerCase(java.util.Locale.ROOT).contains("increment")
+                  ? Mutation.Kind.INCREMENT
+                  : Mutation.Kind.ADD;
+      record(path, root, kind, receiver + "." + name + "(…)");
+      return;
+    }
+    if (StateApis.isUpdatable(receiverType, state) && StateApis.UPDATE_METHODS.contains(name)) {
+      ExpressionTree function = arguments.get(arguments.size() - 1);
+      if (functionAccumulates(function, 0, false)) {
+        record(path, root, Mutation.Kind.UPDATE, receiver + "." + name + "(…)");
+      }
+      return;
+    }
+    if (StateApis.isMap(receiverType, state)) {
+      if (name.equals("merge") && arguments.size() == 3) {
+        if (functionAccumulates(arguments.get(2), 0, true)) {
+          record(path, root, Mutation.Kind.ADD, receiver + ".merge(…)");
+        }
+        return;
+      }
+      if ((name.equals("compute") || name.equals("computeIfPresent")) && arguments.size() == 2) {
+        if (functionAccumulates(arguments.get(1), 1, false)) {
+          record(path, root, Mutation.Kind.UPDATE, receiver + "." + name + "(…)` from the old value");
+        }
+        return;
+      }
+    }
+    if (((name.equals("put") && StateApis.isMap(receiverType, state))
+            || (name.equals("set") && StateApis.isList(receiverType, state)))
+        && arguments.size() == 2
+        && receiverKey != null) {
+      if (derivation.accumulates(arguments.get(1), receiverKey + "[]")) {
+        record(path, root, kindOfValue(arguments.get(1)), receiver + "." + name + "(…)` computed from its old entry");
+      } else {
+        addWrite(receiverKey);
+      }
+      return;
+    }
+    if (StateApis.isAppendable(receiverType, state) && StateApis.isAppendMethod(name)) {
+      record(path, root, Mutation.Kind.APPEND, receiver + "." + name + "(…)");
+    }
+  }
+
+  /**
+   * Whether a function applied to a stored value combines the old value ({@code parameter}) with
+   * something. An opaque function counts only when {@code opaqueAccumulates}, as for {@code
+   * Map.merge}, whose purpose is to combine.
+   */
+  private boolean functionAccumulates(ExpressionTree function, int parameter, boolean opaqueAccumulates) {
+    ExpressionTree f = LastingState.strip(function);
+    if (f instanceof MemberReferenceTree) {
+      Symbol target = getSymbol(f);
+      String name = target == null ? "" : target.getSimpleName().toString();
+      if (StateApis.isMonotone(name)) {
+        return false;
+      }
+      return StateApis.isAccumulating(name) || opaqueAccumulates;
+    }
+    if (f instanceof LambdaExpressionTree lambda) {
+      if (lambda.getParameters().size() <= parameter) {
+        return false;
+      }
+      String key = lasting.symbolKey(getSymbol(lambda.getParameters().get(parameter)));
+      if (key == null) {
+        return opaqueAccumulates;
+      }
+      if (lambda.getBody() instanceof ExpressionTree) {
+        return derivation.accumulates((ExpressionTree) lambda.getBody(), key);
+      }
+      boolean[] found = {false};
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitReturn(ReturnTree tree, Void unused) {
+          if (tree.getExpression() != null && derivation.accumulates(tree.getExpression(), key)) {
+            found[0] = true;
+          }
+          return null;
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+          ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+          if (receiver != null
+              && key.equals(lasting.key(receiver))
+              && StateApis.isAccumulating(getSymbol(tree).getSimpleName().toString())) {
+            found[0] = true;
+          }
+          return super.visitMethodInvocation(tree, null);
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+      }.scan((BlockTree) lambda.getBody(), null);
+      return found[0];
+    }
+    return opaqueAccumulates;
+  }
+
+  private void sql(MethodInvocationTree tree, MethodSymbol callee, TreePath path) {
+    String owner = callee.owner.getSimpleName().toString();
+    if (owner.endsWith("Logger") || owner.endsWith("Log")) {
+      return;
+    }
+    for (ExpressionTree argument : tree.getArguments()) {
+      reportSql(sqlText(argument), path);
+    }
+    for (AnnotationMirror annotation : callee.getAnnotationMirrors()) {
+      for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
+          annotation.getElementValues().entrySet()) {
+        Object value = entry.getValue().getValue();
+        if (value instanceof String text) {
+          reportSql(text, path);
+        } else if (value instanceof List<?> elements) {
+          for (Object element : elements) {
+            if (element instanceof Attribute.Constant constant
+                && constant.getValue() instanceof String text) {
+              reportSql(text, path);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private void reportSql(@Nullable String sql, TreePath path) {
+    ImmutableList<SqlAnalyzer.RelativeUpdate> updates = SqlAnalyzer.relativeUpdates(sql);
+    if (!updates.isEmpty()) {
+      record(path, Root.GLOBAL, Mutation.Kind.SQL, "SET " + updates.get(0).assignment() + "` in SQL");
+    }
+  }
+
+  /** The text of a string constant, also through a local it was assigned to. */
+  private @Nullable String sqlText(ExpressionTree argument) {
+    String constant = ASTHelpers.constValue(argument, String.class);
+    if (constant != null) {
+      return constant;
+    }
+    ExpressionTree e = LastingState.strip(argument);
+    if (e instanceof IdentifierTree && lasting.isLocal(getSymbol(e))) {
+      List<ExpressionTree> sources = lasting.valueSources(getSymbol(e));
+      if (sources.size() == 1) {
+        return ASTHelpers.constValue(sources.get(0), String.class);
+      }
+    }
+    return null;
+  }
+
+  /** Folds in the summaries of the methods this call can run. */
+  private void follow(MethodInvocationTree tree, MethodSymbol callee, TreePath path) {
+    int maxDepth = summarizer.config().maxCallDepth();
+    if (maxDepth == 0) {
+      return;
+    }
+    List<Mutation> reached = new ArrayList<>();
+    for (MethodSymbol target : summarizer.targets(callee)) {
+      MethodSummary summary = summarizer.summarize(target);
+      for (Mutation mutation : summary.mutations()) {
+        if (mutation.chain().size() + 1 > maxDepth) {
+          continue;
+        }
+        Root root = translate(mutation.root(), tree);
+        if (root.isLasting()) {
+          reached.add(mutation.calledFrom(new CallStep(tree, unit, target), root));
+        }
+      }
+      for (MethodSummary.Write write : summary.writes()) {
+        String key = translateKey(write, tree);
+        if (key != null) {
+          addWrite(key);
+        }
+      }
+    }
+    if (!reached.isEmpty() && !guards.isGuarded(path)) {
+      mutations.addAll(reached);
+    }
+  }
+
+  /** The keys a call writes plainly, according to its callee's summary. */
+  private Set<String> callWrites(MethodInvocationTree tree) {
+    Set<String> keys = new HashSet<>();
+    for (MethodSymbol target : summarizer.targets(getSymbol(tree))) {
+      for (MethodSummary.Write write : summarizer.summarize(target).writes()) {
+        String key = translateKey(write, tree);
+        if (key != null) {
+          keys.add(key);
+        }
+      }
+    }
+    return keys;
+  }
+
+  private Root translate(Root root, MethodInvocationTree call) {
+    switch (root.kind()) {
+      case THIS -> {
+        return lasting.receiverRoot(call);
+      }
+      case PARAM -> {
+        List<? extends ExpressionTree> arguments = call.getArguments();
+        Root joined = Root.FRESH;
+        int last = getSymbol(call).getParameters().size() - 1;
+        for (int i = root.index(); i < arguments.size(); i++) {
+          joined = joined.join(lasting.root(arguments.get(i)));
+          if (i != last) {
+            break; // only a varargs parameter spans several arguments
+          }
+        }
+        return joined;
+      }
+      case GLOBAL -> {
+        return Root.GLOBAL;
+      }
+      default -> {
+        return Root.FRESH;
+      }
+    }
+  }
+
+  private @Nullable String translateKey(MethodSummary.Write write, MethodInvocationTree call) {
+    switch (write.root().kind()) {
+      case THIS -> {
+        String receiver = lasting.receiverKey(call);
+        return receiver == null ? null : receiver + write.suffix();
+      }
+      case PARAM -> {
+        if (write.root().index() >= call.getArguments().size()) {
+          return null;
+        }
+        String argument = lasting.key(call.getArguments().get(write.root().index()));
+        return argument == null ? null : argument + write.suffix();
+      }
+      case GLOBAL -> {
+        return write.suffix();
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private void addWrite(String key) {
+    if (key.startsWith("this.") || key.startsWith("this[")) {
+      writes.add(new MethodSummary.Write(Root.THIS, key.substring(4)));
+      return;
+    }
+    if (key.startsWith("p")) {
+      int end = 1;
+      while (end < key.length() && Character.isDigit(key.charAt(end))) {
+        end++;
+      }
+      if (end > 1 && end < key.length() && (key.charAt(end) == '.' || key.charAt(end) == '[')) {
+        writes.add(new MethodSummary.Write(Root.param(Integer.parseInt(key.substring(1, end))), key.substring(end)));
+        return;
+      }
+    }
+    if (!key.startsWith("l") || key.indexOf(':') < 0) {
+      if (key.indexOf('.') > 0 && !key.startsWith("this") && !key.startsWith("p")) {
+        writes.add(new MethodSummary.Write(Root.GLOBAL, key));
+      }
+    }
+  }
+
+  private void record(TreePath path, Root root, Mutation.Kind kind, String what) {
+    if (guards.isGuarded(path)) {
+      return;
+    }
+    mutations.add(new Mutation(root, kind, "`" + what + "`", path.getLeaf(), unit, method, ImmutableList.of()));
+  }
+
+  private boolean declared(MethodSymbol callee, boolean idempotent) {
+    NonIdempotentMutationConfig config = summarizer.config();
+    if (!config.hasDeclaredMethods()) {
+      return false;
+    }
+    List<MethodSymbol> methods = new ArrayList<>();
+    methods.add(callee);
+    methods.addAll(ASTHelpers.findSuperMethods(callee, state.getTypes()));
+    for (MethodSymbol m : methods) {
+      String owner = m.owner.getQualifiedName().toString();
+      String name = m.getSimpleName().toString();
+      if (idempotent
+          ? config.isDeclaredIdempotent(owner, name)
+          : config.isDeclaredNonIdempotent(owner, name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Mutation.@Nullable Kind compoundKind(Tree.Kind kind) {
+    switch (kind) {
+      case PLUS_ASSIGNMENT -> {
+        return Mutation.Kind.ADD;
+      }
+      case MINUS_ASSIGNMENT -> {
+        return Mutation.Kind.SUBTRACT;
+      }
+      case MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT, LEFT_SHIFT_ASSIGNMENT, RIGHT_SHIFT_ASSIGNMENT, UNSIGNED_RIGHT_SHIFT_ASSIGNMENT -> {
+        return Mutation.Kind.SCALE;
+      }
+      case XOR_ASSIGNMENT -> {
+        return Mutation.Kind.TOGGLE;
+      }
+      default -> {
+        return null; // &=, |= and %= give the same result when applied twice
+      }
+    }
+  }
+
+  private static String operator(Tree.Kind kind) {
+    switch (kind) {
+      case PLUS_ASSIGNMENT -> {
+        return "+=";
+      }
+      case MINUS_ASSIGNMENT -> {
+        return "-=";
+      }
+      case MULTIPLY_ASSIGNMENT -> {
+        return "*=";
+      }
+      case DIVIDE_ASSIGNMENT -> {
+        return "/=";
+      }
+      case LEFT_SHIFT_ASSIGNMENT -> {
+        return "<<=";
+      }
+      case RIGHT_SHIFT_ASSIGNMENT -> {
+        return ">>=";
+      }
+      case UNSIGNED_RIGHT_SHIFT_ASSIGNMENT -> {
+        return ">>>=";
+      }
+      case XOR_ASSIGNMENT -> {
+        return "^=";
+      }
+      default -> {
+        return "=";
+      }
+    }
+  }
+
+  /** The kind of change a self-derived value makes, from its outermost accumulating step. */
+  private Mutation.Kind kindOfValue(ExpressionTree value) {
+    return kindOfValue(value, 0);
+  }
+
+  private Mutation.Kind kindOfValue(ExpressionTree value, int depth) {
+    ExpressionTree e = LastingState.strip(value);
+    switch (e.getKind()) {
+      case PLUS -> {
+        return Mutation.Kind.ADD;
+      }
+      case MINUS -> {
+        return Mutation.Kind.SUBTRACT;
+      }
+      case MULTIPLY, DIVIDE, LEFT_SHIFT, RIGHT_SHIFT, UNSIGNED_RIGHT_SHIFT -> {
+        return Mutation.Kind.SCALE;
+      }
+      case XOR, LOGICAL_COMPLEMENT, BITWISE_COMPLEMENT, UNARY_MINUS -> {
+        return Mutation.Kind.TOGGLE;
+      }
+      case METHOD_INVOCATION -> {
+        String name = getSymbol((MethodInvocationTree) e).getSimpleName().toString();
+        if (name.startsWith("add") || name.startsWith("plus") || name.equals("sum")
+            || name.startsWith("increment")) {
+          return Mutation.Kind.ADD;
+        }
+        if (name.startsWith("subtract") || name.startsWith("minus") || name.startsWith("decrement")) {
+          return Mutation.Kind.SUBTRACT;
+        }
+        return Mutation.Kind.UPDATE;
+      }
+      case IDENTIFIER -> {
+        Symbol symbol = getSymbol(e);
+        if (depth < 4 && lasting.isLocal(symbol)) {
+          for (ExpressionTree source : lasting.valueSources(symbol)) {
+            Mutation.Kind kind = kindOfValue(source, depth + 1);
+            if (kind != Mutation.Kind.UPDATE) {
+              return kind;
+            }
+          }
+        }
+        return Mutation.Kind.UPDATE;
+      }
+      default -> {
+        return Mutation.Kind.UPDATE;
+      }
+    }
+  }
+
+  /** A short source-like rendering of a place, built from symbols: {@code order.total}. */
+  static String describe(ExpressionTree tree) {
+    ExpressionTree e = LastingState.strip(tree);
+    switch (e.getKind()) {
+      case IDENTIFIER -> {
+        return ((IdentifierTree) e).getName().toString();
+      }
+      case MEMBER_SELECT -> {
+        MemberSelectTree select = (MemberSelectTree) e;
+        ExpressionTree receiver = LastingState.strip(select.getExpression());
+        if (receiver instanceof IdentifierTree identifier
+            && identifier.getName().contentEquals("this")) {
+          return select.getIdentifier().toString();
+        }
+        return describe(receiver) + "." + select.getIdentifier();
+      }
+      case ARRAY_ACCESS -> {
+        return describe(((ArrayAccessTree) e).getExpression()) + "[…]";
+      }
+      case METHOD_INVOCATION -> {
+        MethodInvocationTree invocation = (MethodInvocationTree) e;
+        ExpressionTree receiver = ASTHelpers.getReceiver(invocation);
+        String call =
+            getSymbol(invocation).getSimpleName()
+                + (invocation.getArguments().isEmpty() ? "()" : "(…)");
+        return receiver == null ? call : describe(receiver) + "." + call;
+      }
+      default -> {
+        return "…";
+      }
+    }
+  }
+
+  private static String describeReceiver(MethodInvocationTree tree) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    return receiver == null ? "this" : describe(receiver);
+  }
+}

@@ -1,0 +1,77 @@
+package io.idempo.checker;
+
+import com.google.common.collect.ImmutableList;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.Tree;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+
+/**
+ * A write to lasting state that depends on a read of the same state, found in the body of {@link
+ * #method()} at {@link #tree()}, possibly several calls below the method it is listed for.
+ *
+ * @param root the state the write hangs from, relative to the method whose summary lists it
+ * @param kind what sort of read-modify-write it is; selects the consequence and the remedy
+ * @param what the write as the message shows it, e.g. {@code `total += …`}
+ * @param chain the calls from the summarized method down to {@link #method()}; empty when the
+ *     mutation is in the summarized method itself
+ */
+record Mutation(
+    Root root,
+    Kind kind,
+    String what,
+    Tree tree,
+    CompilationUnitTree unit,
+    MethodSymbol method,
+    ImmutableList<CallStep> chain) {
+
+  enum Kind {
+    ADD("adds again"),
+    SUBTRACT("subtracts again"),
+    INCREMENT("increments again"),
+    DECREMENT("decrements again"),
+    SCALE("scales again"),
+    TOGGLE("flips again"),
+    UPDATE("changes again"),
+    APPEND("appends a duplicate"),
+    SQL("changes the row again"),
+    DECLARED("runs again");
+
+    private final String consequence;
+
+    Kind(String consequence) {
+      this.consequence = consequence;
+    }
+
+    String consequence() {
+      return consequence;
+    }
+
+    String remedy() {
+      return this == APPEND
+          ? "key the entry by the message (a Set or a Map keyed by its id) or guard it with a"
+              + " dedup check"
+          : "record the effect keyed by the message (a state transition or a natural-key upsert)"
+              + " instead";
+    }
+  }
+
+  /** The same mutation seen one call further up, with its root translated to the caller. */
+  Mutation calledFrom(CallStep step, Root callerRoot) {
+    return new Mutation(
+        callerRoot,
+        kind,
+        what,
+        tree,
+        unit,
+        method,
+        ImmutableList.<CallStep>builder().add(step).addAll(chain).build());
+  }
+
+  /** {@code Customer.java:42}. */
+  String location() {
+    String file = unit.getSourceFile().getName();
+    int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+    long line = unit.getLineMap().getLineNumber(com.google.errorprone.util.ASTHelpers.getStartPosition(tree));
+    return file.substring(slash + 1) + ":" + line;
+  }
+}

@@ -1,0 +1,191 @@
+package io.idempo.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.util.Context;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Flags read-modify-writes of lasting state in message handlers: writes that a redelivery of the
+ * same message would apply a second time.
+ *
+ * <p>A handler is a method annotated {@code @io.idempo.IdempotentHandler} (or one of the {@code
+ * HandlerAnnotations}), or an implementation of one of the {@code HandlerMethods}. The check reads
+ * the handler's body, its lambdas, and the bodies of the methods it calls that are compiled in the
+ * same build, down to {@code MaxCallDepth} calls. See {@code docs/checks/NonIdempotentMutation.md}.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Make message handlers idempotent: do not read-modify-write lasting state",
+    severity = WARNING,
+    linkType = CUSTOM,
+    link = "https://github.com/idempo/idempo/blob/main/docs/checks/NonIdempotentMutation.md")
+public final class NonIdempotentMutation extends BugChecker implements MethodTreeMatcher {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient NonIdempotentMutationConfig config;
+
+  /** Per-compilation state: the summaries and what has been reported already. */
+  private transient @Nullable Context context;
+
+  private transient @Nullable MethodSummarizer summarizer;
+  private transient Set<Tree> reported = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /** For the service loader; uses no flags. */
+  public NonIdempotentMutation() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * Reads the {@code -XepOpt:NonIdempotentMutation:…} flags.
+   *
+   * @throws IllegalArgumentException if a flag is unknown or malformed
+   */
+  @Inject
+  public NonIdempotentMutation(ErrorProneFlags flags) {
+    this.config = NonIdempotentMutationConfig.fromFlags(flags);
+  }
+
+  @Override
+  public Description matchMethod(MethodTree tree, VisitorState state) {
+    MethodSymbol handler = ASTHelpers.getSymbol(tree);
+    if (tree.getBody() == null || !isHandler(handler, state)) {
+      return Description.NO_MATCH;
+    }
+    MethodSummarizer summaries = summarizer(state);
+    if (!summaries.isAnalyzable(handler)) {
+      return Description.NO_MATCH;
+    }
+    MethodSummary summary = summaries.summarize(handler, state.getPath());
+    Map<Tree, List<Mutation>> byReportSite = new LinkedHashMap<>();
+    for (Mutation mutation : summary.mutations()) {
+      byReportSite.computeIfAbsent(reportSite(mutation, handler, state), t -> new ArrayList<>()).add(mutation);
+    }
+    for (Map.Entry<Tree, List<Mutation>> site : byReportSite.entrySet()) {
+      if (reported.add(site.getKey())) {
+        state.reportMatch(
+            buildDescription(site.getKey())
+                .setMessage(message(site.getValue(), handler, state))
+                .build());
+      }
+    }
+    return Description.NO_MATCH;
+  }
+
+  private boolean isHandler(MethodSymbol method, VisitorState state) {
+    for (String annotation : config.handlerAnnotations()) {
+      if (ASTHelpers.hasAnnotation(method, annotation, state)) {
+        return true;
+      }
+    }
+    if (config.handlerMethods().isEmpty()) {
+      return false;
+    }
+    String name = method.getSimpleName().toString();
+    if (!config.handlerMethods().containsValue(name)) {
+      return false;
+    }
+    for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
+      if (config
+          .handlerMethods()
+          .containsEntry(overridden.owner.getQualifiedName().toString(), name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private MethodSummarizer summarizer(VisitorState state) {
+    if (summarizer == null || context != state.context) {
+      context = state.context;
+      summarizer = new MethodSummarizer(this, config, state);
+      reported = Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+    return summarizer;
+  }
+
+  /**
+   * Where a mutation is reported: where it is when it is in the handler's own class (also in a
+   * helper method of that class), else at the handler's call that leads to it.
+   */
+  private static Tree reportSite(Mutation mutation, MethodSymbol handler, VisitorState state) {
+    if (mutation.chain().isEmpty() || inHandlerClass(mutation, handler, state)) {
+      return mutation.tree();
+    }
+    return mutation.chain().get(0).callSite();
+  }
+
+  private static boolean inHandlerClass(Mutation mutation, MethodSymbol handler, VisitorState state) {
+    return mutation.unit() == state.getPath().getCompilationUnit()
+        && outermost(mutation.method()) == outermost(handler);
+  }
+
+  private static ClassSymbol outermost(Symbol symbol) {
+    return ASTHelpers.outermostClass(symbol);
+  }
+
+  private static String message(List<Mutation> mutations, MethodSymbol handler, VisitorState state) {
+    Mutation first = mutations.get(0);
+    StringBuilder message = new StringBuilder();
+    if (first.chain().isEmpty()) {
+      message.append(first.what());
+    } else if (inHandlerClass(first, handler, state)) {
+      message
+          .append(first.what())
+          .append(" (reached from handler `")
+          .append(handler.getSimpleName())
+          .append("` through ")
+          .append(chain(first))
+          .append(")");
+    } else {
+      message
+          .append("this call reaches ")
+          .append(first.what())
+          .append(" through ")
+          .append(chain(first))
+          .append(" at ")
+          .append(first.location())
+          .append(", which");
+    }
+    message
+        .append(" ")
+        .append(first.kind().consequence())
+        .append(" on every redelivery of this message; ")
+        .append(first.kind().remedy());
+    if (mutations.size() > 1) {
+      message.append(" (").append(mutations.size() - 1).append(" more read-modify-write");
+      message.append(mutations.size() > 2 ? "s" : "").append(" on the same path)");
+    }
+    return message.toString();
+  }
+
+  private static String chain(Mutation mutation) {
+    return mutation.chain().stream()
+        .map(step -> "`" + step.calleeName() + "`")
+        .collect(Collectors.joining(" → "));
+  }
+}
