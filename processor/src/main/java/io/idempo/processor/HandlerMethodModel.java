@@ -1,0 +1,44 @@
+package io.idempo.processor;
+
+import com.palantir.javapoet.TypeName;
+import java.util.Optional;
+import javax.lang.model.element.ExecutableElement;
+
+/**
+ * One validated {@code @IdempotentHandler} method and everything the generator needs to wrap it.
+ *
+ * @param method the handler method
+ * @param handlerName the effective handler name: the annotation's {@code name}, or {@code <binary
+ *     class name>#<method>}
+ * @param keyPath the resolved key path
+ * @param ttl the ttl as written, already validated
+ * @param leaseMode true for {@code Mode.LEASE}
+ * @param lease the lease as written, already validated
+ * @param codec the result codec, empty for a void method
+ * @param constantPrefix the prefix of this method's constants, such as {@code ON_ORDER_PLACED}
+ */
+record HandlerMethodModel(
+    ExecutableElement method,
+    String handlerName,
+    KeyPath keyPath,
+    String ttl,
+    boolean leaseMode,
+    String lease,
+    Optional<Codec> codec,
+    String constantPrefix) {
+
+  /** The method's name. */
+  String name() {
+    return method.getSimpleName().toString();
+  }
+
+  /**
+   * The result codec of a non-void handler method.
+   *
+   * @param valueType the codec's type argument: the return type, boxed if primitive
+   * @param customCodec the class named in {@code codec}, or empty for the built-in codec of {@code
+   *     valueType}
+   * @param primitive true if the method returns a primitive, so a replayed null is an error
+   */
+  record Codec(TypeName valueType, Optional<TypeName> customCodec, boolean primitive) {}
+}

@@ -1,0 +1,437 @@
+package io.idempo.processor;
+
+import io.idempo.processor.KeyPath.Access;
+import io.idempo.processor.KeyPath.KeyForm;
+import io.idempo.processor.KeyPath.Step;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Resolves a key path such as {@code event.customer.id} against a handler method, at compile time,
+ * in the order the {@code @IdempotentHandler} Javadoc gives: record component, no-argument method,
+ * getter, field.
+ */
+final class KeyPathResolver {
+
+  /** The outcome of resolving one key path. */
+  sealed interface Result permits Resolved, Invalid, Unresolved {}
+
+  /** The key path resolved to a value with a stable string form. */
+  record Resolved(KeyPath path) implements Result {}
+
+  /** The key path is wrong; {@code message} says where and how to fix it. */
+  record Invalid(String message) implements Result {}
+
+  /** A type on the path is not known yet (another processor may generate it). */
+  record Unresolved(String typeName) implements Result {}
+
+  private static final String SEGMENT_RULE =
+      "a segment is a record component, a no-argument method, a getter or an accessible field";
+
+  private final Elements elements;
+  private final Types types;
+  private final TypeChecks checks;
+  private final TypeMirror charSequence;
+  private final TypeMirror enumType;
+
+  KeyPathResolver(Elements elements, Types types) {
+    this.elements = elements;
+    this.types = types;
+    this.checks = new TypeChecks(elements);
+    this.charSequence = elements.getTypeElement("java.lang.CharSequence").asType();
+    this.enumType = types.erasure(elements.getTypeElement("java.lang.Enum").asType());
+  }
+
+  /**
+   * Resolves {@code text} against the parameters of {@code method}, for a generated class in
+   * {@code pkg}.
+   */
+  Result resolve(String text, ExecutableElement method, PackageElement pkg) {
+    String[] segments = text.split("\\.", -1);
+    for (int i = 0; i < segments.length; i++) {
+      String segment = segments[i];
+      if (segment.isEmpty()) {
+        return new Invalid(
+            "key path `"
+                + text
+                + "` has an empty segment; write it as Java identifiers joined by dots, such as"
+                + " `event.orderId`");
+      }
+      if (!SourceVersion.isIdentifier(segment) || SourceVersion.isKeyword(segment)) {
+        return new Invalid(
+            "`"
+                + segment
+                + "` in key path `"
+                + text
+                + "` is not a Java identifier; write the key path as identifiers joined by dots,"
+                + " such as `event.orderId`");
+      }
+    }
+
+    VariableElement parameter = null;
+    List<String> parameterNames = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      parameterNames.add(p.getSimpleName().toString());
+      if (p.getSimpleName().contentEquals(segments[0])) {
+        parameter = p;
+      }
+    }
+    if (parameter == null) {
+      return new Invalid(unknownParameter(text, segments[0], method, parameterNames));
+    }
+    if (TypeChecks.firstError(parameter.asType()) != null) {
+      return new Unresolved(TypeChecks.firstError(parameter.asType()).toString());
+    }
+
+    List<Step> steps = new ArrayList<>();
+    steps.add(
+        new Step(segments[0], segments[0], Access.PARAMETER, segments[0], parameter.asType()));
+    String path = segments[0];
+    for (int i = 1; i < segments.length; i++) {
+      Step previous = steps.get(steps.size() - 1);
+      path = path + "." + segments[i];
+      Result next = step(text, path, previous, segments[i], pkg, steps);
+      if (next != null) {
+        return next;
+      }
+    }
+    Step last = steps.get(steps.size() - 1);
+    KeyForm form = keyForm(last.type());
+    if (form == null) {
+      return new Invalid(
+          "key path `"
+              + text
+              + "` ends in a value of type `"
+              + TypeChecks.display(last.type())
+              + "`, which has no stable string form; a key must be "
+              + KnownTypes.KEY_TYPES_DESCRIPTION
+              + ". Point the key path at such a property, for example an id");
+    }
+    return new Resolved(new KeyPath(text, steps, form));
+  }
+
+  /**
+   * Checks that a parameter marked {@code @IdempotencyKey} can be a key; returns the key path
+   * made of that parameter alone, or why not.
+   */
+  Result resolveParameter(VariableElement parameter) {
+    TypeMirror type = parameter.asType();
+    if (TypeChecks.firstError(type) != null) {
+      return new Unresolved(TypeChecks.firstError(type).toString());
+    }
+    String name = parameter.getSimpleName().toString();
+    KeyForm form = keyForm(type);
+    if (form == null) {
+      return new Invalid(
+          "parameter `"
+              + name
+              + "` is marked @IdempotencyKey, but its type `"
+              + TypeChecks.display(type)
+              + "` has no stable string form; a key must be "
+              + KnownTypes.KEY_TYPES_DESCRIPTION
+              + ". Mark a parameter of such a type, or use @IdempotentHandler(key = \""
+              + name
+              + ".<property>\")");
+    }
+    return new Resolved(
+        new KeyPath(name, List.of(new Step(name, name, Access.PARAMETER, name, type)), form));
+  }
+
+  /** Resolves one segment after {@code previous}; appends the step, or returns a failure. */
+  private Result step(
+      String text,
+      String path,
+      Step previous,
+      String segment,
+      PackageElement pkg,
+      List<Step> steps) {
+    TypeMirror from = previous.type();
+    if (from.getKind().isPrimitive() || from.getKind() == TypeKind.ARRAY) {
+      return new Invalid(
+          "`"
+              + previous.path()
+              + "` is a `"
+              + TypeChecks.display(from)
+              + "`, which has no property `"
+              + segment
+              + "`; end the key path at `"
+              + previous.path()
+              + "`");
+    }
+    Set<String> candidates = new LinkedHashSet<>();
+    String voidMethod = null;
+    String inaccessible = null;
+    for (TypeMirror bound : TypeChecks.bounds(from)) {
+      if (bound.getKind() == TypeKind.ERROR) {
+        return new Unresolved(bound.toString());
+      }
+      if (bound.getKind() != TypeKind.DECLARED) {
+        continue;
+      }
+      DeclaredType declared = (DeclaredType) bound;
+      TypeElement type = (TypeElement) declared.asElement();
+      if (!checks.isAccessible(type, pkg)) {
+        return new Invalid(
+            "key path `"
+                + text
+                + "` reads `"
+                + segment
+                + "` from `"
+                + TypeChecks.display(bound)
+                + "`, which is not accessible from package `"
+                + pkg.getQualifiedName()
+                + "` where the wrapper is generated; make `"
+                + TypeChecks.simpleNames(type)
+                + "` package-private or public");
+      }
+      Found found = find(type, segment, pkg, candidates);
+      if (found.member != null) {
+        TypeMirror memberType;
+        Access access;
+        if (found.member.getKind() == ElementKind.FIELD) {
+          memberType = types.asMemberOf(declared, found.member);
+          access = Access.FIELD;
+        } else {
+          memberType = ((ExecutableType) types.asMemberOf(declared, found.member)).getReturnType();
+          access = Access.METHOD;
+        }
+        TypeMirror error = TypeChecks.firstError(memberType);
+        if (error != null) {
+          return new Unresolved(error.toString());
+        }
+        steps.add(
+            new Step(path, segment, access, found.member.getSimpleName().toString(), memberType));
+        return null;
+      }
+      if (voidMethod == null) {
+        voidMethod = found.voidMethod;
+      }
+      if (inaccessible == null) {
+        inaccessible = found.inaccessible;
+      }
+    }
+    String on = TypeChecks.display(from);
+    if (voidMethod != null) {
+      return new Invalid(
+          "key path `"
+              + text
+              + "`: `"
+              + voidMethod
+              + "()` on `"
+              + on
+              + "` returns void, so it has no value to use as a key; point the key path at a"
+              + " property that returns the key");
+    }
+    if (inaccessible != null) {
+      return new Invalid(
+          "key path `"
+              + text
+              + "`: `"
+              + inaccessible
+              + "` on `"
+              + on
+              + "` is not accessible from package `"
+              + pkg.getQualifiedName()
+              + "` where the wrapper is generated; make it public (or package-private in the same"
+              + " package), or add an accessor");
+    }
+    String suggestion = Names.closest(segment, candidates);
+    String message = "no property `" + segment + "` on `" + on + "`";
+    if (suggestion != null) {
+      message += "; did you mean `" + suggestion + "`?";
+    } else if (candidates.isEmpty()) {
+      message += ", which has no properties usable in a key path (" + SEGMENT_RULE + ")";
+    } else {
+      message += "; its properties are " + Names.quotedList(candidates) + " (" + SEGMENT_RULE + ")";
+    }
+    return new Invalid(message + " (in key path `" + text + "`)");
+  }
+
+  /** What a lookup of one segment found on one type. */
+  private static final class Found {
+    Element member;
+    String voidMethod;
+    String inaccessible;
+  }
+
+  private Found find(
+      TypeElement type,
+      String segment,
+      PackageElement pkg,
+      Set<String> candidates) {
+    Found found = new Found();
+    List<ExecutableElement> methods = new ArrayList<>();
+    List<VariableElement> fields = new ArrayList<>();
+    for (Element member : elements.getAllMembers(type)) {
+      if (member.getModifiers().contains(Modifier.STATIC)) {
+        continue;
+      }
+      if (member.getKind() == ElementKind.METHOD) {
+        methods.add((ExecutableElement) member);
+      } else if (member.getKind() == ElementKind.FIELD) {
+        fields.add((VariableElement) member);
+      }
+    }
+
+    // 1. A record component.
+    if (type.getKind() == ElementKind.RECORD) {
+      for (RecordComponentElement component : type.getRecordComponents()) {
+        candidates.add(component.getSimpleName().toString());
+        if (found.member == null
+            && component.getSimpleName().contentEquals(segment)
+            && component.getAccessor() != null) {
+          found.member = component.getAccessor();
+        }
+      }
+    }
+    // 2. A no-argument, non-void method; 3. a getter.
+    ExecutableElement plain = null;
+    ExecutableElement getter = null;
+    String getName = "get" + Names.capitalize(segment);
+    String isName = "is" + Names.capitalize(segment);
+    for (ExecutableElement method : methods) {
+      if (!method.getParameters().isEmpty()
+          || !method.getTypeParameters().isEmpty()
+          || isObjectMethod(method)) {
+        continue;
+      }
+      String name = method.getSimpleName().toString();
+      boolean accessible =
+          checks.isMemberAccessible(
+              method.getModifiers(), (TypeElement) method.getEnclosingElement(), pkg);
+      boolean isVoid = method.getReturnType().getKind() == TypeKind.VOID;
+      boolean matches = name.equals(segment);
+      boolean matchesGetter =
+          name.equals(getName) || (name.equals(isName) && isBoolean(method.getReturnType()));
+      if (!accessible) {
+        if ((matches || matchesGetter) && found.inaccessible == null) {
+          found.inaccessible = name + "()";
+        }
+        continue;
+      }
+      if (isVoid) {
+        if (matches && found.voidMethod == null) {
+          found.voidMethod = name;
+        }
+        continue;
+      }
+      candidates.add(name);
+      String property = Names.propertyOfGetter(name);
+      if (property != null) {
+        candidates.add(property);
+      }
+      if (matches && plain == null) {
+        plain = method;
+      } else if (matchesGetter && getter == null) {
+        getter = method;
+      }
+    }
+    // 4. An accessible field.
+    VariableElement field = null;
+    for (VariableElement f : fields) {
+      boolean accessible =
+          checks.isMemberAccessible(f.getModifiers(), (TypeElement) f.getEnclosingElement(), pkg);
+      if (!accessible) {
+        if (f.getSimpleName().contentEquals(segment) && found.inaccessible == null) {
+          found.inaccessible = segment;
+        }
+        continue;
+      }
+      candidates.add(f.getSimpleName().toString());
+      if (f.getSimpleName().contentEquals(segment) && field == null) {
+        field = f;
+      }
+    }
+    if (found.member == null) {
+      found.member = plain != null ? plain : getter != null ? getter : field;
+    }
+    if (found.member != null) {
+      found.voidMethod = null;
+      found.inaccessible = null;
+    }
+    return found;
+  }
+
+  private static boolean isObjectMethod(ExecutableElement method) {
+    Element owner = method.getEnclosingElement();
+    return owner instanceof TypeElement ownerType
+        && ownerType.getQualifiedName().contentEquals("java.lang.Object");
+  }
+
+  private static boolean isBoolean(TypeMirror type) {
+    return type.getKind() == TypeKind.BOOLEAN
+        || (type.getKind() == TypeKind.DECLARED
+            && ((TypeElement) ((DeclaredType) type).asElement())
+                .getQualifiedName()
+                .contentEquals("java.lang.Boolean"));
+  }
+
+  /** How a value of {@code type} becomes a key, or null if it has no stable string form. */
+  KeyForm keyForm(TypeMirror type) {
+    if (type.getKind().isPrimitive()) {
+      return KeyForm.PRIMITIVE;
+    }
+    for (TypeMirror bound : TypeChecks.bounds(type)) {
+      if (bound.getKind() != TypeKind.DECLARED) {
+        continue;
+      }
+      TypeElement element = (TypeElement) ((DeclaredType) bound).asElement();
+      String name = element.getQualifiedName().toString();
+      if (element.getKind() == ElementKind.ENUM
+          || types.isSubtype(types.erasure(bound), enumType)) {
+        return KeyForm.ENUM;
+      }
+      if (name.equals("java.lang.String")) {
+        return type.getKind() == TypeKind.DECLARED ? KeyForm.STRING : KeyForm.CHAR_SEQUENCE;
+      }
+      if (KnownTypes.isKeyType(name)) {
+        return KeyForm.TO_STRING;
+      }
+      if (types.isAssignable(bound, charSequence)) {
+        return KeyForm.CHAR_SEQUENCE;
+      }
+    }
+    return null;
+  }
+
+  private static String unknownParameter(
+      String text, String first, ExecutableElement method, List<String> parameterNames) {
+    String message =
+        "key path `"
+            + text
+            + "` starts with `"
+            + first
+            + "`, which is not a parameter of `"
+            + method.getSimpleName()
+            + "`; the first segment of a key path names a parameter";
+    if (parameterNames.isEmpty()) {
+      return message
+          + ", and `"
+          + method.getSimpleName()
+          + "` has none: a handler needs the message as a parameter";
+    }
+    String suggestion = Names.closest(first, parameterNames);
+    message += " (" + Names.quotedList(parameterNames) + ")";
+    if (suggestion != null) {
+      message += "; did you mean `" + suggestion + "`?";
+    }
+    return message;
+  }
+}

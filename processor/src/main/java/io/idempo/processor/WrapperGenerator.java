@@ -1,0 +1,680 @@
+package io.idempo.processor;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.TypeVariableName;
+import io.idempo.processor.HandlerClassModel.ForwardedMethod;
+import io.idempo.processor.HandlerClassModel.Shape;
+import io.idempo.processor.HandlerMethodModel.Codec;
+import io.idempo.processor.KeyPath.Step;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.TypeParameterElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
+import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Writes the {@code Idempotent<Handler>} class for one {@link HandlerClassModel}. Every line of
+ * generated code comes from this class; it makes no decisions that validation has not already
+ * checked.
+ */
+final class WrapperGenerator {
+
+  /**
+   * Simple names the generated code uses as qualifiers of static calls; a variable with one of
+   * these names would shadow the type, so generated locals never take them.
+   */
+  private static final Set<String> QUALIFIERS =
+      Set.of(
+          "Objects",
+          "String",
+          "Duration",
+          "HandlerDescriptor",
+          "ResultCodecs",
+          "IdempotencyKeyException",
+          "IdempotentHandler");
+
+  private static final ClassName DURATION = ClassName.get("java.time", "Duration");
+  private static final ClassName OBJECTS = ClassName.get(Objects.class);
+  private static final ClassName SERIALIZABLE = ClassName.get("java.io", "Serializable");
+
+  private final Elements elements;
+  private final Types types;
+  private final TypeChecks checks;
+
+  WrapperGenerator(Elements elements, Types types) {
+    this.elements = elements;
+    this.types = types;
+    this.checks = new TypeChecks(elements);
+  }
+
+  /** The source file of the wrapper for {@code model}. */
+  JavaFile generate(HandlerClassModel model) {
+    return new Run(model).generate();
+  }
+
+  /** The state of generating one class: the names it has taken so far. */
+  private final class Run {
+    final HandlerClassModel model;
+    final TypeElement handler;
+    final ClassName handlerName;
+    final PackageElement pkg;
+    final Set<String> classNames = new HashSet<>();
+    final Map<HandlerMethodModel, String> handlerConstants = new HashMap<>();
+    final Map<HandlerMethodModel, String> codecConstants = new HashMap<>();
+    String storeField;
+    String delegateField;
+
+    Run(HandlerClassModel model) {
+      this.model = model;
+      this.handler = model.handler();
+      this.handlerName = ClassName.get(handler);
+      this.pkg = elements.getPackageOf(handler);
+      classNames.addAll(model.reservedNames());
+      classNames.addAll(QUALIFIERS);
+    }
+
+    JavaFile generate() {
+      TypeSpec.Builder type =
+          TypeSpec.classBuilder(model.generatedName()).addOriginatingElement(handler);
+      if (isPublic(handler)) {
+        type.addModifiers(Modifier.PUBLIC);
+      }
+      boolean decorator = model.shape() == Shape.DECORATOR;
+      if (!decorator && handler.getModifiers().contains(Modifier.ABSTRACT)) {
+        type.addModifiers(Modifier.ABSTRACT);
+      }
+      for (TypeParameterElement typeParameter : handler.getTypeParameters()) {
+        type.addTypeVariable(TypeVariableName.get(typeParameter));
+      }
+      TypeName handlerType = TypeName.get(handler.asType());
+      if (decorator) {
+        for (TypeMirror iface : handler.getInterfaces()) {
+          type.addSuperinterface(TypeName.get(iface));
+          type.avoidClashesWithNestedClasses((TypeElement) types.asElement(iface));
+        }
+      } else {
+        type.superclass(handlerType);
+        type.avoidClashesWithNestedClasses(handler);
+      }
+      type.alwaysQualify(new TreeSet<>(model.reservedNames()).toArray(new String[0]));
+      type.addJavadoc(classJavadoc(decorator));
+      TypeElement generated = elements.getTypeElement(KnownTypes.GENERATED_ANNOTATION);
+      if (generated != null) {
+        type.addAnnotation(
+            AnnotationSpec.builder(ClassName.get(generated))
+                .addMember("value", "$S", IdempotentHandlerProcessor.class.getCanonicalName())
+                .build());
+      }
+      if (elements.isDeprecated(handler)) {
+        type.addAnnotation(Deprecated.class);
+      }
+      Set<String> suppressed = new TreeSet<>();
+      if (isSerializable()) {
+        suppressed.add("serial");
+      }
+      if (decorator) {
+        for (TypeMirror iface : handler.getInterfaces()) {
+          if (TypeChecks.mentionsRawType(iface)) {
+            suppressed.add("rawtypes");
+          }
+        }
+      }
+      suppressWarnings(suppressed).ifPresent(type::addAnnotation);
+
+      for (HandlerMethodModel method : model.methods()) {
+        type.addField(descriptorField(method));
+        method.codec().ifPresent(codec -> type.addField(codecField(method, codec)));
+      }
+      storeField = take("store");
+      type.addField(KnownTypes.IDEMPOTENCY_STORE, storeField, Modifier.PRIVATE, Modifier.FINAL);
+      if (decorator) {
+        delegateField = take("delegate");
+        type.addField(handlerType, delegateField, Modifier.PRIVATE, Modifier.FINAL);
+        type.addMethod(decoratorConstructor(handlerType));
+      } else {
+        for (ExecutableElement constructor : model.constructors()) {
+          type.addMethod(subclassConstructor(constructor));
+        }
+      }
+      for (HandlerMethodModel method : model.methods()) {
+        type.addMethod(handlerMethod(method));
+      }
+      for (ForwardedMethod method : model.forwarded()) {
+        type.addMethod(forwardedMethod(method));
+      }
+      return JavaFile.builder(pkg.getQualifiedName().toString(), type.build())
+          .skipJavaLangImports(true)
+          .indent("  ")
+          .build();
+    }
+
+    private CodeBlock classJavadoc(boolean decorator) {
+      CodeBlock.Builder doc = CodeBlock.builder();
+      if (decorator) {
+        doc.add(
+            """
+            A decorator of {@link $T} whose handler methods run once per message key,
+            however often a message is delivered. {@code $L} cannot be subclassed, so this
+            class implements its interfaces and forwards every call to a delegate.
+            """,
+            handlerName,
+            handler.getSimpleName());
+      } else {
+        doc.add(
+            """
+            {@link $T} with handler methods that run once per message key, however often a
+            message is delivered. Create it with the arguments of {@code $L}'s constructor,
+            preceded by the {@link $T} that records which keys were processed.
+            """,
+            handlerName,
+            handler.getSimpleName(),
+            KnownTypes.IDEMPOTENCY_STORE);
+      }
+      doc.add(
+          """
+
+          <p>Each handler method claims its key in the store, runs the original method on the
+          first delivery and records its result, returns that result to later deliveries,
+          and releases the claim if the method throws, so that the next delivery runs it
+          again.
+          """);
+      if (isSerializable()) {
+        doc.add("\n<p>Do not serialize the wrapper: the store it holds is not serializable.\n");
+      }
+      doc.add(
+          """
+
+          <p>Generated by the Idempo annotation processor from the {@link $T}
+          methods of {@link $T}; do not edit.
+          """,
+          ClassName.get("io.idempo", "IdempotentHandler"),
+          handlerName);
+      return doc.build();
+    }
+
+    private boolean isSerializable() {
+      TypeElement serializable = elements.getTypeElement(SERIALIZABLE.canonicalName());
+      if (serializable == null) {
+        return false;
+      }
+      TypeMirror target = types.erasure(serializable.asType());
+      if (model.shape() == Shape.SUBCLASS) {
+        return types.isAssignable(types.erasure(handler.asType()), target);
+      }
+      for (TypeMirror iface : handler.getInterfaces()) {
+        if (types.isAssignable(types.erasure(iface), target)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private FieldSpec descriptorField(HandlerMethodModel method) {
+      String name = take(method.constantPrefix() + "_HANDLER");
+      handlerConstants.put(method, name);
+      CodeBlock.Builder init =
+          CodeBlock.builder()
+              .add("$T.builder($S)\n", KnownTypes.HANDLER_DESCRIPTOR, method.handlerName())
+              .indent()
+              .indent()
+              .add(".keyPath($S)\n", method.keyPath().text())
+              .add(".ttl($T.parse($S))\n", DURATION, method.ttl());
+      if (method.leaseMode()) {
+        init.add(".mode($T.LEASE)\n", KnownTypes.MODE)
+            .add(".lease($T.parse($S))\n", DURATION, method.lease());
+      }
+      init.add(".build()").unindent().unindent();
+      return FieldSpec.builder(
+              KnownTypes.HANDLER_DESCRIPTOR,
+              name,
+              Modifier.PRIVATE,
+              Modifier.STATIC,
+              Modifier.FINAL)
+          .initializer(init.build())
+          .build();
+    }
+
+    private FieldSpec codecField(HandlerMethodModel method, Codec codec) {
+      String name = take(method.constantPrefix() + "_CODEC");
+      codecConstants.put(method, name);
+      CodeBlock init =
+          codec.customCodec().isPresent()
+              ? CodeBlock.of(
+                  "$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, codec.customCodec().get())
+              : CodeBlock.of("$T.builtIn($T.class)", KnownTypes.RESULT_CODECS, codec.valueType());
+      return FieldSpec.builder(
+              ParameterizedTypeName.get(KnownTypes.RESULT_CODEC, codec.valueType()),
+              name,
+              Modifier.PRIVATE,
+              Modifier.STATIC,
+              Modifier.FINAL)
+          .initializer(init)
+          .build();
+    }
+
+    private MethodSpec subclassConstructor(ExecutableElement constructor) {
+      Set<String> parameterNames = parameterNames(constructor);
+      String storeParameter = fresh("store", parameterNames);
+      MethodSpec.Builder method =
+          MethodSpec.constructorBuilder()
+              .addModifiers(Modifier.PUBLIC)
+              .addJavadoc(
+                  """
+                  Creates the handler as {@code new $L(...)} would, with its handler methods
+                  claiming their keys in {@code $L}.
+                  """,
+                  handler.getSimpleName(),
+                  storeParameter);
+      for (TypeParameterElement typeParameter : constructor.getTypeParameters()) {
+        method.addTypeVariable(TypeVariableName.get(typeParameter));
+      }
+      method.addParameter(KnownTypes.IDEMPOTENCY_STORE, storeParameter);
+      List<String> arguments = new ArrayList<>();
+      for (VariableElement parameter : constructor.getParameters()) {
+        method.addParameter(TypeName.get(parameter.asType()), parameter.getSimpleName().toString());
+        arguments.add(parameter.getSimpleName().toString());
+      }
+      method.varargs(constructor.isVarArgs());
+      for (TypeMirror thrown : constructor.getThrownTypes()) {
+        method.addException(TypeName.get(thrown));
+      }
+      Set<String> suppressed = signatureWarnings(constructor, constructor.isVarArgs());
+      if (suppressed.remove("unchecked")) {
+        if (hasAnnotation(constructor, "java.lang.SafeVarargs")) {
+          method.addAnnotation(SafeVarargs.class);
+        } else {
+          suppressed.add("unchecked");
+        }
+      }
+      suppressWarnings(suppressed).ifPresent(method::addAnnotation);
+      if (!arguments.isEmpty()) {
+        method.addStatement("super($L)", String.join(", ", arguments));
+      }
+      return method
+          .addStatement(
+              "this.$N = $T.requireNonNull($N, $S)",
+              storeField,
+              OBJECTS,
+              storeParameter,
+              storeParameter)
+          .build();
+    }
+
+    private MethodSpec decoratorConstructor(TypeName handlerType) {
+      return MethodSpec.constructorBuilder()
+          .addModifiers(Modifier.PUBLIC)
+          .addJavadoc(
+              "Wraps {@code delegate}, whose handler methods then claim their keys in {@code"
+                  + " store}.\n")
+          .addParameter(KnownTypes.IDEMPOTENCY_STORE, "store")
+          .addParameter(handlerType, "delegate")
+          .addStatement("this.$N = $T.requireNonNull(store, $S)", storeField, OBJECTS, "store")
+          .addStatement(
+              "this.$N = $T.requireNonNull(delegate, $S)", delegateField, OBJECTS, "delegate")
+          .build();
+    }
+
+    private MethodSpec handlerMethod(HandlerMethodModel handlerModel) {
+      int lastStep = handlerModel.keyPath().steps().size() - 1;
+      ExecutableElement element = handlerModel.method();
+      MethodSpec.Builder method = signature(element, (ExecutableType) element.asType());
+      method.addJavadoc(methodJavadoc(handlerModel));
+      if (elements.isDeprecated(element)) {
+        method.addAnnotation(Deprecated.class);
+      }
+      Set<String> locals = new HashSet<>(classNames);
+      locals.addAll(parameterNames(element));
+      String handlerConstant = handlerConstants.get(handlerModel);
+
+      // The key, computed null-safely along the key path.
+      KeyPath keyPath = handlerModel.keyPath();
+      boolean stringKey = keyPath.form() == KeyPath.KeyForm.STRING;
+      String value = null;
+      for (int i = 0; i <= lastStep; i++) {
+        Step step = keyPath.steps().get(i);
+        if (value == null) {
+          value = step.member();
+        } else {
+          // A String at the end of the path is the key itself.
+          String local = fresh(i == lastStep && stringKey ? "key" : step.segment(), locals);
+          String read = step.access() == KeyPath.Access.FIELD ? "$N.$N" : "$N.$N()";
+          TypeName localType = localType(step.type());
+          if (localType == null) {
+            method.addStatement("var $N = " + read, local, value, step.member());
+          } else {
+            method.addStatement("$T $N = " + read, localType, local, value, step.member());
+          }
+          value = local;
+        }
+        if (step.nullable()) {
+          method
+              .beginControlFlow("if ($N == null)", value)
+              .addStatement(
+                  "throw $T.nullAt($N, $S)", KnownTypes.KEY_EXCEPTION, handlerConstant, step.path())
+              .endControlFlow();
+        }
+      }
+      String key;
+      if (stringKey && keyPath.steps().size() > 1) {
+        key = value;
+      } else {
+        key = fresh("key", locals);
+        CodeBlock conversion =
+          switch (handlerModel.keyPath().form()) {
+            case STRING -> CodeBlock.of("$N", value);
+            case PRIMITIVE -> CodeBlock.of("$T.valueOf($N)", String.class, value);
+            case ENUM -> CodeBlock.of("$N.name()", value);
+            case CHAR_SEQUENCE, TO_STRING -> CodeBlock.of("$N.toString()", value);
+          };
+        method.addStatement("$T $N = $L", String.class, key, conversion);
+      }
+      if (handlerModel.keyPath().form().canBeBlank()) {
+        method
+            .beginControlFlow("if ($N.isBlank())", key)
+            .addStatement("throw $T.blank($N)", KnownTypes.KEY_EXCEPTION, handlerConstant)
+            .endControlFlow();
+      }
+
+      // The claim protocol: see io.idempo.runtime.IdempotencyStore.
+      String claim = fresh("claim", locals);
+      method.addStatement(
+          "$T $N = $N.claim($N, $N)",
+          KnownTypes.CLAIM,
+          claim,
+          storeField,
+          handlerConstant,
+          key);
+      CodeBlock call =
+          CodeBlock.of(
+              "$L.$N($L)",
+              model.shape() == Shape.DECORATOR ? delegateField : "super",
+              element.getSimpleName().toString(),
+              String.join(", ", parameterNames(element)));
+      String failure = fresh("failure", locals);
+      if (handlerModel.codec().isEmpty()) {
+        method
+            .beginControlFlow("if ($N.isDuplicate())", claim)
+            .addStatement("return")
+            .endControlFlow()
+            .beginControlFlow("try")
+            .addStatement("$L", call)
+            .nextControlFlow("catch ($T $N)", Throwable.class, failure)
+            .addStatement("$N.release($N)", claim, failure)
+            .addStatement("throw $N", failure)
+            .endControlFlow()
+            .addStatement("$N.complete(null)", claim);
+        return method.build();
+      }
+      Codec codec = handlerModel.codec().get();
+      String codecConstant = codecConstants.get(handlerModel);
+      method.beginControlFlow("if ($N.isDuplicate())", claim);
+      if (codec.primitive()) {
+        String replayed = fresh("replayed", locals);
+        method
+            .addStatement(
+                "$T $N = $N.decode($N.replayedResult())",
+                codec.valueType(),
+                replayed,
+                codecConstant,
+                claim)
+            .beginControlFlow("if ($N == null)", replayed)
+            .addStatement(
+                "throw new $T($S + $N.name() + $S)",
+                KnownTypes.STORE_EXCEPTION,
+                "the store holds no result for a duplicate delivery to handler ",
+                handlerConstant,
+                ", whose return type " + element.getReturnType() + " cannot be null")
+            .endControlFlow()
+            .addStatement("return $N", replayed);
+      } else {
+        method.addStatement("return $N.decode($N.replayedResult())", codecConstant, claim);
+      }
+      String result = fresh("result", locals);
+      return method
+          .endControlFlow()
+          .addStatement("$T $N", TypeName.get(element.getReturnType()), result)
+          .beginControlFlow("try")
+          .addStatement("$N = $L", result, call)
+          .nextControlFlow("catch ($T $N)", Throwable.class, failure)
+          .addStatement("$N.release($N)", claim, failure)
+          .addStatement("throw $N", failure)
+          .endControlFlow()
+          .addStatement("$N.complete($N.encode($N))", claim, codecConstant, result)
+          .addStatement("return $N", result)
+          .build();
+    }
+
+    private CodeBlock methodJavadoc(HandlerMethodModel model) {
+      ExecutableElement element = model.method();
+      List<CodeBlock> erased = new ArrayList<>();
+      for (VariableElement parameter : element.getParameters()) {
+        erased.add(CodeBlock.of("$T", TypeName.get(types.erasure(parameter.asType()))));
+      }
+      return CodeBlock.builder()
+          .add(
+              "Runs {@link $T#$L($L)} once per key {@code $L}",
+              handlerName,
+              element.getSimpleName(),
+              CodeBlock.join(erased, ", "),
+              model.keyPath().text())
+          .add(
+              element.getReturnType().getKind() == TypeKind.VOID
+                  ? ";\na duplicate delivery returns at once.\n"
+                  : ";\na duplicate delivery returns the result recorded by the first.\n")
+          .build();
+    }
+
+    private MethodSpec forwardedMethod(ForwardedMethod forwarded) {
+      ExecutableElement element = forwarded.method();
+      MethodSpec.Builder method = signature(element, forwarded.type());
+      String call =
+          "$N.$N(" + String.join(", ", parameterNames(element)) + ")";
+      if (forwarded.type().getReturnType().getKind() == TypeKind.VOID) {
+        method.addStatement(call, delegateField, element.getSimpleName().toString());
+      } else {
+        method.addStatement("return " + call, delegateField, element.getSimpleName().toString());
+      }
+      return method.build();
+    }
+
+    /** An override of {@code element}, with the signature {@code type}. */
+    private MethodSpec.Builder signature(ExecutableElement element, ExecutableType type) {
+      MethodSpec.Builder method =
+          MethodSpec.methodBuilder(element.getSimpleName().toString())
+              .addAnnotation(Override.class);
+      if (element.getModifiers().contains(Modifier.PUBLIC)
+          || model.shape() == Shape.DECORATOR) {
+        method.addModifiers(Modifier.PUBLIC);
+      } else if (element.getModifiers().contains(Modifier.PROTECTED)) {
+        method.addModifiers(Modifier.PROTECTED);
+      }
+      for (TypeParameterElement typeParameter : element.getTypeParameters()) {
+        method.addTypeVariable(TypeVariableName.get(typeParameter));
+      }
+      method.returns(TypeName.get(type.getReturnType()));
+      List<? extends VariableElement> parameters = element.getParameters();
+      for (int i = 0; i < parameters.size(); i++) {
+        method.addParameter(
+            ParameterSpec.builder(
+                    TypeName.get(type.getParameterTypes().get(i)),
+                    parameters.get(i).getSimpleName().toString())
+                .build());
+      }
+      method.varargs(element.isVarArgs());
+      for (TypeMirror thrown : type.getThrownTypes()) {
+        method.addException(TypeName.get(thrown));
+      }
+      suppressWarnings(signatureWarnings(type, element.isVarArgs()))
+          .ifPresent(method::addAnnotation);
+      return method;
+    }
+
+    /**
+     * The declared type of a key-path local, or null to declare it {@code var} because the wrapper
+     * cannot write the type's name.
+     */
+    private TypeName localType(TypeMirror type) {
+      if (isWritable(type) && checks.firstInaccessible(type, pkg) == null) {
+        return TypeName.get(type);
+      }
+      return null;
+    }
+
+    /** False for captured and foreign type variables, which have no name in the wrapper. */
+    private boolean isWritable(TypeMirror type) {
+      if (type.getKind() == TypeKind.TYPEVAR) {
+        Element owner = ((TypeVariable) type).asElement().getEnclosingElement();
+        return owner.equals(handler)
+            || (owner instanceof ExecutableElement && owner.getEnclosingElement().equals(handler));
+      }
+      if (!type.getKind().isPrimitive()
+          && type.getKind() != TypeKind.DECLARED
+          && type.getKind() != TypeKind.ARRAY
+          && type.getKind() != TypeKind.WILDCARD) {
+        return false;
+      }
+      for (TypeMirror part : TypeChecks.parts(type)) {
+        if (!isWritable(part)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Takes a class-level name (field or constant) that nothing in the class uses yet. */
+    private String take(String preferred) {
+      return fresh(preferred, classNames);
+    }
+  }
+
+  /** Warnings that a faithful copy of a signature would cause, to suppress on the copy. */
+  private static Set<String> signatureWarnings(ExecutableElement element, boolean varargs) {
+    return signatureWarnings((ExecutableType) element.asType(), varargs);
+  }
+
+  private static Set<String> signatureWarnings(ExecutableType type, boolean varargs) {
+    Set<String> warnings = new TreeSet<>();
+    List<TypeMirror> all = new ArrayList<>(type.getParameterTypes());
+    all.add(type.getReturnType());
+    all.addAll(type.getThrownTypes());
+    for (TypeMirror t : all) {
+      if (TypeChecks.mentionsRawType(t)) {
+        warnings.add("rawtypes");
+      }
+    }
+    if (varargs && !type.getParameterTypes().isEmpty()) {
+      TypeMirror last = type.getParameterTypes().get(type.getParameterTypes().size() - 1);
+      if (last.getKind() == TypeKind.ARRAY
+          && !isReifiable(((ArrayType) last).getComponentType())) {
+        warnings.add("unchecked");
+      }
+    }
+    return warnings;
+  }
+
+  private static boolean isReifiable(TypeMirror type) {
+    if (type.getKind() == TypeKind.TYPEVAR) {
+      return false;
+    }
+    if (type.getKind() == TypeKind.ARRAY) {
+      return isReifiable(((ArrayType) type).getComponentType());
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return true;
+    }
+    for (TypeMirror argument : ((DeclaredType) type).getTypeArguments()) {
+      if (argument.getKind() != TypeKind.WILDCARD || !TypeChecks.parts(argument).isEmpty()) {
+        return false;
+      }
+    }
+    TypeMirror enclosing = ((DeclaredType) type).getEnclosingType();
+    return enclosing.getKind() != TypeKind.DECLARED || isReifiable(enclosing);
+  }
+
+  private static java.util.Optional<AnnotationSpec> suppressWarnings(Set<String> warnings) {
+    if (warnings.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    AnnotationSpec.Builder annotation = AnnotationSpec.builder(SuppressWarnings.class);
+    if (warnings.size() == 1) {
+      annotation.addMember("value", "$S", warnings.iterator().next());
+    } else {
+      List<CodeBlock> values = new ArrayList<>();
+      for (String warning : warnings) {
+        values.add(CodeBlock.of("$S", warning));
+      }
+      annotation.addMember("value", "{$L}", CodeBlock.join(values, ", "));
+    }
+    return java.util.Optional.of(annotation.build());
+  }
+
+  private static Set<String> parameterNames(ExecutableElement executable) {
+    Set<String> names = new LinkedHashSet<>();
+    for (VariableElement parameter : executable.getParameters()) {
+      names.add(parameter.getSimpleName().toString());
+    }
+    return names;
+  }
+
+  private static boolean hasAnnotation(Element element, String name) {
+    return element.getAnnotationMirrors().stream()
+        .anyMatch(
+            a ->
+                ((TypeElement) a.getAnnotationType().asElement())
+                    .getQualifiedName()
+                    .contentEquals(name));
+  }
+
+  /** True if code in any package can name {@code type}. */
+  private static boolean isPublic(TypeElement type) {
+    for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+      if (!e.getModifiers().contains(Modifier.PUBLIC)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code preferred}, or it followed by 2, 3, ..., whichever is not in {@code taken}; the result
+   * is added to {@code taken}.
+   */
+  static String fresh(String preferred, Set<String> taken) {
+    String name = preferred;
+    for (int i = 2; taken.contains(name) || SourceVersion.isKeyword(name); i++) {
+      name = preferred + i;
+    }
+    taken.add(name);
+    return name;
+  }
+}

@@ -1,0 +1,5 @@
+package com.acme.pricing;
+
+public interface Audited {
+  void audit(String... notes) throws java.io.IOException;
+}

@@ -1,0 +1,3 @@
+package com.acme.records;
+
+public record TopUp(String transferId, long cents) {}
