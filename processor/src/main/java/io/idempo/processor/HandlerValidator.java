@@ -205,7 +205,6 @@ final class HandlerValidator {
         problems.add(
             Problem.on(
                 method,
-                handlerAnnotation(method),
                 "@IdempotentHandler on `" + method.getSimpleName() + "`: `" + typeName + "` " + why));
       }
       return false;
@@ -343,7 +342,6 @@ final class HandlerValidator {
         problems.add(
             Problem.on(
                 method,
-                annotation,
                 "handler method `"
                     + methodName
                     + "` is private, so the generated wrapper cannot override it; make it"
@@ -353,7 +351,6 @@ final class HandlerValidator {
         problems.add(
             Problem.on(
                 method,
-                annotation,
                 "handler method `"
                     + methodName
                     + "` is static, and static methods cannot be overridden, so the generated"
@@ -363,7 +360,6 @@ final class HandlerValidator {
         problems.add(
             Problem.on(
                 method,
-                annotation,
                 "handler method `"
                     + methodName
                     + "` is final, so the generated subclass cannot override it; remove `final`"));
@@ -372,7 +368,6 @@ final class HandlerValidator {
         problems.add(
             Problem.on(
                 method,
-                annotation,
                 "handler method `"
                     + methodName
                     + "` is abstract, so there is no implementation to wrap; put"
@@ -386,7 +381,6 @@ final class HandlerValidator {
         problems.add(
             Problem.on(
                 method,
-                annotation,
                 "`"
                     + typeName
                     + "` "
@@ -445,7 +439,6 @@ final class HandlerValidator {
           problems.add(
               Problem.on(
                   method,
-                  handlerAnnotation(method),
                   "handler method `"
                       + method.getSimpleName()
                       + "` uses `"
@@ -652,8 +645,6 @@ final class HandlerValidator {
         problems.add(
             Problem.on(
                 method,
-                annotation,
-                codecValue,
                 "handler method `"
                     + methodName
                     + "` returns `"
@@ -679,7 +670,6 @@ final class HandlerValidator {
       problems.add(
           Problem.on(
               method,
-              annotation,
               "handler method `"
                   + methodName
                   + "` returns `"
