@@ -183,7 +183,7 @@ final class MethodBodyAnalyzer {
     }
     if (declared(callee, false)) {
       record(path, lasting.receiverRoot(tree), Mutation.Kind.DECLARED,
-          callee.owner.getSimpleName() + "." + name + "(…)` (declared non-idempotent");
+          callee.owner.getSimpleName() + "." + name + "(…)");
       return;
     }
     sql(tree, callee, path);
@@ -243,7 +243,7 @@ final class MethodBodyAnalyzer {
       }
       if ((name.equals("compute") || name.equals("computeIfPresent")) && arguments.size() == 2) {
         if (functionAccumulates(arguments.get(1), 1, false)) {
-          record(path, root, Mutation.Kind.UPDATE, receiver + "." + name + "(…)` from the old value");
+          record(path, root, Mutation.Kind.UPDATE, receiver + "." + name + "(…)");
         }
         return;
       }
@@ -253,7 +253,7 @@ final class MethodBodyAnalyzer {
         && arguments.size() == 2
         && receiverKey != null) {
       if (derivation.accumulates(arguments.get(1), receiverKey + "[]")) {
-        record(path, root, kindOfValue(arguments.get(1)), receiver + "." + name + "(…)` computed from its old entry");
+        record(path, root, kindOfValue(arguments.get(1)), receiver + "." + name + "(…)");
       } else {
         addWrite(receiverKey);
       }
@@ -350,7 +350,7 @@ final class MethodBodyAnalyzer {
   private void reportSql(@Nullable String sql, TreePath path) {
     ImmutableList<SqlAnalyzer.RelativeUpdate> updates = SqlAnalyzer.relativeUpdates(sql);
     if (!updates.isEmpty()) {
-      record(path, Root.GLOBAL, Mutation.Kind.SQL, "SET " + updates.get(0).assignment() + "` in SQL");
+      record(path, Root.GLOBAL, Mutation.Kind.SQL, "SET " + updates.get(0).assignment());
     }
   }
 

@@ -34,7 +34,7 @@ record Mutation(
     UPDATE("changes again"),
     APPEND("appends a duplicate"),
     SQL("changes the row again"),
-    DECLARED("runs again");
+    DECLARED("is declared non-idempotent and runs again");
 
     private final String consequence;
 
