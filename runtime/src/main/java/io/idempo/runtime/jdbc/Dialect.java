@@ -1,0 +1,258 @@
+package io.idempo.runtime.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The SQL a {@link JdbcIdempotencyStore} runs, for one database. All SQL of the store is here: the
+ * statements shared by every database in this class, the few that differ in {@link #H2} and {@link
+ * #POSTGRESQL}, and the table's DDL in the {@code .sql} resource next to this class ({@code h2.sql},
+ * {@code postgresql.sql}). Every value is a bound parameter; the table name is the only text put
+ * into SQL, and it is validated first.
+ */
+public abstract class Dialect {
+
+  /** H2 2.x. */
+  public static final Dialect H2 = new H2Dialect();
+
+  /** PostgreSQL 12 or newer. */
+  public static final Dialect POSTGRESQL = new PostgresDialect();
+
+  /** The table name in the DDL resources, replaced by the configured one. */
+  static final String DDL_TABLE = "idempo_claims";
+
+  private static final String DDL_INDEX = "idempo_claims_expires_at_idx";
+  private static final String INDEX_SUFFIX = "_expires_at_idx";
+
+  private static final String COLUMNS =
+      "handler_name, idempotency_key, status, result, claim_token, expires_at, created_at";
+
+  Dialect() {}
+
+  /** The dialect for a database product name from {@code DatabaseMetaData}. */
+  static Dialect forProductName(String productName) {
+    if ("H2".equals(productName)) {
+      return H2;
+    }
+    if ("PostgreSQL".equals(productName)) {
+      return POSTGRESQL;
+    }
+    throw new IllegalArgumentException(
+        "JdbcIdempotencyStore supports H2 and PostgreSQL, but the DataSource connects to '"
+            + productName
+            + "'");
+  }
+
+  /** The database's name, as reported by its JDBC driver. */
+  public abstract String productName();
+
+  /** The classpath resource holding the table's DDL for this database. */
+  public abstract String ddlResource();
+
+  /**
+   * Inserts a claim row: handler, key, status, token, expires_at, created_at. Returns an update
+   * count of 0 or, if {@link #insertRaisesDuplicateKey()}, fails with SQLState 23505 when the row
+   * exists.
+   */
+  abstract String insertClaim(String table);
+
+  /** True if {@link #insertClaim} reports an existing row by a duplicate-key error. */
+  abstract boolean insertRaisesDuplicateKey();
+
+  /** Deletes at most n expired rows of one status: status, now, n. */
+  abstract String purgeBatch(String table);
+
+  /** The index's name in the DDL for {@code table}. */
+  abstract String indexName(TableName table);
+
+  /** Reads a record: handler, key. */
+  final String selectRecord(String table) {
+    return "SELECT status, result, claim_token, expires_at FROM "
+        + table
+        + " WHERE handler_name = ? AND idempotency_key = ?";
+  }
+
+  /**
+   * Takes over an expired record: status, token, expires_at, created_at, handler, key, now. Matches
+   * no row unless the record is still expired, so of two deliveries only one takes it over.
+   */
+  final String takeOver(String table) {
+    return "UPDATE "
+        + table
+        + " SET status = ?, result = NULL, claim_token = ?, expires_at = ?, created_at = ?"
+        + " WHERE handler_name = ? AND idempotency_key = ? AND expires_at <= ?";
+  }
+
+  /** Marks a lease-mode claim completed: status, result, expires_at, handler, key, token. */
+  final String completeLease(String table) {
+    return "UPDATE "
+        + table
+        + " SET status = ?, result = ?, expires_at = ?"
+        + " WHERE handler_name = ? AND idempotency_key = ? AND claim_token = ?";
+  }
+
+  /** Stores a transactional-mode claim's result: result, handler, key, token. */
+  final String storeResult(String table) {
+    return "UPDATE "
+        + table
+        + " SET result = ? WHERE handler_name = ? AND idempotency_key = ? AND claim_token = ?";
+  }
+
+  /** Deletes a lease-mode claim: handler, key, token. */
+  final String deleteClaim(String table) {
+    return "DELETE FROM "
+        + table
+        + " WHERE handler_name = ? AND idempotency_key = ? AND claim_token = ?";
+  }
+
+  final String columns() {
+    return COLUMNS;
+  }
+
+  /** The DDL statements for {@code table}, from {@link #ddlResource()}. */
+  final List<String> ddl(TableName table) {
+    String text;
+    try (InputStream in = Dialect.class.getResourceAsStream("/" + ddlResource())) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + ddlResource());
+      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + ddlResource(), e);
+    }
+    StringBuilder withoutComments = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      if (!line.strip().startsWith("--")) {
+        withoutComments.append(line).append('\n');
+      }
+    }
+    String sql =
+        withoutComments
+            .toString()
+            .replace(DDL_INDEX, "\u0000index\u0000")
+            .replace(DDL_TABLE, table.qualified())
+            .replace("\u0000index\u0000", indexName(table));
+    List<String> statements = new ArrayList<>();
+    for (String statement : sql.split(";", -1)) {
+      if (!statement.isBlank()) {
+        statements.add(statement.strip());
+      }
+    }
+    return statements;
+  }
+
+  /** True if {@code e} says the row already exists. */
+  static boolean isDuplicateKey(SQLException e) {
+    return "23505".equals(e.getSQLState());
+  }
+
+  /** True if {@code e} says the statement gave up waiting for a lock another transaction holds. */
+  static boolean isLockTimeout(SQLException e) {
+    String state = e.getSQLState();
+    return "57014".equals(state) // canceled by the query timeout (H2 and PostgreSQL)
+        || "55P03".equals(state) // PostgreSQL lock_timeout
+        || "HYT00".equals(state) // H2 lock timeout
+        || e.getErrorCode() == 50200; // H2 LOCK_TIMEOUT_1
+  }
+
+  /** True if {@code e} says the table does not exist. */
+  static boolean isMissingTable(SQLException e) {
+    String state = e.getSQLState();
+    return "42P01".equals(state) || "42S02".equals(state) || "42102".equals(state);
+  }
+
+  @Override
+  public String toString() {
+    return productName().toLowerCase(Locale.ROOT);
+  }
+
+  private static final class H2Dialect extends Dialect {
+    @Override
+    public String productName() {
+      return "H2";
+    }
+
+    @Override
+    public String ddlResource() {
+      return "io/idempo/runtime/jdbc/h2.sql";
+    }
+
+    @Override
+    String insertClaim(String table) {
+      // H2 has no ON CONFLICT outside PostgreSQL mode. A plain INSERT behaves the same way: it
+      // waits for a concurrent uncommitted insert of the same key, then fails with 23505 if that
+      // one committed, or succeeds if it rolled back. A failed statement does not end H2's
+      // transaction.
+      return "INSERT INTO " + table + " (" + columns() + ") VALUES (?, ?, ?, NULL, ?, ?, ?)";
+    }
+
+    @Override
+    boolean insertRaisesDuplicateKey() {
+      return true;
+    }
+
+    @Override
+    String purgeBatch(String table) {
+      return "DELETE FROM "
+          + table
+          + " WHERE status = ? AND expires_at <= ? FETCH FIRST ? ROWS ONLY";
+    }
+
+    @Override
+    String indexName(TableName table) {
+      String index = table.table() + INDEX_SUFFIX;
+      return table.schema() == null ? index : table.schema() + "." + index;
+    }
+  }
+
+  private static final class PostgresDialect extends Dialect {
+    @Override
+    public String productName() {
+      return "PostgreSQL";
+    }
+
+    @Override
+    public String ddlResource() {
+      return "io/idempo/runtime/jdbc/postgresql.sql";
+    }
+
+    @Override
+    String insertClaim(String table) {
+      // Waits for a concurrent uncommitted insert of the same key; then inserts nothing (0) if that
+      // one committed, or the row (1) if it rolled back. Never an error, so the transaction lives on.
+      return "INSERT INTO "
+          + table
+          + " ("
+          + columns()
+          + ") VALUES (?, ?, ?, NULL, ?, ?, ?)"
+          + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING";
+    }
+
+    @Override
+    boolean insertRaisesDuplicateKey() {
+      return false;
+    }
+
+    @Override
+    String purgeBatch(String table) {
+      // Short batches by physical row id; rows locked by a running takeover are skipped, not waited for.
+      return "DELETE FROM "
+          + table
+          + " WHERE ctid IN (SELECT ctid FROM "
+          + table
+          + " WHERE status = ? AND expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
+    }
+
+    @Override
+    String indexName(TableName table) {
+      // PostgreSQL puts an index in its table's schema and refuses a qualified index name.
+      return table.table() + INDEX_SUFFIX;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+-- Idempo idempotency records for PostgreSQL.
+-- JdbcIdempotencyStore.createTableIfMissing() runs this file, with idempo_claims replaced by the
+-- configured table name. Flyway or Liquibase users copy it into a migration instead (rename the
+-- table and the index together if they use another name). See docs/runtime.md.
+--
+-- One row per (handler, key). status is IN_PROGRESS (a lease-mode claim whose handler is running)
+-- or COMPLETED. expires_at is the end of the lease for IN_PROGRESS rows and the end of the ttl
+-- for COMPLETED rows; a row past expires_at counts as absent. Keys longer than 255 characters are
+-- stored as 'sha256:' followed by 64 hex digits.
+CREATE TABLE IF NOT EXISTS idempo_claims (
+    handler_name    VARCHAR(255)             NOT NULL,
+    idempotency_key VARCHAR(255)             NOT NULL,
+    status          VARCHAR(11)              NOT NULL CHECK (status IN ('IN_PROGRESS', 'COMPLETED')),
+    result          BYTEA,
+    claim_token     VARCHAR(36)              NOT NULL,
+    expires_at      TIMESTAMP WITH TIME ZONE NOT NULL,
+    created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (handler_name, idempotency_key)
+);
+
+-- purgeExpired() deletes expired COMPLETED rows in batches by this index.
+CREATE INDEX IF NOT EXISTS idempo_claims_expires_at_idx ON idempo_claims (expires_at);

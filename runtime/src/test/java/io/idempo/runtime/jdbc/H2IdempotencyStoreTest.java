@@ -1,0 +1,56 @@
+package io.idempo.runtime.jdbc;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import io.idempo.IdempotentHandler.Mode;
+import io.idempo.runtime.HandlerDescriptor;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract on H2, one in-memory database per test, plus H2's file mode. */
+class H2IdempotencyStoreTest extends JdbcStoreContract {
+
+  @TempDir Path directory;
+
+  @Override
+  protected DataSource freshDatabase() {
+    JdbcDataSource h2 = new JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    return h2;
+  }
+
+  @Override
+  protected Dialect expectedDialect() {
+    return Dialect.H2;
+  }
+
+  @Override
+  protected void breakConnection(Connection claimConnection) throws SQLException {
+    claimConnection.unwrap(Connection.class).close();
+  }
+
+  @Test
+  void recordsInAFileDatabaseSurviveANewStoreAndARestart() throws Exception {
+    JdbcDataSource file = new JdbcDataSource();
+    file.setURL("jdbc:h2:file:" + directory.resolve("idempo") + ";DB_CLOSE_ON_EXIT=FALSE");
+    HandlerDescriptor handler = handler("durable", Mode.TRANSACTIONAL);
+
+    JdbcIdempotencyStore first = JdbcIdempotencyStore.builder(file).clock(clock).build();
+    first.createTableIfMissing();
+    assertThat(deliver(first, handler, "k", () -> "stored on disk")).isEqualTo("stored on disk");
+    try (Connection c = file.getConnection(); Statement s = c.createStatement()) {
+      s.execute("SHUTDOWN");
+    }
+
+    JdbcIdempotencyStore second = JdbcIdempotencyStore.builder(file).clock(clock).build();
+    second.createTableIfMissing();
+    assertThat(deliver(second, handler, "k", () -> "ran again")).isEqualTo("stored on disk");
+  }
+}

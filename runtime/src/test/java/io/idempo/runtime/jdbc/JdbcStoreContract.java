@@ -1,0 +1,635 @@
+package io.idempo.runtime.jdbc;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.idempo.IdempotentHandler.Mode;
+import io.idempo.runtime.Claim;
+import io.idempo.runtime.DuplicateInProgressException;
+import io.idempo.runtime.HandlerDescriptor;
+import io.idempo.runtime.IdempotencyListener;
+import io.idempo.runtime.IdempotencyStore;
+import io.idempo.runtime.IdempotencyStoreContract;
+import io.idempo.runtime.IdempotencyStoreException;
+import io.idempo.runtime.InFlightPolicy;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The store contract plus what only a database store does: the handler's own work in the claim's
+ * transaction, lock waits, nested claims, batched purge, and database failures. Subclasses provide
+ * a fresh database (or schema) per test.
+ */
+public abstract class JdbcStoreContract extends IdempotencyStoreContract {
+
+  /** The fresh database of this test. */
+  protected DataSource database;
+
+  /** A fresh, empty database (or schema) for one test. */
+  protected abstract DataSource freshDatabase() throws SQLException;
+
+  /** The dialect the store must detect. */
+  protected abstract Dialect expectedDialect();
+
+  /**
+   * Breaks the physical connection behind {@code claimConnection} (a connection from {@link
+   * JdbcIdempotencyStore#dataSource()} inside a transactional claim), as a network failure or a
+   * database restart would.
+   */
+  protected abstract void breakConnection(Connection claimConnection) throws SQLException;
+
+  /** Releases a database from {@link #freshDatabase()}; nothing by default. */
+  protected void closeDatabase(DataSource dataSource) {}
+
+  @AfterEach
+  void dropDatabase() {
+    closeDatabase(database);
+  }
+
+  @BeforeEach
+  void createDatabase() throws SQLException {
+    database = freshDatabase();
+    execute("CREATE TABLE work (id VARCHAR(100) PRIMARY KEY, note VARCHAR(100))");
+  }
+
+  protected JdbcIdempotencyStore.Builder storeBuilder(DataSource dataSource) {
+    return JdbcIdempotencyStore.builder(dataSource).clock(clock).listener(listener);
+  }
+
+  protected JdbcIdempotencyStore jdbcStore() {
+    return (JdbcIdempotencyStore) newStore();
+  }
+
+  @Override
+  protected IdempotencyStore newStore(InFlightPolicy policy) {
+    JdbcIdempotencyStore store = storeBuilder(database).inFlightPolicy(policy).build();
+    store.createTableIfMissing();
+    return store;
+  }
+
+  @Override
+  protected IdempotencyStore newStoreWithListener(IdempotencyListener listener) {
+    JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(database).clock(clock).listener(listener).build();
+    store.createTableIfMissing();
+    return store;
+  }
+
+  @Override
+  protected long purgeExpired(IdempotencyStore store) {
+    return ((JdbcIdempotencyStore) store).purgeExpired(7);
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------
+
+  protected void execute(String sql) throws SQLException {
+    try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  protected long count(String sql) throws SQLException {
+    try (Connection c = database.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  protected static void insertWork(DataSource dataSource, String id) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement insert = c.prepareStatement("INSERT INTO work (id, note) VALUES (?, ?)")) {
+      insert.setString(1, id);
+      insert.setString(2, "done");
+      insert.executeUpdate();
+    }
+  }
+
+  private long work(String id) throws SQLException {
+    try (Connection c = database.getConnection();
+        PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM work WHERE id = ?")) {
+      select.setString(1, id);
+      try (ResultSet rs = select.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  // --- the store in the handler's transaction ------------------------------------------------------
+
+  @Test
+  void detectsTheDatabase() {
+    assertThat(jdbcStore().dialect()).isSameInstanceAs(expectedDialect());
+  }
+
+  @Test
+  void handlerWorkCommitsTogetherWithTheRecord() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
+    String result =
+        deliver(store, handler, "order-1", () -> {
+          insertWork(store.dataSource(), "order-1");
+          return "shipped";
+        });
+    assertThat(result).isEqualTo("shipped");
+    assertThat(work("order-1")).isEqualTo(1);
+    assertThat(deliver(store, handler, "order-1", () -> {
+      insertWork(store.dataSource(), "order-1-again");
+      return "again";
+    })).isEqualTo("shipped");
+    assertThat(work("order-1-again")).isEqualTo(0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void handlerFailureRollsBackItsWorkAndTheClaim(boolean voidHandler) throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
+    Claim claim = store.claim(handler, "order-2");
+    insertWork(store.dataSource(), "order-2");
+    claim.release(new IllegalStateException("out of stock"));
+    assertThat(work("order-2")).isEqualTo(0);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(0);
+
+    Claim retry = store.claim(handler, "order-2");
+    assertThat(retry.isDuplicate()).isFalse();
+    insertWork(store.dataSource(), "order-2");
+    retry.complete(voidHandler ? null : utf8("shipped"));
+    assertThat(work("order-2")).isEqualTo(1);
+  }
+
+  @Test
+  void handlerWorkIsInvisibleToOthersUntilTheClaimCommits() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    Claim claim = store.claim(handler("ship", Mode.TRANSACTIONAL), "order-3");
+    try (Connection connection = store.dataSource().getConnection()) {
+      assertThat(connection.getAutoCommit()).isFalse();
+    }
+    insertWork(store.dataSource(), "order-3");
+    assertThat(inAnotherThread(() -> work("order-3"))).isEqualTo(0);
+    claim.complete(null);
+    assertThat(work("order-3")).isEqualTo(1);
+  }
+
+  @Test
+  void theClaimsConnectionRefusesToEndItsTransaction() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
+    Claim claim = store.claim(handler, "order-4");
+    Connection connection = store.dataSource().getConnection();
+    insertWork(store.dataSource(), "order-4");
+    IllegalStateException commit = assertThrows(IllegalStateException.class, connection::commit);
+    assertThat(commit).hasMessageThat().contains("commit()");
+    assertThat(commit).hasMessageThat().contains(handler.name());
+    assertThrows(IllegalStateException.class, connection::rollback);
+    assertThrows(IllegalStateException.class, () -> connection.setAutoCommit(true));
+    connection.setAutoCommit(false);
+    connection.close(); // does not end the claim's transaction
+    insertWork(store.dataSource(), "order-4b");
+    claim.complete(null);
+    assertThat(work("order-4")).isEqualTo(1);
+    assertThat(work("order-4b")).isEqualTo(1);
+    SQLException stale = assertThrows(SQLException.class, connection::createStatement);
+    assertThat((Throwable) stale).hasMessageThat().contains("ended");
+  }
+
+  @Test
+  void outsideATransactionalClaimTheDataSourceIsThePlainOne() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    try (Connection connection = store.dataSource().getConnection()) {
+      assertThat(connection.getAutoCommit()).isTrue();
+      connection.setAutoCommit(false);
+      connection.rollback();
+    }
+    Claim lease = store.claim(handler("mail", Mode.LEASE), "m");
+    try (Connection connection = store.dataSource().getConnection()) {
+      assertThat(connection.getAutoCommit()).isTrue();
+    }
+    lease.complete(null);
+    assertThat(store.dataSource().isWrapperFor(DataSource.class)).isTrue();
+  }
+
+  @Test
+  void aConcurrentDuplicateWaitsForTheCommitThenReplays() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
+    Claim first = store.claim(handler, "k");
+    Future<Claim> second = threads(1).submit(() -> store.claim(handler, "k"));
+    Thread.sleep(200); // lets the second delivery block on the row lock; the outcome does not depend on it
+    first.complete(utf8("first result"));
+    Claim replay = second.get(30, TimeUnit.SECONDS);
+    assertThat(replay.isDuplicate()).isTrue();
+    assertThat(STRING.decode(replay.replayedResult())).isEqualTo("first result");
+  }
+
+  @Test
+  void aConcurrentDuplicateWaitsForTheRollbackThenRuns() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
+    Claim first = store.claim(handler, "k");
+    insertWork(store.dataSource(), "first");
+    Future<String> second = threads(1).submit(() -> deliver(store, handler, "k", () -> {
+      insertWork(store.dataSource(), "second");
+      return "second result";
+    }));
+    Thread.sleep(200); // lets the second delivery block on the row lock; the outcome does not depend on it
+    first.release(new RuntimeException("first failed"));
+    assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo("second result");
+    assertThat(work("first")).isEqualTo(0);
+    assertThat(work("second")).isEqualTo(1);
+  }
+
+  @Test
+  void aDuplicateGivesUpAfterTheLockTimeout() throws Exception {
+    JdbcIdempotencyStore store = storeBuilder(database).lockTimeout(Duration.ofSeconds(1)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
+    Claim first = store.claim(handler, "k");
+    DuplicateInProgressException e =
+        inAnotherThread(() -> assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k")));
+    assertThat(e.key()).isEqualTo("k");
+    assertThat(listener.events).contains("inProgress:k");
+    first.complete(null);
+    assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
+  }
+
+  // --- nested claims -------------------------------------------------------------------------------
+
+  @Test
+  void nestedClaimsJoinTheOuterTransaction() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    String result =
+        deliver(store, outer, "o", () -> {
+          insertWork(store.dataSource(), "outer-work");
+          String innerResult = deliver(store, inner, "i", () -> {
+            insertWork(store.dataSource(), "inner-work");
+            return "inner";
+          });
+          assertThat(inAnotherThread(() -> work("inner-work"))).isEqualTo(0);
+          return "outer+" + innerResult;
+        });
+    assertThat(result).isEqualTo("outer+inner");
+    assertThat(work("outer-work")).isEqualTo(1);
+    assertThat(work("inner-work")).isEqualTo(1);
+    assertThat(STRING.decode(store.claim(inner, "i").replayedResult())).isEqualTo("inner");
+    assertThat(STRING.decode(store.claim(outer, "o").replayedResult())).isEqualTo("outer+inner");
+  }
+
+  @Test
+  void aFailedNestedClaimRollsBackOnlyItsOwnWork() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    deliver(store, outer, "o", () -> {
+      insertWork(store.dataSource(), "outer-work");
+      assertThrows(IllegalStateException.class, () -> deliver(store, inner, "i", () -> {
+        insertWork(store.dataSource(), "inner-work");
+        throw new IllegalStateException("inner fails");
+      }));
+      return "outer";
+    });
+    assertThat(work("outer-work")).isEqualTo(1);
+    assertThat(work("inner-work")).isEqualTo(0);
+    assertThat(store.claim(inner, "i").isDuplicate()).isFalse();
+  }
+
+  @Test
+  void aFailedOuterClaimRollsBackCompletedNestedClaims() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    assertThrows(IllegalStateException.class, () -> deliver(store, outer, "o", () -> {
+      deliver(store, inner, "i", () -> {
+        insertWork(store.dataSource(), "inner-work");
+        return "inner";
+      });
+      throw new IllegalStateException("outer fails");
+    }));
+    assertThat(work("inner-work")).isEqualTo(0);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(0);
+  }
+
+  @Test
+  void aNestedClaimOfACompletedKeyReplays() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    deliver(store, inner, "i", () -> "recorded");
+    String result = deliver(store, outer, "o", () -> deliver(store, inner, "i", () -> "ran again"));
+    assertThat(result).isEqualTo("recorded");
+  }
+
+  @Test
+  void reclaimingTheThreadsOwnKeyIsRefused() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("reentrant", Mode.TRANSACTIONAL);
+    Claim outer = store.claim(handler, "k");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.claim(handler, "k"));
+    assertThat(e).hasMessageThat().contains("re-entrantly");
+    insertWork(store.dataSource(), "still usable");
+    outer.complete(null);
+    assertThat(work("still usable")).isEqualTo(1);
+  }
+
+  @Test
+  void completingTheOuterClaimFirstRollsEverythingBack() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    Claim outer = store.claim(handler("outer", Mode.TRANSACTIONAL), "o");
+    Claim inner = store.claim(handler("inner", Mode.TRANSACTIONAL), "i");
+    insertWork(store.dataSource(), "work");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> outer.complete(null));
+    assertThat(e).hasMessageThat().contains("nested claim");
+    assertThrows(IllegalStateException.class, () -> inner.complete(null));
+    assertThat(work("work")).isEqualTo(0);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(0);
+    // The thread is free again.
+    Claim next = store.claim(handler("outer", Mode.TRANSACTIONAL), "o");
+    next.complete(null);
+  }
+
+  // --- table, rows, purge ---------------------------------------------------------------------------
+
+  @Test
+  void rowsShowStatusKeyDigestResultAndExpiry() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor lease = handler("mail", Mode.LEASE);
+    Claim running = store.claim(lease, "x".repeat(300));
+    try (Connection c = database.getConnection();
+        Statement s = c.createStatement();
+        ResultSet row =
+            s.executeQuery(
+                "SELECT handler_name, idempotency_key, status, result, expires_at, created_at FROM idempo_claims")) {
+      assertThat(row.next()).isTrue();
+      assertThat(row.getString(1)).isEqualTo(lease.name());
+      assertThat(row.getString(2)).matches("sha256:[0-9a-f]{64}");
+      assertThat(row.getString(3)).isEqualTo("IN_PROGRESS");
+      assertThat(row.getBytes(4)).isNull();
+      assertThat(row.getObject(5, OffsetDateTime.class).toInstant()).isEqualTo(clock.instant().plus(lease.lease()));
+      assertThat(row.getObject(6, OffsetDateTime.class).toInstant()).isEqualTo(clock.instant());
+      assertThat(row.next()).isFalse();
+    }
+    clock.advance(Duration.ofSeconds(10));
+    running.complete(utf8("sent"));
+    try (Connection c = database.getConnection();
+        Statement s = c.createStatement();
+        ResultSet row = s.executeQuery("SELECT status, result, expires_at FROM idempo_claims")) {
+      assertThat(row.next()).isTrue();
+      assertThat(row.getString(1)).isEqualTo("COMPLETED");
+      assertThat(new String(row.getBytes(2), StandardCharsets.UTF_8)).isEqualTo("sent");
+      assertThat(row.getObject(3, OffsetDateTime.class).toInstant()).isEqualTo(clock.instant().plus(lease.ttl()));
+    }
+  }
+
+  @Test
+  void purgeWorksInBoundedBatches() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("purge", Mode.TRANSACTIONAL);
+    for (int i = 0; i < 25; i++) {
+      store.claim(handler, "k" + i).complete(null);
+    }
+    clock.advance(Duration.ofHours(2));
+    store.claim(handler, "fresh").complete(null);
+    assertThat(store.purgeExpired(10, 1)).isEqualTo(10);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(16);
+    assertThat(store.purgeExpired(10)).isEqualTo(15);
+    assertThat(store.purgeExpired(10)).isEqualTo(0);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(1);
+    assertThat(listener.events).containsAtLeast("purged:10", "purged:15", "purged:0").inOrder();
+    assertThrows(IllegalArgumentException.class, () -> store.purgeExpired(0));
+  }
+
+  @Test
+  void createTableIfMissingCanRunAgain() {
+    JdbcIdempotencyStore store = jdbcStore();
+    store.createTableIfMissing();
+    store.createTableIfMissing();
+    assertThat(store.claim(handler("h", Mode.TRANSACTIONAL), "k").isDuplicate()).isFalse();
+  }
+
+  @Test
+  void theShippedDdlScriptCreatesAWorkingTable() throws Exception {
+    // What a Flyway or Liquibase user does: run the resource as it is.
+    String script;
+    try (InputStream in = getClass().getResourceAsStream("/" + expectedDialect().ddlResource())) {
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    StringBuilder sql = new StringBuilder();
+    script.lines().filter(line -> !line.startsWith("--")).forEach(line -> sql.append(line).append('\n'));
+    for (String statement : Pattern.compile(";").split(sql, -1)) {
+      if (!statement.isBlank()) {
+        execute(statement);
+      }
+    }
+    JdbcIdempotencyStore store = storeBuilder(database).build();
+    HandlerDescriptor handler = handler("h", Mode.LEASE);
+    store.claim(handler, "k").complete(utf8("v"));
+    assertThat(STRING.decode(store.claim(handler, "k").replayedResult())).isEqualTo("v");
+  }
+
+  @Test
+  void aConfiguredTableNameIsUsed() throws Exception {
+    JdbcIdempotencyStore store = storeBuilder(database).tableName("payments_dedup").build();
+    store.createTableIfMissing();
+    assertThat(store.tableName()).isEqualTo("payments_dedup");
+    store.claim(handler("h", Mode.TRANSACTIONAL), "k").complete(null);
+    assertThat(count("SELECT COUNT(*) FROM payments_dedup")).isEqualTo(1);
+  }
+
+  // --- failures ---------------------------------------------------------------------------------
+
+  @Test
+  void aMissingTableIsAClearError() {
+    JdbcIdempotencyStore store = storeBuilder(database).tableName("not_created").build();
+    IdempotencyStoreException e =
+        assertThrows(IdempotencyStoreException.class, () -> store.claim(handler("h", Mode.LEASE), "k"));
+    assertThat(e).hasMessageThat().contains("createTableIfMissing()");
+    assertThat(e).hasMessageThat().contains("not_created");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TRANSACTIONAL", "LEASE"})
+  void anUnreachableDatabaseIsAClearErrorAndRecordsNothing(String mode) throws Exception {
+    JdbcIdempotencyStore healthy = jdbcStore();
+    HandlerDescriptor handler = handler("h", Mode.valueOf(mode));
+    deliver(healthy, handler, "done", () -> "recorded");
+
+    FlakyDataSource flaky = new FlakyDataSource(database);
+    JdbcIdempotencyStore store = storeBuilder(flaky).build();
+    flaky.down = true;
+    IdempotencyStoreException e =
+        assertThrows(IdempotencyStoreException.class, () -> store.claim(handler, "k"));
+    assertThat(e).hasMessageThat().contains(handler.name());
+    assertThat(e).hasMessageThat().contains("'k'");
+    assertThat(e).hasMessageThat().contains("database is down");
+    assertThat(e).hasMessageThat().contains("deliver the message again");
+
+    flaky.down = false;
+    assertThat(STRING.decode(store.claim(handler, "done").replayedResult())).isEqualTo("recorded");
+    assertThat(store.claim(handler, "k").isDuplicate()).isFalse();
+  }
+
+  @Test
+  void aLeaseWhoseCompletionCannotBeRecordedRunsAgainAfterItExpires() throws Exception {
+    FlakyDataSource flaky = new FlakyDataSource(database);
+    JdbcIdempotencyStore store = storeBuilder(flaky).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("mail", Mode.LEASE);
+    Claim claim = store.claim(handler, "k");
+    flaky.down = true;
+    IdempotencyStoreException e =
+        assertThrows(IdempotencyStoreException.class, () -> claim.complete(utf8("sent")));
+    assertThat(e).hasMessageThat().contains("lease expires");
+    flaky.down = false;
+    assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k"));
+    clock.advance(handler.lease());
+    assertThat(store.claim(handler, "k").isDuplicate()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aConnectionLostMidTransactionRecordsNothing(boolean voidHandler) throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
+    deliver(store, handler, "done", () -> {
+      insertWork(store.dataSource(), "done");
+      return "recorded";
+    });
+
+    Claim claim = store.claim(handler, "lost");
+    insertWork(store.dataSource(), "lost");
+    try (Connection connection = store.dataSource().getConnection()) {
+      breakConnection(connection);
+    }
+    IdempotencyStoreException e =
+        assertThrows(
+            IdempotencyStoreException.class, () -> claim.complete(voidHandler ? null : utf8("shipped")));
+    assertThat(e).hasMessageThat().contains(handler.name());
+    assertThat(e).hasMessageThat().contains("do not acknowledge");
+
+    assertThat(work("lost")).isEqualTo(0);
+    assertThat(work("done")).isEqualTo(1);
+    assertThat(STRING.decode(store.claim(handler, "done").replayedResult())).isEqualTo("recorded");
+    Claim retry = store.claim(handler, "lost");
+    assertThat(retry.isDuplicate()).isFalse();
+    insertWork(store.dataSource(), "lost");
+    retry.complete(null);
+    assertThat(work("lost")).isEqualTo(1);
+  }
+
+  @Test
+  void anUnsupportedDatabaseIsRefusedByName() {
+    DataSource mysql = fakeDataSource("MySQL");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JdbcIdempotencyStore.builder(mysql).build());
+    assertThat(e).hasMessageThat().contains("'MySQL'");
+    assertThat(e).hasMessageThat().contains("H2 and PostgreSQL");
+  }
+
+  /** A DataSource whose database reports {@code productName} and does nothing else. */
+  private static DataSource fakeDataSource(String productName) {
+    DatabaseMetaData metaData =
+        (DatabaseMetaData)
+            Proxy.newProxyInstance(
+                JdbcStoreContract.class.getClassLoader(),
+                new Class<?>[] {DatabaseMetaData.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("getDatabaseProductName")) {
+                    return productName;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    Connection connection =
+        (Connection)
+            Proxy.newProxyInstance(
+                JdbcStoreContract.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                  case "getMetaData" -> metaData;
+                  case "close" -> null;
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
+    return new FlakyDataSource(null) {
+      @Override
+      public Connection getConnection() {
+        return connection;
+      }
+    };
+  }
+
+  /** Wraps a DataSource and fails every {@code getConnection()} while {@link #down}. */
+  static class FlakyDataSource implements DataSource {
+    private final DataSource target;
+    volatile boolean down;
+
+    FlakyDataSource(DataSource target) {
+      this.target = target;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      if (down) {
+        throw new SQLException("database is down", "08001");
+      }
+      return target.getConnection();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      return getConnection();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() {
+      return Logger.getGlobal();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+      return false;
+    }
+  }
+}
