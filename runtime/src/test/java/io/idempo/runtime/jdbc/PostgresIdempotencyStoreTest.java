@@ -1,0 +1,66 @@
+package io.idempo.runtime.jdbc;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import io.idempo.IdempotentHandler.Mode;
+import io.idempo.runtime.HandlerDescriptor;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** The contract on a real PostgreSQL, one schema per test, one server per JVM. */
+class PostgresIdempotencyStoreTest extends JdbcStoreContract {
+
+  @Override
+  protected DataSource freshDatabase() {
+    return SharedPostgres.freshSchema();
+  }
+
+  @Override
+  protected void closeDatabase(DataSource dataSource) {
+    SharedPostgres.close(dataSource);
+  }
+
+  @Override
+  protected Dialect expectedDialect() {
+    return Dialect.POSTGRESQL;
+  }
+
+  @Override
+  protected void breakConnection(Connection claimConnection) throws SQLException {
+    int pid;
+    try (Statement s = claimConnection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      pid = rs.getInt(1);
+    }
+    try (Connection admin = SharedPostgres.admin().getConnection();
+        PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
+      kill.setInt(1, pid);
+      try (ResultSet rs = kill.executeQuery()) {
+        rs.next();
+        assertThat(rs.getBoolean(1)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aSchemaQualifiedTableNameIsUsed() throws Exception {
+    String schema = "dedup_" + UUID.randomUUID().toString().replace("-", "");
+    execute("CREATE SCHEMA " + schema);
+    String table = schema + ".claims";
+    JdbcIdempotencyStore store = storeBuilder(database).tableName(table).build();
+    store.createTableIfMissing();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("h", Mode.TRANSACTIONAL);
+    store.claim(handler, "k").complete(null);
+    assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
+    assertThat(count("SELECT COUNT(*) FROM " + table)).isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'claims_expires_at_idx'")).isAtLeast(1);
+  }
+}
