@@ -65,6 +65,14 @@ public abstract class Dialect {
   /** True if {@link #insertClaim} reports an existing row by a duplicate-key error. */
   abstract boolean insertRaisesDuplicateKey();
 
+  /**
+   * True if a failed statement aborts the whole transaction and a later {@code commit()} silently
+   * rolls back (PostgreSQL). The store then runs its result update before every commit, even for a
+   * null result: in an aborted transaction that statement fails, so a handler that swallowed an SQL
+   * error cannot be reported as completed.
+   */
+  abstract boolean abortsTransactionOnError();
+
   /** Deletes at most n expired rows of one status: status, now, n. */
   abstract String purgeBatch(String table);
 
@@ -198,6 +206,11 @@ public abstract class Dialect {
     }
 
     @Override
+    boolean abortsTransactionOnError() {
+      return false; // H2 rolls back only the failed statement
+    }
+
+    @Override
     String purgeBatch(String table) {
       return "DELETE FROM "
           + table
@@ -237,6 +250,11 @@ public abstract class Dialect {
     @Override
     boolean insertRaisesDuplicateKey() {
       return false;
+    }
+
+    @Override
+    boolean abortsTransactionOnError() {
+      return true;
     }
 
     @Override

@@ -47,10 +47,12 @@ import javax.sql.DataSource;
  * <p>{@link #claim} opens a connection, starts a transaction and inserts the record in it, already
  * marked completed, with the ttl counted from the claim. The transaction is bound to the calling
  * thread: {@link #dataSource()} hands that thread the same connection, so the handler's own
- * statements join the transaction. {@link Claim#complete} stores the result (one more statement,
- * only for a non-null result) and commits; {@link Claim#release} rolls back. The record and the
- * handler's work therefore commit together or not at all; a void handler costs one extra statement
- * and no extra commit.
+ * statements join the transaction. {@link Claim#complete} stores the result and commits; {@link
+ * Claim#release} rolls back. The record and the handler's work therefore commit together or not at
+ * all, with no extra commit. On H2 a void handler costs one extra statement (the insert), and the
+ * result update is skipped for a null result; on PostgreSQL the update always runs, because it is
+ * what detects a transaction that a swallowed SQL error aborted (PostgreSQL's commit would silently
+ * roll it back).
  *
  * <p>Until it commits, the record is invisible to other transactions. A concurrent delivery of the
  * same key waits on the database's row lock, then replays the result (the first committed) or runs
@@ -561,7 +563,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       }
       Connection connection = transaction.connection;
       try {
-        if (encodedResult != null) {
+        if (encodedResult != null || dialect.abortsTransactionOnError()) {
           try (PreparedStatement update = connection.prepareStatement(storeResult)) {
             update.setBytes(1, encodedResult);
             update.setString(2, handler.name());

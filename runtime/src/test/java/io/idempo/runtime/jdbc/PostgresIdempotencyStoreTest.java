@@ -1,9 +1,12 @@
 package io.idempo.runtime.jdbc;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.IdempotentHandler.Mode;
+import io.idempo.runtime.Claim;
 import io.idempo.runtime.HandlerDescriptor;
+import io.idempo.runtime.IdempotencyStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,5 +65,20 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
     assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
     assertThat(count("SELECT COUNT(*) FROM " + table)).isEqualTo(1);
     assertThat(count("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'claims_expires_at_idx'")).isAtLeast(1);
+  }
+
+  @Test
+  void aHandlerThatSwallowsADatabaseErrorCannotCommit() throws Exception {
+    // PostgreSQL aborts the transaction at the first failed statement; catching the SQLException in
+    // the handler does not make the claim's commit succeed, so nothing is recorded.
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("sloppy", Mode.TRANSACTIONAL);
+    Claim claim = store.claim(handler, "k");
+    insertWork(store.dataSource(), "before the error");
+    assertThrows(SQLException.class, () -> insertWork(store.dataSource(), "before the error"));
+    IdempotencyStoreException e = assertThrows(IdempotencyStoreException.class, () -> claim.complete(null));
+    assertThat(e).hasMessageThat().contains(handler.name());
+    assertThat(count("SELECT COUNT(*) FROM work")).isEqualTo(0);
+    assertThat(store.claim(handler, "k").isDuplicate()).isFalse();
   }
 }
