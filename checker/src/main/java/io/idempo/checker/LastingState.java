@@ -56,6 +56,11 @@ final class LastingState {
   private static final ImmutableSet<String> PASS_THROUGH_STATICS =
       ImmutableSet.of("requireNonNull", "requireNonNullElse", "ofNullable", "of");
 
+  private static final ImmutableSet<String> LOOKUP_PREFIXES =
+      ImmutableSet.of(
+          "find", "get", "load", "fetch", "lookup", "read", "require", "select", "query",
+          "compute", "retrieve", "search", "orElse", "or", "locate", "resolve", "current", "by");
+
   private static final ImmutableSet<String> FRESH_METHOD_PREFIXES =
       ImmutableSet.of("new", "create", "copy", "clone", "build", "to", "collect", "stream");
 
@@ -177,7 +182,7 @@ final class LastingState {
       Root root = Root.FRESH;
       ExpressionTree container = elementSources.get(symbol);
       if (container != null) {
-        root = root.join(root(container));
+        root = root.join(elementRoot(container));
       }
       for (ExpressionTree source : valueSources(symbol)) {
         root = root.join(root(source));
@@ -200,8 +205,42 @@ final class LastingState {
     if (makesNewObject(name) || isStreamType(ASTHelpers.getReceiverType(e))) {
       return Root.FRESH;
     }
+    if (!e.getArguments().isEmpty() && !isLookup(name)) {
+      return Root.FRESH; // a computation (convert(x), map(x)) returns a new value
+    }
     ExpressionTree receiver = ASTHelpers.getReceiver(e);
     return receiver == null ? Root.THIS : root(receiver);
+  }
+
+  /** Calls with arguments that return stored objects: repository and map lookups. */
+  private static boolean isLookup(String name) {
+    for (String prefix : LOOKUP_PREFIXES) {
+      if (name.startsWith(prefix)
+          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Where the elements of a container hang from: the container itself, looking through stream
+   * pipelines ({@code orders.stream().filter(…)} holds the orders of {@code orders}).
+   */
+  Root elementRoot(ExpressionTree container) {
+    ExpressionTree e = strip(container);
+    while (e instanceof MethodInvocationTree invocation) {
+      ExpressionTree receiver = ASTHelpers.getReceiver(invocation);
+      String name = getSymbol(invocation).getSimpleName().toString();
+      if (receiver == null
+          || !(isStreamType(ASTHelpers.getReceiverType(invocation))
+              || name.equals("stream")
+              || name.equals("parallelStream"))) {
+        break;
+      }
+      e = strip(receiver);
+    }
+    return root(e);
   }
 
   private static boolean makesNewObject(String name) {

@@ -3,6 +3,7 @@ package io.idempo.checker;
 import static com.google.errorprone.util.ASTHelpers.getSymbol;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
@@ -47,6 +48,35 @@ import org.jspecify.annotations.Nullable;
  * and arguments, and cut at the configured call depth).
  */
 final class MethodBodyAnalyzer {
+
+  private static final ImmutableMap<String, Mutation.Kind> REDIS_OPERATIONS =
+      ImmutableMap.<String, Mutation.Kind>builder()
+          .put("increment", Mutation.Kind.INCREMENT)
+          .put("decrement", Mutation.Kind.DECREMENT)
+          .put("incr", Mutation.Kind.INCREMENT)
+          .put("incrBy", Mutation.Kind.ADD)
+          .put("incrByFloat", Mutation.Kind.ADD)
+          .put("decr", Mutation.Kind.DECREMENT)
+          .put("decrBy", Mutation.Kind.SUBTRACT)
+          .put("hincrBy", Mutation.Kind.ADD)
+          .put("hincrByFloat", Mutation.Kind.ADD)
+          .put("zincrby", Mutation.Kind.ADD)
+          .put("incrementScore", Mutation.Kind.ADD)
+          .put("leftPush", Mutation.Kind.APPEND)
+          .put("rightPush", Mutation.Kind.APPEND)
+          .put("leftPushAll", Mutation.Kind.APPEND)
+          .put("rightPushAll", Mutation.Kind.APPEND)
+          .put("lpush", Mutation.Kind.APPEND)
+          .put("rpush", Mutation.Kind.APPEND)
+          .buildOrThrow();
+
+  private static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATIONS =
+      ImmutableMap.of(
+          "inc", Mutation.Kind.ADD, "push", Mutation.Kind.APPEND, "mul", Mutation.Kind.SCALE);
+
+  private static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATORS =
+      ImmutableMap.of(
+          "$inc", Mutation.Kind.ADD, "$push", Mutation.Kind.APPEND, "$mul", Mutation.Kind.SCALE);
 
   private final MethodSummarizer summarizer;
   private final VisitorState state;
@@ -147,6 +177,12 @@ final class MethodBodyAnalyzer {
         invocation(tree, getCurrentPath());
         return super.visitMethodInvocation(tree, null);
       }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+        memberReference(tree, getCurrentPath());
+        return super.visitMemberReference(tree, null);
+      }
     }.scan(path, null);
   }
 
@@ -205,6 +241,7 @@ final class MethodBodyAnalyzer {
     if (receiverRoot.isLasting() && receiverType != null && !ASTHelpers.isStatic(callee)) {
       stateApi(tree, name, receiverRoot, receiverType, receiverKey, path);
     }
+    storeOperation(tree, callee, name, path);
     follow(tree, callee, path);
   }
 
@@ -368,6 +405,85 @@ final class MethodBodyAnalyzer {
       }
     }
     return null;
+  }
+
+  /**
+   * A method reference passed to a call ({@code orders.forEach(this::settle)}, {@code
+   * items.forEach(log::add)}) runs like a call on each element: its receiver is the reference's
+   * qualifier (or, for {@code Type::method}, the element), its parameters are the elements.
+   */
+  private void memberReference(MemberReferenceTree tree, TreePath path) {
+    MethodSymbol target = getSymbol(tree);
+    if (target == null
+        || target.isConstructor()
+        || !(path.getParentPath().getLeaf() instanceof MethodInvocationTree enclosing)
+        || !enclosing.getArguments().contains(tree)) {
+      return;
+    }
+    ExpressionTree container = ASTHelpers.getReceiver(enclosing);
+    Root elements = container == null ? Root.FRESH : lasting.elementRoot(container);
+    ExpressionTree qualifier = tree.getQualifierExpression();
+    boolean unbound = getSymbol(qualifier) instanceof Symbol.TypeSymbol;
+    Root receiver = unbound ? elements : lasting.root(qualifier);
+    String name = target.getSimpleName().toString();
+    if (!unbound
+        && receiver.isLasting()
+        && StateApis.isAppendable(ASTHelpers.getType(qualifier), state)
+        && StateApis.isAppendMethod(name)) {
+      record(path, receiver, Mutation.Kind.APPEND, describe(qualifier) + "::" + name);
+      return;
+    }
+    int maxDepth = summarizer.config().maxCallDepth();
+    if (maxDepth == 0 || declared(target, true)) {
+      return;
+    }
+    List<Mutation> reached = new ArrayList<>();
+    for (MethodSymbol implementation : summarizer.targets(target)) {
+      for (Mutation mutation : summarizer.summarize(implementation).mutations()) {
+        if (mutation.chain().size() + 1 > maxDepth) {
+          continue;
+        }
+        Root root =
+            switch (mutation.root().kind()) {
+              case THIS -> receiver;
+              case PARAM -> elements;
+              case GLOBAL -> Root.GLOBAL;
+              case FRESH -> Root.FRESH;
+            };
+        if (root.isLasting()) {
+          reached.add(mutation.calledFrom(new CallStep(tree, unit, implementation), root));
+        }
+      }
+    }
+    if (!reached.isEmpty() && !guards.isGuarded(path)) {
+      mutations.addAll(reached);
+    }
+  }
+
+  /**
+   * Increments and appends in external stores through their clients: Redis ({@code INCR}, {@code
+   * HINCRBY}, {@code LPUSH}) and MongoDB ({@code $inc}, {@code $push}).
+   */
+  private void storeOperation(MethodInvocationTree tree, MethodSymbol callee, String name, TreePath path) {
+    String pkg = ASTHelpers.enclosingPackage(callee).getQualifiedName().toString();
+    Mutation.Kind kind = null;
+    if (pkg.contains("redis") || pkg.contains("jedis") || pkg.contains("lettuce")) {
+      kind = REDIS_OPERATIONS.get(name);
+    } else if (pkg.contains("mongodb")) {
+      kind = MONGO_OPERATIONS.get(name);
+    }
+    if (kind == null) {
+      for (ExpressionTree argument : tree.getArguments()) {
+        String constant = ASTHelpers.constValue(argument, String.class);
+        if (constant != null && MONGO_OPERATORS.containsKey(constant)) {
+          kind = MONGO_OPERATORS.get(constant);
+          name = constant;
+        }
+      }
+    }
+    if (kind != null) {
+      record(path, Root.GLOBAL, kind, describeReceiver(tree) + "." + getSymbol(tree).getSimpleName() + "(…)");
+    }
   }
 
   /** Folds in the summaries of the methods this call can run. */
