@@ -92,29 +92,29 @@ public class IdempotentClashes extends Clashes {
     if ($ == null) {
       throw IdempotencyKeyException.nullAt(ON_EVENT_HANDLER2, "$");
     }
-    Clashes.Event.Inner key2 = $.key();
-    if (key2 == null) {
+    Clashes.Event.Inner key = $.key();
+    if (key == null) {
       throw IdempotencyKeyException.nullAt(ON_EVENT_HANDLER2, "$.key");
     }
-    java.lang.String key3 = key2.claim();
-    if (key3 == null) {
+    java.lang.String key2 = key.claim();
+    if (key2 == null) {
       throw IdempotencyKeyException.nullAt(ON_EVENT_HANDLER2, "$.key.claim");
     }
-    if (key3.isBlank()) {
+    if (key2.isBlank()) {
       throw IdempotencyKeyException.blank(ON_EVENT_HANDLER2);
     }
-    Claim claim2 = store2.claim(ON_EVENT_HANDLER2, key3);
-    if (claim2.isDuplicate()) {
-      return ON_EVENT_CODEC.decode(claim2.replayedResult());
+    Claim claim = store2.claim(ON_EVENT_HANDLER2, key2);
+    if (claim.isDuplicate()) {
+      return ON_EVENT_CODEC.decode(claim.replayedResult());
     }
-    java.lang.String result2;
+    java.lang.String result;
     try {
-      result2 = super.onEvent($, _x, Objects, String);
-    } catch (Throwable failure2) {
-      claim2.release(failure2);
-      throw failure2;
+      result = super.onEvent($, _x, Objects, String);
+    } catch (Throwable failure) {
+      claim.release(failure);
+      throw failure;
     }
-    claim2.complete(ON_EVENT_CODEC.encode(result2));
-    return result2;
+    claim.complete(ON_EVENT_CODEC.encode(result));
+    return result;
   }
 }

@@ -185,7 +185,9 @@ final class KeyPathResolver {
       if (bound.getKind() != TypeKind.DECLARED) {
         continue;
       }
-      DeclaredType declared = (DeclaredType) bound;
+      // Capture first, so that a member of Box<? extends Event> has a type (a captured type
+      // variable bounded by Event) rather than a bare wildcard.
+      DeclaredType declared = (DeclaredType) types.capture(bound);
       TypeElement type = (TypeElement) declared.asElement();
       if (!checks.isAccessible(type, pkg)) {
         return new Invalid(

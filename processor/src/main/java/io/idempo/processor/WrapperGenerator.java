@@ -89,6 +89,8 @@ final class WrapperGenerator {
     final ClassName handlerName;
     final PackageElement pkg;
     final Set<String> classNames = new HashSet<>();
+    /** The fields and constants this class declares. */
+    final Set<String> declared = new HashSet<>();
     final Map<HandlerMethodModel, String> handlerConstants = new HashMap<>();
     final Map<HandlerMethodModel, String> codecConstants = new HashMap<>();
     String storeField;
@@ -352,7 +354,10 @@ final class WrapperGenerator {
       if (elements.isDeprecated(element)) {
         method.addAnnotation(Deprecated.class);
       }
-      Set<String> locals = new HashSet<>(classNames);
+      // Locals must not shadow the class's own fields and constants, the qualifiers of static
+      // calls, or this method's parameters; other methods' parameters do not matter here.
+      Set<String> locals = new HashSet<>(declared);
+      locals.addAll(QUALIFIERS);
       locals.addAll(parameterNames(element));
       String handlerConstant = handlerConstants.get(handlerModel);
 
@@ -573,7 +578,9 @@ final class WrapperGenerator {
 
     /** Takes a class-level name (field or constant) that nothing in the class uses yet. */
     private String take(String preferred) {
-      return fresh(preferred, classNames);
+      String name = fresh(preferred, classNames);
+      declared.add(name);
+      return name;
     }
   }
 
