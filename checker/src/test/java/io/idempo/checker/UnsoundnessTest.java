@@ -1,0 +1,170 @@
+package io.idempo.checker;
+
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Known false negatives: read-modify-writes the check accepts missing, in exchange for precision
+ * and bounded cost. Each case is asserted silent, so a change that starts catching one shows up
+ * here and the documentation's limitation list can shrink with it.
+ */
+class UnsoundnessTest {
+
+  private final CompilationTestHelper helper =
+      Sources.helper(getClass())
+          .addSourceLines(
+              "Account.java",
+              "class Account {",
+              "  private long balance;",
+              "  long getBalance() { return balance; }",
+              "  void setBalance(long b) { balance = b; }",
+              "}");
+
+  @Test
+  void interfaceWithSeveralImplementationsIsNotEntered() {
+    helper
+        .addSourceLines("Sink.java", "interface Sink { void put(Account a, long n); }")
+        .addSourceLines(
+            "AddingSink.java",
+            "class AddingSink implements Sink {",
+            "  public void put(Account a, long n) { a.setBalance(a.getBalance() + n); }",
+            "}")
+        .addSourceLines(
+            "SettingSink.java",
+            "class SettingSink implements Sink {",
+            "  public void put(Account a, long n) { a.setBalance(n); }",
+            "}")
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  private Sink sink;",
+            "  @IdempotentHandler void on(Account a, long n) { sink.put(a, n); }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void codeOutsideTheCompilationIsNotEntered() {
+    // java.util.Collections.addAll appends, but its body is not part of this compilation.
+    helper
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "import java.util.*;",
+            "class Handler {",
+            "  private final List<String> log = new ArrayList<>();",
+            "  @IdempotentHandler void on(String id) { Collections.addAll(log, id); }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void helpersWithUnrecognisedNamesHideTheArithmetic() {
+    helper
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  static long combine(long a, long b) { return a + b; }",
+            "  @IdempotentHandler void on(Account a, long n) {",
+            "    a.setBalance(combine(a.getBalance(), n));",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void anonymousAndLocalClassBodiesAreNotEntered() {
+    helper
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  private long total;",
+            "  @IdempotentHandler void on(long n) {",
+            "    new Runnable() { @Override public void run() { total += n; } }.run();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void aliasesOfTheSameObjectAreNotMatched() {
+    helper
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  private Account account;",
+            "  @IdempotentHandler void on(long n) {",
+            "    Account alias = account;",
+            "    account.setBalance(alias.getBalance() + n);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void aGuardIsTrustedWithoutCheckingItsPolarity() {
+    // The test passes when the status is already PAID and the branch "moves" it to PAID again:
+    // a second delivery runs the branch again. The check accepts any test-and-move as a guard.
+    helper
+        .addSourceLines(
+            "Order.java",
+            "class Order {",
+            "  enum Status { NEW, PAID }",
+            "  private Status status;",
+            "  Status getStatus() { return status; }",
+            "  void setStatus(Status s) { status = s; }",
+            "}")
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  @IdempotentHandler void on(Order o, Account a, long n) {",
+            "    if (o.getStatus() == Order.Status.PAID) {",
+            "      o.setStatus(Order.Status.PAID);",
+            "      a.setBalance(a.getBalance() + n);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void sqlBuiltAtRunTimeIsNotRead() {
+    helper
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  interface Jdbc { int update(String sql, Object... args); }",
+            "  private Jdbc jdbc;",
+            "  @IdempotentHandler void on(String column, long n) {",
+            "    jdbc.update(\"UPDATE t SET \" + column + \" = \" + column + \" + ?\", n);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void mutationsBeyondTheCallDepthAreNotReported() {
+    helper
+        .addSourceLines(
+            "Deep.java",
+            "class Deep {",
+            "  private long n;",
+            "  void d1() { d2(); } void d2() { d3(); } void d3() { d4(); } void d4() { d5(); }",
+            "  void d5() { n++; }",
+            "}")
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  private Deep deep;",
+            "  @IdempotentHandler void on() { deep.d1(); }",
+            "}")
+        .doTest();
+  }
+}
