@@ -83,12 +83,11 @@ public class IdempotentClashes extends Clashes {
   }
 
   /**
-   * Runs {@link Clashes#onEvent(Clashes.Event, int, Object, java.lang.String)} once per key {@code $.key.claim};
+   * Runs {@link Clashes#onEvent(Clashes.Event, int, Object, Object)} once per key {@code $.key.claim};
    * a duplicate delivery returns the result recorded by the first.
    */
   @Override
-  public java.lang.String onEvent(Clashes.Event $, int _x, Object Objects,
-      java.lang.String String) {
+  public java.lang.String onEvent(Clashes.Event $, int _x, Object Objects, Object String) {
     if ($ == null) {
       throw IdempotencyKeyException.nullAt(ON_EVENT_HANDLER2, "$");
     }

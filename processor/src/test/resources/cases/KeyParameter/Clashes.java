@@ -24,7 +24,7 @@ public class Clashes {
   }
 
   @IdempotentHandler(key = "$.key.claim", name = "clash-event")
-  public String onEvent(Event $, int _x, Object Objects, String String) {
+  public String onEvent(Event $, int _x, Object Objects, Object String) {
     return $.key().claim() + _x + Objects + String;
   }
 }
