@@ -387,7 +387,7 @@ final class MethodBodyAnalyzer {
   private void reportSql(@Nullable String sql, TreePath path) {
     ImmutableList<SqlAnalyzer.RelativeUpdate> updates = SqlAnalyzer.relativeUpdates(sql);
     if (!updates.isEmpty()) {
-      record(path, Root.GLOBAL, Mutation.Kind.SQL, "SET " + updates.get(0).assignment());
+      record(path, Root.GLOBAL, Mutation.Kind.SQL, "UPDATE … SET " + updates.get(0).assignment());
     }
   }
 

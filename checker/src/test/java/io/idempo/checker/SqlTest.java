@@ -39,7 +39,7 @@ class SqlTest {
             "  private AccountRepository accounts;",
             "  @IdempotentHandler",
             "  void on(String id, long amount) {",
-            "    // BUG: Diagnostic contains: `SET balance = balance + ?` changes the row again",
+            "    // BUG: Diagnostic contains: `UPDATE … SET balance = balance + ?` changes the row again",
             "    jdbc.update(CREDIT, amount, id);",
             "    // BUG: Diagnostic contains: `SET qty = qty - ?`",
             "    jdbc.update(\"UPDATE stock SET qty = qty - ? WHERE sku = ?\", amount, id);",
