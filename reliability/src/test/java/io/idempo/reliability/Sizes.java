@@ -12,7 +12,7 @@ final class Sizes {
   static final int KILLS = FULL ? 25 : 5;
 
   /** Events of the multi-process stream; with 30% duplicates, full form is 1M deliveries. */
-  static final int MULTI_PROCESS_EVENTS = FULL ? 700_000 : 3_000;
+  static final int MULTI_PROCESS_EVENTS = FULL ? 700_000 : 2_000;
 
   /** Deliveries with an injected fault (each kind) in the fault suite. */
   static final int FAULTS_PER_KIND = FULL ? 40 : 6;
