@@ -30,7 +30,10 @@ public class PaymentHandler implements PaymentApi {
     return "receipt " + payment.id() + " from run " + run;
   }
 
-  @IdempotentHandler(key = "payment.customer.id", name = "e2e-welcome")
+  @IdempotentHandler(
+      key = "payment.customer.id",
+      name = "e2e-welcome",
+      mode = IdempotentHandler.Mode.LEASE)
   @Override
   public void welcome(Payment payment) {
     runs.incrementAndGet();

@@ -12,6 +12,7 @@ import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.IdempotencyKeyException;
 import io.idempo.runtime.IdempotencyStore;
 import io.idempo.runtime.InMemoryIdempotencyStore;
+import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.util.ArrayDeque;
@@ -25,12 +26,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Compiles a handler with the processor at test time, loads the generated wrapper, and runs it
- * against a real store: the behaviour the generated code promises, not its text.
+ * against real stores, in memory and on H2 (transactional and lease mode): the behaviour the
+ * generated code promises, not its text.
  */
 class EndToEndTest {
 
@@ -58,19 +65,46 @@ class EndToEndTest {
     return (PaymentApi) wrapper.newInstance(store, failures);
   }
 
+  /** A store to run the wrapper against. */
+  record Store(String name, Supplier<IdempotencyStore> create) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  static List<Store> stores() {
+    return List.of(
+        new Store("in-memory", InMemoryIdempotencyStore::new),
+        new Store(
+            "H2",
+            () -> {
+              JdbcDataSource dataSource = new JdbcDataSource();
+              dataSource.setURL(
+                  "jdbc:h2:mem:e2e-" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
+              JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(dataSource).build();
+              store.createTableIfMissing();
+              return store;
+            }));
+  }
+
   private static Payment payment(String id) {
     return new Payment(id, new Payment.Customer(UUID.randomUUID()), 12);
   }
 
-  @Test
-  void wrapperIsAHandler() throws ReflectiveOperationException {
-    PaymentApi handler = handler(new InMemoryIdempotencyStore());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void wrapperIsAHandler(Store store) throws ReflectiveOperationException {
+    PaymentApi handler = handler(store.create().get());
     assertThat(plain.getDeclaringClass().isInstance(handler)).isTrue();
   }
 
-  @Test
-  void duplicateDeliveryRunsTheBodyOnceAndReplaysTheResult() throws Exception {
-    PaymentApi handler = handler(new InMemoryIdempotencyStore());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void duplicateDeliveryRunsTheBodyOnceAndReplaysTheResult(Store store) throws Exception {
+    PaymentApi handler = handler(store.create().get());
     Payment payment = payment("p-1");
 
     String first = handler.capture(payment);
@@ -82,9 +116,10 @@ class EndToEndTest {
     assertThat(handler.capture(payment("p-2"))).isEqualTo("receipt p-2 from run 2");
   }
 
-  @Test
-  void voidPrimitiveAndEnumResults() throws Exception {
-    PaymentApi handler = handler(new InMemoryIdempotencyStore());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void voidPrimitiveAndEnumResults(Store store) throws Exception {
+    PaymentApi handler = handler(store.create().get());
     Payment payment = payment("p-1");
     UUID id = UUID.randomUUID();
 
@@ -101,9 +136,10 @@ class EndToEndTest {
     assertThat(handler.runs()).isEqualTo(3);
   }
 
-  @Test
-  void failureReleasesTheClaimSoTheNextDeliveryRuns() throws Exception {
-    PaymentApi handler = handler(new InMemoryIdempotencyStore());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void failureReleasesTheClaimSoTheNextDeliveryRuns(Store store) throws Exception {
+    PaymentApi handler = handler(store.create().get());
     Payment payment = payment("p-1");
     IOException broken = new IOException("gateway down");
     IllegalStateException bug = new IllegalStateException("bug");
@@ -122,9 +158,10 @@ class EndToEndTest {
     assertThat(handler.runs()).isEqualTo(3);
   }
 
-  @Test
-  void nullOnTheKeyPathIsRejectedBeforeTheBodyRuns() throws Exception {
-    PaymentApi handler = handler(new InMemoryIdempotencyStore());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void nullOnTheKeyPathIsRejectedBeforeTheBodyRuns(Store store) throws Exception {
+    PaymentApi handler = handler(store.create().get());
 
     IdempotencyKeyException noCustomerId =
         assertThrows(
@@ -149,10 +186,11 @@ class EndToEndTest {
     assertThat(handler.runs()).isEqualTo(0);
   }
 
-  @Test
-  void concurrentRedeliveryRunsTheBodyOnce() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void concurrentRedeliveryRunsTheBodyOnce(Store store) throws Exception {
     int threads = 8;
-    PaymentApi handler = handler(new InMemoryIdempotencyStore());
+    PaymentApi handler = handler(store.create().get());
     Payment payment = payment("p-concurrent");
     CyclicBarrier start = new CyclicBarrier(threads);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
