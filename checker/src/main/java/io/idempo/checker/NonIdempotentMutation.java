@@ -13,6 +13,7 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
+import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -97,9 +98,16 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
   }
 
   private boolean isHandler(MethodSymbol method, VisitorState state) {
-    for (String annotation : config.handlerAnnotations()) {
-      if (ASTHelpers.hasAnnotation(method, annotation, state)) {
+    for (Attribute.Compound annotation : method.getAnnotationMirrors()) {
+      Symbol type = annotation.type.tsym;
+      if (config.handlerAnnotations().contains(type.getQualifiedName().toString())) {
         return true;
+      }
+      // A composed annotation (@OrderEvents meta-annotated with @KafkaListener) marks a handler too.
+      for (Attribute.Compound meta : type.getAnnotationMirrors()) {
+        if (config.handlerAnnotations().contains(meta.type.tsym.getQualifiedName().toString())) {
+          return true;
+        }
       }
     }
     if (config.handlerMethods().isEmpty()) {

@@ -26,6 +26,10 @@ class FlagsTest {
             "package org.springframework.context.event;",
             "public @interface EventListener {}")
         .addSourceLines(
+            "OrderEvents.java",
+            "@org.springframework.kafka.annotation.KafkaListener(topics = \"orders\")",
+            "@interface OrderEvents {}")
+        .addSourceLines(
             "Consumer.java",
             "import org.springframework.kafka.annotation.KafkaListener;",
             "import org.springframework.context.event.EventListener;",
@@ -40,6 +44,11 @@ class FlagsTest {
             "  void onEvent(Object event) {",
             "    // BUG: Diagnostic contains: `received += …`",
             "    received += 2;",
+            "  }",
+            "  @OrderEvents",
+            "  void composed(String order) {",
+            "    // BUG: Diagnostic contains: `received--`",
+            "    received--;",
             "  }",
             "  void plain() { received++; }",
             "}")
