@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 
 /**
@@ -64,6 +65,7 @@ final class Consumer {
   private final Mode mode;
   private final IdempotentLedgerHandler handler;
   final Stats stats = new Stats();
+  private volatile BiConsumer<LedgerEvent, Throwable> onFailure = (event, failure) -> {};
 
   Consumer(DataSource pool, Mode mode, String incarnation, Fault fault, long maxPauseNanos) {
     this.pool = pool;
@@ -96,6 +98,11 @@ final class Consumer {
                 })
             .build();
     this.handler = new IdempotentLedgerHandler(store, store.dataSource(), incarnation, fault, maxPauseNanos);
+  }
+
+  /** Called on the consumer thread when a delivery fails, before it is returned to the broker. */
+  void onFailure(BiConsumer<LedgerEvent, Throwable> callback) {
+    this.onFailure = callback;
   }
 
   /** Creates the store's table (once, by the test before consumers start). */
@@ -158,6 +165,7 @@ final class Consumer {
     } catch (SQLException | RuntimeException e) {
       stats.failures.add(e);
       stats.failed.incrementAndGet();
+      onFailure.accept(d.event(), e);
       nack(d.seq(), 100);
       return;
     }
