@@ -34,26 +34,26 @@ class DemoTest {
 
   @Test
   void embeddedH2_printsTheTableAndAnExactlyOnceResult() {
-    Outcome outcome = demo("--events", "1500", "--seed", "3");
+    Outcome outcome = demo("--events", "600", "--seed", "3");
 
     assertThat(outcome.status()).isEqualTo(0);
     assertThat(outcome.out()).contains("on embedded H2");
     assertThat(outcome.out())
         .contains(
             "deliveries  unique events  effects applied  duplicates applied  events lost");
-    assertThat(outcome.out()).containsMatch("(?m)^NaivePaymentHandler +[\\d,]+ +1,500 ");
-    assertThat(outcome.out()).containsMatch("(?m)^IdempotentPaymentHandler +[\\d,]+ +1,500 +1,500 +0 +0 ");
-    assertExactlyOnceResult(outcome.out(), 1500);
+    assertThat(outcome.out()).containsMatch("(?m)^NaivePaymentHandler +[\\d,]+ +600 ");
+    assertThat(outcome.out()).containsMatch("(?m)^IdempotentPaymentHandler +[\\d,]+ +600 +600 +0 +0 ");
+    assertExactlyOnceResult(outcome.out(), 600);
   }
 
   @Test
   void postgresByUrl_printsAnExactlyOnceResult() {
     Outcome outcome =
-        demo("--events=1500", "--consumers=3", "--jdbc-url", TestDatabases.postgresUrl(), "--user", "postgres");
+        demo("--events=600", "--consumers=3", "--jdbc-url", TestDatabases.postgresUrl(), "--user", "postgres");
 
     assertThat(outcome.status()).isEqualTo(0);
     assertThat(outcome.out()).contains("on jdbc:postgresql:");
-    assertExactlyOnceResult(outcome.out(), 1500);
+    assertExactlyOnceResult(outcome.out(), 600);
   }
 
   private static void assertExactlyOnceResult(String out, int events) {
