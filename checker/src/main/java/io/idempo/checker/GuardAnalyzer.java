@@ -8,6 +8,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionTree;
@@ -19,6 +20,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
@@ -136,6 +138,9 @@ final class GuardAnalyzer {
     int index = statements.indexOf(child);
     for (int i = 0; i < index; i++) {
       StatementTree statement = statements.get(i);
+      if (claimsFirst(statement)) {
+        return true;
+      }
       if (!(statement instanceof IfTree guard)) {
         continue;
       }
@@ -158,6 +163,90 @@ final class GuardAnalyzer {
     return false;
   }
 
+  /**
+   * A claim written before the work, which fails on a duplicate: an insert into a dedup table or
+   * repository ({@code processed_events}, {@code inboxRepository.insert(…)}), alone or in a {@code
+   * try} whose {@code catch} leaves.
+   */
+  private boolean claimsFirst(StatementTree statement) {
+    Tree region = statement;
+    if (statement instanceof TryTree tryTree) {
+      boolean leaves = !tryTree.getCatches().isEmpty();
+      for (CatchTree catchTree : tryTree.getCatches()) {
+        leaves &= exits(catchTree.getBlock());
+      }
+      if (leaves && insertsClaim(tryTree.getBlock(), true)) {
+        return true;
+      }
+      return false;
+    }
+    return insertsClaim(region, false);
+  }
+
+  private boolean insertsClaim(Tree region, boolean anyInsert) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        String name = getSymbol(tree).getSimpleName().toString();
+        for (ExpressionTree argument : tree.getArguments()) {
+          String sql = ASTHelpers.constValue(argument, String.class);
+          if (sql != null && isDedupInsert(sql, anyInsert)) {
+            found[0] = true;
+          }
+        }
+        ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+        if (receiver != null && isInsertName(name, anyInsert)) {
+          String target = MethodBodyAnalyzer.describe(receiver).toLowerCase(java.util.Locale.ROOT);
+          if (anyInsert || DEDUP_NAME.matcher(target).find()) {
+            found[0] = true;
+          }
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(region, null);
+    return found[0];
+  }
+
+  private static boolean isInsertName(String name, boolean anyInsert) {
+    return name.startsWith("insert")
+        || name.startsWith("persist")
+        || name.equals("saveAndFlush")
+        || name.startsWith("claim")
+        || (anyInsert && (name.startsWith("save") || name.startsWith("create")));
+  }
+
+  private static boolean isDedupInsert(String sql, boolean anyInsert) {
+    java.util.regex.Matcher insert = INSERT_INTO.matcher(sql);
+    if (!insert.find() || IGNORING_INSERT.matcher(sql).find()) {
+      return false;
+    }
+    return anyInsert || DEDUP_NAME.matcher(insert.group(1).toLowerCase(java.util.Locale.ROOT)).find();
+  }
+
+  private static final java.util.regex.Pattern INSERT_INTO =
+      java.util.regex.Pattern.compile(
+          "\\bINSERT\\s+INTO\\s+([\\w.\"`]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /** Inserts that do not fail on a duplicate, so they claim nothing. */
+  private static final java.util.regex.Pattern IGNORING_INSERT =
+      java.util.regex.Pattern.compile(
+          "\\bON\\s+CONFLICT\\b|\\bINSERT\\s+IGNORE\\b|\\bON\\s+DUPLICATE\\s+KEY\\b|\\bMERGE\\b",
+          java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  private static final java.util.regex.Pattern DEDUP_NAME =
+      java.util.regex.Pattern.compile("processed|inbox|dedup|idempot|handled|consumed|seen|claim");
+
   private static boolean exits(StatementTree statement) {
     StatementTree last = statement;
     if (statement instanceof BlockTree block) {
@@ -173,8 +262,15 @@ final class GuardAnalyzer {
         || last instanceof BreakTree;
   }
 
-  /** Whether the condition performs an idempotent claim itself ({@code processed.add(id)}). */
+  /**
+   * Whether the condition performs an idempotent claim itself ({@code processed.add(id)}), also
+   * through a local that holds the claim's result ({@code Boolean first = ops.setIfAbsent(…)}).
+   */
   boolean claims(ExpressionTree condition) {
+    return claims(condition, new HashSet<>());
+  }
+
+  private boolean claims(ExpressionTree condition, Set<Symbol> visited) {
     boolean[] found = {false};
     new TreeScanner<Void, Void>() {
       @Override
@@ -183,6 +279,19 @@ final class GuardAnalyzer {
           found[0] = true;
         }
         return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        Symbol symbol = getSymbol(tree);
+        if (lasting.isLocal(symbol) && visited.size() < MAX_LOCAL_HOPS && visited.add(symbol)) {
+          for (ExpressionTree source : lasting.valueSources(symbol)) {
+            if (claims(source, visited)) {
+              found[0] = true;
+            }
+          }
+        }
+        return null;
       }
 
       @Override
