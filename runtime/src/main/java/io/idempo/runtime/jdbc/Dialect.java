@@ -73,6 +73,13 @@ public abstract class Dialect {
    */
   abstract boolean abortsTransactionOnError();
 
+  /**
+   * True if {@code Statement.setQueryTimeout} sets the timeout of the whole session, not of one
+   * statement (H2). The store then restores the previous value after its claim statements, so the
+   * handler's statements and the pool's next user are not affected.
+   */
+  abstract boolean queryTimeoutIsPerSession();
+
   /** Deletes at most n expired rows of one status: status, now, n. */
   abstract String purgeBatch(String table);
 
@@ -211,6 +218,11 @@ public abstract class Dialect {
     }
 
     @Override
+    boolean queryTimeoutIsPerSession() {
+      return true;
+    }
+
+    @Override
     String purgeBatch(String table) {
       return "DELETE FROM "
           + table
@@ -255,6 +267,11 @@ public abstract class Dialect {
     @Override
     boolean abortsTransactionOnError() {
       return true;
+    }
+
+    @Override
+    boolean queryTimeoutIsPerSession() {
+      return false;
     }
 
     @Override

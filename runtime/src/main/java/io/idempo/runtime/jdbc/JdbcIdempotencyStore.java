@@ -418,14 +418,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Instant now)
       throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(insertClaim)) {
-      insert.setQueryTimeout(lockTimeoutSeconds);
       insert.setString(1, handler.name());
       insert.setString(2, storedKey);
       insert.setString(3, status);
       insert.setString(4, token);
       insert.setObject(5, timestamp(expiresAt));
       insert.setObject(6, timestamp(now));
-      return insert.executeUpdate() == 1;
+      return executeWithLockTimeout(insert) == 1;
     } catch (SQLException e) {
       if (dialect.insertRaisesDuplicateKey() && Dialect.isDuplicateKey(e)) {
         return false;
@@ -481,7 +480,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Instant now)
       throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(takeOver)) {
-      update.setQueryTimeout(lockTimeoutSeconds);
       update.setString(1, status);
       update.setString(2, token);
       update.setObject(3, timestamp(expiresAt));
@@ -489,8 +487,34 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       update.setString(5, handler.name());
       update.setString(6, storedKey);
       update.setObject(7, timestamp(now));
-      return update.executeUpdate() == 1;
+      return executeWithLockTimeout(update) == 1;
     }
+  }
+
+  /**
+   * Runs a claim statement that may wait for another transaction's row lock, for at most the lock
+   * timeout. Where the timeout is a session setting (H2), the previous value is restored.
+   */
+  private int executeWithLockTimeout(PreparedStatement statement) throws SQLException {
+    if (!dialect.queryTimeoutIsPerSession()) {
+      statement.setQueryTimeout(lockTimeoutSeconds);
+      return statement.executeUpdate();
+    }
+    int previous = statement.getQueryTimeout();
+    statement.setQueryTimeout(lockTimeoutSeconds);
+    int count;
+    try {
+      count = statement.executeUpdate();
+    } catch (SQLException e) {
+      try {
+        statement.setQueryTimeout(previous);
+      } catch (SQLException restoreFailure) {
+        e.addSuppressed(restoreFailure);
+      }
+      throw e;
+    }
+    statement.setQueryTimeout(previous);
+    return count;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -193,6 +193,17 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
   }
 
   @Test
+  void theLockTimeoutDoesNotLeakIntoTheHandlersStatements() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    Claim claim = store.claim(handler("ship", Mode.TRANSACTIONAL), "k");
+    try (Connection connection = store.dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      assertThat(statement.getQueryTimeout()).isEqualTo(0);
+    }
+    claim.complete(null);
+  }
+
+  @Test
   void theClaimsConnectionRefusesToEndItsTransaction() throws Exception {
     JdbcIdempotencyStore store = jdbcStore();
     HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
