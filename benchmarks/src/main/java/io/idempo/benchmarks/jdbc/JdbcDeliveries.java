@@ -1,0 +1,195 @@
+package io.idempo.benchmarks.jdbc;
+
+import io.idempo.benchmarks.Delivery;
+import io.idempo.benchmarks.memory.KeyMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.springframework.integration.jdbc.metadata.JdbcMetadataStore;
+import org.springframework.integration.selector.MetadataStoreSelector;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The JDBC implementations. Each delivery does the same work, one ledger insert in a transaction,
+ * plus the implementation's dedup:
+ *
+ * <ul>
+ *   <li>{@code idempo-tx}, {@code idempo-lease}: Idempo's JDBC store in its two modes, called as
+ *       generated code calls it ({@link IdempoDeliveries});
+ *   <li>{@code limit}: the work alone, for every delivery, in plain JDBC;
+ *   <li>{@code camel-jdbc}, {@code spring-jdbc}: the peer's repository as configured by default,
+ *       which records the key in its own transaction (Camel) or in auto-commit (Spring) before the
+ *       work's transaction;
+ *   <li>{@code camel-jdbc-tx}, {@code spring-jdbc-tx}: the same repository joined to the work's
+ *       transaction through a shared Spring {@link TransactionTemplate}, so the key and the work
+ *       commit together.
+ * </ul>
+ *
+ * <p>In the peers' configurations the work goes through Spring's {@link JdbcTemplate} and {@link
+ * TransactionTemplate}, as in an application built on them. When the work fails, the default
+ * configurations remove the key again, as Camel's idempotent consumer and Spring's idempotent
+ * receiver do.
+ */
+public final class JdbcDeliveries {
+
+  public static final String IDEMPO_TX = "idempo-tx";
+  public static final String IDEMPO_LEASE = "idempo-lease";
+  public static final String CAMEL = "camel-jdbc";
+  public static final String CAMEL_TX = "camel-jdbc-tx";
+  public static final String SPRING = "spring-jdbc";
+  public static final String SPRING_TX = "spring-jdbc-tx";
+  public static final String LIMIT = "limit";
+
+  /** Every implementation, in report order. */
+  public static final List<String> ALL =
+      List.of(IDEMPO_TX, IDEMPO_LEASE, CAMEL, CAMEL_TX, SPRING, SPRING_TX, LIMIT);
+
+  /** The amount every ledger row records. */
+  static final long AMOUNT = 100;
+
+  private static final String PROCESSOR_NAME = "ledger";
+
+  private JdbcDeliveries() {}
+
+  /**
+   * Implementation {@code name} over {@code dataSource}, whose database already has the tables
+   * ({@link Database} creates them).
+   */
+  public static Delivery create(String name, DataSource dataSource) {
+    return switch (name) {
+      case IDEMPO_TX -> IdempoDeliveries.transactional(dataSource);
+      case IDEMPO_LEASE -> IdempoDeliveries.lease(dataSource);
+      case CAMEL -> camel(dataSource);
+      case CAMEL_TX -> camelJoined(dataSource);
+      case SPRING -> spring(dataSource);
+      case SPRING_TX -> springJoined(dataSource);
+      case LIMIT -> limit(dataSource);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown JDBC implementation '" + name + "'; use one of " + ALL);
+    };
+  }
+
+  /** The work itself, on a connection the caller manages. */
+  static void insertLedger(Connection connection, String key) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(Database.INSERT_LEDGER)) {
+      insert.setString(1, key);
+      insert.setLong(2, AMOUNT);
+      insert.executeUpdate();
+    }
+  }
+
+  private static Delivery limit(DataSource dataSource) {
+    return key -> {
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(false);
+        try {
+          insertLedger(connection, key);
+          connection.commit();
+        } catch (SQLException | RuntimeException e) {
+          connection.rollback();
+          throw e;
+        } finally {
+          connection.setAutoCommit(true);
+        }
+        return true;
+      } catch (SQLException e) {
+        throw new IllegalStateException("ledger insert failed for key " + key, e);
+      }
+    };
+  }
+
+  private static TransactionTemplate transactions(DataSource dataSource) {
+    return new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+  }
+
+  private static Delivery camel(DataSource dataSource) {
+    // Camel's default: the repository creates its own transaction manager over the data source.
+    JdbcMessageIdRepository repository = new JdbcMessageIdRepository(dataSource, PROCESSOR_NAME);
+    repository.start();
+    TransactionTemplate work = transactions(dataSource);
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    return key -> {
+      if (!repository.add(key)) {
+        return false;
+      }
+      try {
+        work.executeWithoutResult(status -> jdbc.update(Database.INSERT_LEDGER, key, AMOUNT));
+      } catch (RuntimeException e) {
+        repository.remove(key);
+        throw e;
+      }
+      repository.confirm(key);
+      return true;
+    };
+  }
+
+  private static Delivery camelJoined(DataSource dataSource) {
+    TransactionTemplate transaction = transactions(dataSource);
+    JdbcMessageIdRepository repository =
+        new JdbcMessageIdRepository(dataSource, transaction, PROCESSOR_NAME);
+    repository.start();
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    return key ->
+        Boolean.TRUE.equals(
+            transaction.execute(
+                status -> {
+                  if (!repository.add(key)) {
+                    return false;
+                  }
+                  jdbc.update(Database.INSERT_LEDGER, key, AMOUNT);
+                  repository.confirm(key);
+                  return true;
+                }));
+  }
+
+  private static JdbcMetadataStore metadataStore(DataSource dataSource) {
+    JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
+    store.afterPropertiesSet();
+    store.start();
+    return store;
+  }
+
+  private static Delivery spring(DataSource dataSource) {
+    JdbcMetadataStore store = metadataStore(dataSource);
+    MetadataStoreSelector selector =
+        new MetadataStoreSelector(message -> (String) message.getPayload(), store);
+    TransactionTemplate work = transactions(dataSource);
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    return key -> {
+      if (!selector.accept(new KeyMessage(key))) {
+        return false;
+      }
+      try {
+        work.executeWithoutResult(status -> jdbc.update(Database.INSERT_LEDGER, key, AMOUNT));
+      } catch (RuntimeException e) {
+        store.remove(key);
+        throw e;
+      }
+      return true;
+    };
+  }
+
+  private static Delivery springJoined(DataSource dataSource) {
+    TransactionTemplate transaction = transactions(dataSource);
+    JdbcMetadataStore store = metadataStore(dataSource);
+    MetadataStoreSelector selector =
+        new MetadataStoreSelector(message -> (String) message.getPayload(), store);
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    return key ->
+        Boolean.TRUE.equals(
+            transaction.execute(
+                status -> {
+                  if (!selector.accept(new KeyMessage(key))) {
+                    return false;
+                  }
+                  jdbc.update(Database.INSERT_LEDGER, key, AMOUNT);
+                  return true;
+                }));
+  }
+}

@@ -1,0 +1,47 @@
+package io.idempo.benchmarks.compile;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import io.idempo.IdempotentHandler;
+import io.idempo.runtime.IdempotencyStore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HandlerCorpusTest {
+
+  @Test
+  void theCorpusIsTwoFilesPerHandlerEachHandlerAnnotated() {
+    List<HandlerCorpus.Source> corpus = HandlerCorpus.generate(HandlerCorpus.DEFAULT_HANDLERS);
+    assertThat(corpus).hasSize(1_000);
+    long handlers =
+        corpus.stream()
+            .filter(s -> s.text().contains("@IdempotentHandler(key = \"event.id\")"))
+            .count();
+    assertThat(handlers).isEqualTo(500);
+    assertThat(HandlerCorpus.mutatingHandlers(500)).isEqualTo(50);
+  }
+
+  @Test
+  void theProcessorGeneratesAndCompilesAWrapperPerHandler() {
+    // A slice of the corpus keeps the test fast; every handler has one of ten shapes.
+    List<HandlerCorpus.Source> corpus = HandlerCorpus.generate(20);
+    InProcessJavac javac =
+        new InProcessJavac(
+            corpus, InProcessJavac.classPathOf(IdempotentHandler.class, IdempotencyStore.class));
+
+    InProcessJavac.Result processed =
+        javac.compile(CompileVariants.options(CompileVariants.JAVAC_PROCESSOR));
+
+    assertThat(processed.generated).hasSize(20);
+    assertThat(processed.generated.get(0).className()).contains(".IdempotentHandler0");
+    assertThat(processed.classFiles).isAtLeast(60);
+  }
+
+  @Test
+  void unknownVariantIsNamed() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> CompileVariants.options("javac+check"));
+    assertThat(e).hasMessageThat().contains("'javac+check'");
+  }
+}

@@ -1,0 +1,108 @@
+package io.idempo.benchmarks.report;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SummaryTest {
+
+  private static String jmh(String benchmark, int threads, String params, double score, String unit) {
+    return "{\"jmhVersion\":\"1.37\",\"benchmark\":\""
+        + benchmark
+        + "\",\"mode\":\"thrpt\",\"threads\":"
+        + threads
+        + ",\"forks\":1,\"params\":{"
+        + params
+        + "},\"primaryMetric\":{\"score\":"
+        + score
+        + ",\"scoreError\":\"NaN\",\"scoreConfidence\":[1.0,2.0],\"scoreUnit\":\""
+        + unit
+        + "\",\"rawData\":[[1.5e3,-2.0E-1]]},\"secondaryMetrics\":{}}";
+  }
+
+  private static final String PG = "io.idempo.benchmarks.jdbc.JdbcBenchmark.deliver";
+
+  private static List<Summary.Score> round(String round, double tx, double camel, double camelTx, double limit) {
+    String json =
+        "["
+            + String.join(
+                ",",
+                jmh(PG, 1, "\"database\":\"postgres\",\"impl\":\"idempo-tx\"", tx, "ops/s"),
+                jmh(PG, 1, "\"database\":\"postgres\",\"impl\":\"camel-jdbc\"", camel, "ops/s"),
+                jmh(PG, 1, "\"database\":\"postgres\",\"impl\":\"camel-jdbc-tx\"", camelTx, "ops/s"),
+                jmh(PG, 1, "\"database\":\"postgres\",\"impl\":\"limit\"", limit, "ops/s"))
+            + "]";
+    return Summary.parseJmh(json, round);
+  }
+
+  @Test
+  void parsesJmhJsonIntoSuitesAndOpsPerSecond() {
+    List<Summary.Score> scores =
+        Summary.parseJmh(
+            "["
+                + jmh("io.idempo.benchmarks.compile.CompileBenchmark.compile", 1, "\"handlers\":\"500\",\"impl\":\"javac\"", 30, "ops/min")
+                + "]",
+            "r1");
+    Summary summary = new Summary(scores, List.of());
+    assertThat(summary.median("compile", "javac", 1)).isWithin(1e-9).of(0.5);
+  }
+
+  @Test
+  void mediansSpreadsAndPerRoundRatios() {
+    List<Summary.Score> scores = new ArrayList<>();
+    scores.addAll(round("round-1", 1000, 500, 900, 1100));
+    scores.addAll(round("round-2", 2000, 1000, 2000, 2000));
+    scores.addAll(round("round-3", 1500, 1000, 1400, 1600));
+    Summary summary = new Summary(scores, List.of());
+
+    assertThat(summary.median("jdbc-postgres", "idempo-tx", 1)).isEqualTo(1500);
+    Summary.Stats stats = Summary.Stats.of(List.of(1000.0, 2000.0, 1500.0));
+    assertThat(stats.spread()).isWithin(1e-9).of(1.0 / 3);
+    // Per-round ratios 2.0, 2.0, 1.5: median 2.0, although the medians' ratio is 1500/1000 = 1.5.
+    Summary.Stats ratio = summary.ratio("jdbc-postgres", "idempo-tx", "camel-jdbc", 1);
+    assertThat(ratio.median).isEqualTo(2.0);
+    assertThat(ratio.min).isEqualTo(1.5);
+    assertThat(summary.bestPeer("jdbc-postgres", 1)).isEqualTo("camel-jdbc-tx");
+  }
+
+  @Test
+  void reportHasTablesTargetsAndCsv() {
+    List<Summary.Score> scores = new ArrayList<>();
+    scores.addAll(round("round-1", 1000, 500, 900, 1100));
+    scores.addAll(round("round-2", 1000, 800, 1100, 1100));
+    List<String[]> counts =
+        List.of(
+            "counts,jdbc-postgres,idempo-tx,1.800,0.800,0.200,0.800,ok".split(",", -1),
+            "counts,jdbc-postgres,limit,1.000,1.000,0.000,1.000,ok".split(",", -1));
+    String report = new Summary(scores, counts).render();
+
+    assertThat(report).contains("== jdbc-postgres, 1 thread ==");
+    assertThat(report).contains("suite,impl,threads,ops_per_s");
+    assertThat(report).contains("jdbc-postgres,idempo-tx,1,1000.000");
+    assertThat(report).contains("jdbc-postgres,limit,1,1100.000");
+    // 1000/500 and 1000/800: median 1.625 >= 1.4.
+    assertThat(report).containsMatch("met +jdbc-postgres idempo-tx at 1 thread: 1\\.63x camel-jdbc");
+    // 1000/900 and 1000/1100: median 1.01, met; the limit: 0.91 >= 0.85.
+    assertThat(report).containsMatch("met +jdbc-postgres idempo-tx at 1 thread: 1\\.01x camel-jdbc-tx");
+    assertThat(report).containsMatch("met +jdbc-postgres idempo-tx at 1 thread: 0\\.91x limit");
+    assertThat(report).containsMatch("met +jdbc-postgres idempo-tx adds -0\\.200 commits and \\+0\\.800 statements");
+  }
+
+  @Test
+  void aMissedTargetSaysSo() {
+    List<Summary.Score> scores = new ArrayList<>(round("round-1", 500, 500, 900, 1100));
+    List<String> targets = new Summary(scores, List.of()).targets();
+    assertThat(targets).contains(
+        "MISSED jdbc-postgres idempo-tx at 1 thread: 1.00x camel-jdbc (1.00..1.00; target >= 1.40x)");
+  }
+
+  @Test
+  void malformedJsonIsReportedWithItsOffset() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> Summary.parseJmh("[{\"benchmark\": }]", "r"));
+    assertThat(e).hasMessageThat().contains("offset");
+  }
+}
