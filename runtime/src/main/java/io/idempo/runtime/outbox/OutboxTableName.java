@@ -1,0 +1,85 @@
+package io.idempo.runtime.outbox;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A validated outbox table name, {@code table} or {@code schema.table}: the only text the outbox
+ * puts into SQL that is not a bound parameter. Each part starts with an ASCII letter or underscore,
+ * continues with letters, digits or underscores, and has at most {@value #MAX_PART_LENGTH}
+ * characters, so that the index names (the table name plus a suffix of at most 15 characters) fit
+ * PostgreSQL's 63. Names are unquoted: PostgreSQL folds them to lower case, H2 to upper case.
+ */
+final class OutboxTableName {
+
+  static final int MAX_PART_LENGTH = 48;
+
+  private static final String PART = "[A-Za-z_][A-Za-z0-9_]{0," + (MAX_PART_LENGTH - 1) + "}";
+  private static final Pattern VALID = Pattern.compile("(?:" + PART + "\\.)?" + PART);
+
+  private final String schema;
+  private final String table;
+
+  private OutboxTableName(String schema, String table) {
+    this.schema = schema;
+    this.table = table;
+  }
+
+  /**
+   * Validates {@code name}.
+   *
+   * @throws IllegalArgumentException naming the problem, if it is not a plain SQL identifier
+   */
+  static OutboxTableName of(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("outbox table name must not be empty");
+    }
+    if (!VALID.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "invalid outbox table name '"
+              + printable(name)
+              + "': use [schema.]table, each part starting with a letter or underscore, followed"
+              + " by letters, digits or underscores, at most "
+              + MAX_PART_LENGTH
+              + " characters; quotes, spaces and other characters are refused");
+    }
+    int dot = name.indexOf('.');
+    return dot < 0
+        ? new OutboxTableName(null, name)
+        : new OutboxTableName(name.substring(0, dot), name.substring(dot + 1));
+  }
+
+  /** The name to use in SQL, schema-qualified if a schema was given. */
+  String qualified() {
+    return schema == null ? table : schema + "." + table;
+  }
+
+  /** The schema, or null. */
+  String schema() {
+    return schema;
+  }
+
+  /** The table without its schema. */
+  String table() {
+    return table;
+  }
+
+  @Override
+  public String toString() {
+    return qualified();
+  }
+
+  private static String printable(String name) {
+    String shown = name.length() > 80 ? name.substring(0, 77) + "..." : name;
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < shown.length(); i++) {
+      char c = shown.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}
