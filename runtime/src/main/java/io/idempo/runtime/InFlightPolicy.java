@@ -13,12 +13,12 @@ import java.util.Objects;
  *   <li>{@link #waitUpTo(Duration)}: poll the store, with a pause that doubles from {@link
  *       #initialPause()} up to {@link #maxPause()}, until the first delivery finishes or {@code
  *       maxWait} has passed. If it completed, the result is replayed; if it failed, this delivery
- *       acquires the claim and runs the handler; if it is still running after {@code maxWait}, {@link
- *       DuplicateInProgressException} is thrown.
+ *       acquires the claim and runs the handler; if it is still running after {@code maxWait},
+ *       {@link DuplicateInProgressException} is thrown.
  * </ul>
  *
- * <p>Waiting is measured on the JVM's monotonic clock ({@link System#nanoTime()}), not on the store's
- * clock. Immutable.
+ * <p>Waiting is measured on the JVM's monotonic clock ({@link System#nanoTime()}), not on the
+ * store's clock. Immutable.
  */
 public final class InFlightPolicy {
 
@@ -82,7 +82,8 @@ public final class InFlightPolicy {
       Thread.sleep(pause / 1_000_000L, (int) (pause % 1_000_000L));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IdempotencyStoreException("interrupted while waiting for a delivery in progress", e);
+      throw new IdempotencyStoreException(
+          "interrupted while waiting for a delivery in progress", e);
     }
     return true;
   }

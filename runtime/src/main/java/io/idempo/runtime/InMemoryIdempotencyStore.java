@@ -22,25 +22,27 @@ import java.util.function.Consumer;
  * single process whose dedup history may be lost when it stops.
  *
  * <p>Claims are atomic per key ({@link ConcurrentHashMap#compute}); there is no global lock on the
- * claim path. The store holds at most {@linkplain Builder#maxEntries(int) max entries} records. When
- * it is full, a new key first evicts completed records past their ttl, then the oldest completed
- * records (a batch of about 1/64 of the capacity, so that eviction is rare); a claim in progress is
- * never evicted. If every record is a claim in progress, the new claim fails with {@link
- * IdempotencyStoreException} instead of growing the store. Evicting a completed record before its
- * ttl means that a very late duplicate of it would run again: size the store for the traffic of one
- * ttl.
+ * claim path. The store holds at most {@linkplain Builder#maxEntries(int) max entries} records.
+ * When it is full, a new key first evicts completed records past their ttl, then the oldest
+ * completed records (a batch of about 1/64 of the capacity, so that eviction is rare); a claim in
+ * progress is never evicted. If every record is a claim in progress, the new claim fails with
+ * {@link IdempotencyStoreException} instead of growing the store. Evicting a completed record
+ * before its ttl means that a very late duplicate of it would run again: size the store for the
+ * traffic of one ttl.
  *
  * <p>There is no transaction, so {@link IdempotentHandler.Mode#TRANSACTIONAL} and {@link
  * IdempotentHandler.Mode#LEASE} behave the same, except that a lease-mode claim in progress counts
- * as absent once its {@linkplain HandlerDescriptor#lease() lease} has run out, and the next delivery
- * takes it over. A transactional-mode claim stays in progress until it is completed or released.
+ * as absent once its {@linkplain HandlerDescriptor#lease() lease} has run out, and the next
+ * delivery takes it over. A transactional-mode claim stays in progress until it is completed or
+ * released.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** The default capacity. */
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
-  private static final System.Logger LOG = System.getLogger(InMemoryIdempotencyStore.class.getName());
+  private static final System.Logger LOG =
+      System.getLogger(InMemoryIdempotencyStore.class.getName());
 
   private final ConcurrentHashMap<EntryKey, Entry> entries = new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
@@ -162,7 +164,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
           Instant leaseEnd =
               handler.mode() == IdempotentHandler.Mode.LEASE ? plus(now, handler.lease()) : null;
           Entry claimed = new Entry(false, null, leaseEnd, 0);
-          decision[0] = new Decision(current == null ? Outcome.ACQUIRED : Outcome.TAKEN_OVER, claimed);
+          decision[0] =
+              new Decision(current == null ? Outcome.ACQUIRED : Outcome.TAKEN_OVER, claimed);
           return claimed;
         });
     return decision[0];
@@ -259,8 +262,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private static final class Entry {
     final boolean completed;
     final byte[] result;
+
     /** End of the ttl (completed) or of the lease (lease mode); null: never. */
     final Instant expiresAt;
+
     /** Completion order, for evicting the oldest completed records first. */
     final long sequence;
 

@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * How every store turns a message's key into the key it stores, so that the same key means the
- * same record in every store.
+ * How every store turns a message's key into the key it stores, so that the same key means the same
+ * record in every store.
  *
  * <ul>
  *   <li>A null or blank key is refused with {@link IdempotencyKeyException#blank}.
@@ -15,9 +15,9 @@ import java.util.HexFormat;
  *       IdempotencyKeyException}: it has no stable byte form.
  *   <li>A key of at most {@link #MAX_LENGTH} characters without a NUL character is stored as is.
  *   <li>Any other key is stored as {@code sha256:} followed by the 64 lower-case hex digits of the
- *       SHA-256 digest of its UTF-8 bytes (71 characters). Such keys still deduplicate exactly; only
- *       the table shows the digest instead of the key. PostgreSQL cannot store NUL in text, hence
- *       the second rule.
+ *       SHA-256 digest of its UTF-8 bytes (71 characters). Such keys still deduplicate exactly;
+ *       only the table shows the digest instead of the key. PostgreSQL cannot store NUL in text,
+ *       hence the second rule.
  * </ul>
  */
 public final class StoredKeys {
@@ -78,7 +78,8 @@ public final class StoredKeys {
   private static String digest(String key) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      return DIGEST_PREFIX + HexFormat.of().formatHex(sha256.digest(key.getBytes(StandardCharsets.UTF_8)));
+      return DIGEST_PREFIX
+          + HexFormat.of().formatHex(sha256.digest(key.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM provides SHA-256", e);
     }

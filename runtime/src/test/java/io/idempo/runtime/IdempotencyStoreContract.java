@@ -105,7 +105,10 @@ public abstract class IdempotencyStoreContract {
     assertThat(runs.get()).isEqualTo(1);
     assertThat(listener.events)
         .containsExactly(
-            "claimed:payment-1", "completed:payment-1", "duplicate:payment-1", "duplicate:payment-1")
+            "claimed:payment-1",
+            "completed:payment-1",
+            "duplicate:payment-1",
+            "duplicate:payment-1")
         .inOrder();
   }
 
@@ -140,7 +143,12 @@ public abstract class IdempotencyStoreContract {
     IdempotencyStore store = newStore();
     AtomicInteger runs = new AtomicInteger();
     deliver(store, handler("a", Mode.TRANSACTIONAL), "same", () -> "a" + runs.incrementAndGet());
-    assertThat(deliver(store, handler("b", Mode.TRANSACTIONAL), "same", () -> "b" + runs.incrementAndGet()))
+    assertThat(
+            deliver(
+                store,
+                handler("b", Mode.TRANSACTIONAL),
+                "same",
+                () -> "b" + runs.incrementAndGet()))
         .isEqualTo("b2");
     assertThat(deliver(store, handler("b", Mode.LEASE), "same", () -> "x")).isEqualTo("b2");
   }
@@ -184,8 +192,11 @@ public abstract class IdempotencyStoreContract {
     HandlerDescriptor handler = handler("email", Mode.LEASE);
     Claim first = store.claim(handler, "welcome-42");
 
-    DuplicateInProgressException e = inAnotherThread(() -> assertThrows(
-        DuplicateInProgressException.class, () -> store.claim(handler, "welcome-42")));
+    DuplicateInProgressException e =
+        inAnotherThread(
+            () ->
+                assertThrows(
+                    DuplicateInProgressException.class, () -> store.claim(handler, "welcome-42")));
     assertThat(e.handlerName()).isEqualTo(handler.name());
     assertThat(e.key()).isEqualTo("welcome-42");
     assertThat(e).hasMessageThat().contains("event.id");
@@ -204,10 +215,12 @@ public abstract class IdempotencyStoreContract {
     Claim first = store.claim(handler, "k");
     CountDownLatch started = new CountDownLatch(1);
     Future<Claim> second =
-        threads(1).submit(() -> {
-          started.countDown();
-          return store.claim(handler, "k");
-        });
+        threads(1)
+            .submit(
+                () -> {
+                  started.countDown();
+                  return store.claim(handler, "k");
+                });
     started.await();
     Thread.sleep(50); // lets the second delivery start polling; the outcome does not depend on it
     first.complete(STRING.encode("done"));
@@ -227,7 +240,8 @@ public abstract class IdempotencyStoreContract {
     Claim acquired = second.get(30, TimeUnit.SECONDS);
     assertThat(acquired.isDuplicate()).isFalse();
     acquired.complete(STRING.encode("sent by the second"));
-    assertThat(STRING.decode(store.claim(handler, "k").replayedResult())).isEqualTo("sent by the second");
+    assertThat(STRING.decode(store.claim(handler, "k").replayedResult()))
+        .isEqualTo("sent by the second");
   }
 
   @Test
@@ -235,7 +249,8 @@ public abstract class IdempotencyStoreContract {
     IdempotencyStore store = newStore(InFlightPolicy.waitUpTo(Duration.ofMillis(100)));
     HandlerDescriptor handler = handler("email", Mode.LEASE);
     Claim first = store.claim(handler, "k");
-    inAnotherThread(() -> assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k")));
+    inAnotherThread(
+        () -> assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k")));
     first.complete(null);
     assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
   }
@@ -246,15 +261,18 @@ public abstract class IdempotencyStoreContract {
     HandlerDescriptor handler = handler("capture", Mode.TRANSACTIONAL);
     Claim first = store.claim(handler, "k");
     Future<Object> second =
-        threads(1).submit(() -> {
-          try {
-            Claim claim = store.claim(handler, "k");
-            return claim.isDuplicate() ? STRING.decode(claim.replayedResult()) : claim;
-          } catch (DuplicateInProgressException e) {
-            return e;
-          }
-        });
-    Thread.sleep(100); // lets the second delivery reach the store; the outcome does not depend on it
+        threads(1)
+            .submit(
+                () -> {
+                  try {
+                    Claim claim = store.claim(handler, "k");
+                    return claim.isDuplicate() ? STRING.decode(claim.replayedResult()) : claim;
+                  } catch (DuplicateInProgressException e) {
+                    return e;
+                  }
+                });
+    Thread.sleep(
+        100); // lets the second delivery reach the store; the outcome does not depend on it
     first.complete(STRING.encode("captured"));
     Object outcome = second.get(30, TimeUnit.SECONDS);
     // Either it saw the first in flight (retryable) or waited for its commit and replayed it.
@@ -319,9 +337,15 @@ public abstract class IdempotencyStoreContract {
   public void purgeDeletesOnlyExpiredCompletedRecords() throws Exception {
     IdempotencyStore store = newStore();
     HandlerDescriptor shortTtl =
-        HandlerDescriptor.builder("test.Handler#short").keyPath("id").ttl(Duration.ofHours(1)).build();
+        HandlerDescriptor.builder("test.Handler#short")
+            .keyPath("id")
+            .ttl(Duration.ofHours(1))
+            .build();
     HandlerDescriptor longTtl =
-        HandlerDescriptor.builder("test.Handler#long").keyPath("id").ttl(Duration.ofHours(10)).build();
+        HandlerDescriptor.builder("test.Handler#long")
+            .keyPath("id")
+            .ttl(Duration.ofHours(10))
+            .build();
     for (int i = 0; i < 25; i++) {
       deliver(store, shortTtl, "s" + i, () -> "v");
     }
@@ -414,37 +438,48 @@ public abstract class IdempotencyStoreContract {
     for (int t = 0; t < threads; t++) {
       int offset = t;
       workers.add(
-          pool.submit(() -> {
-            start.await();
-            int deliveries = 0;
-            for (int round = 0; round < rounds; round++) {
-              for (int i = 0; i < keys; i++) {
-                String key = "key-" + ((i + offset * 3) % keys);
-                while (true) {
-                  try {
-                    String result =
-                        deliver(store, handler, key, () -> {
-                          // Keys divisible by 5 fail on their first attempt, so the release path
-                          // races with the others too.
-                          int attempt = attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-                          if (key.hashCode() % 5 == 0 && attempt == 1) {
-                            throw new FirstAttemptFails();
-                          }
-                          successes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-                          return "result-" + key;
-                        });
-                    assertThat(result).isEqualTo("result-" + key);
-                    deliveries++;
-                    break;
-                  } catch (DuplicateInProgressException | FirstAttemptFails e) {
-                    // The broker redelivers a moment later.
-                    Thread.sleep(1);
+          pool.submit(
+              () -> {
+                start.await();
+                int deliveries = 0;
+                for (int round = 0; round < rounds; round++) {
+                  for (int i = 0; i < keys; i++) {
+                    String key = "key-" + ((i + offset * 3) % keys);
+                    while (true) {
+                      try {
+                        String result =
+                            deliver(
+                                store,
+                                handler,
+                                key,
+                                () -> {
+                                  // Keys divisible by 5 fail on their first attempt, so the release
+                                  // path
+                                  // races with the others too.
+                                  int attempt =
+                                      attempts
+                                          .computeIfAbsent(key, k -> new AtomicInteger())
+                                          .incrementAndGet();
+                                  if (key.hashCode() % 5 == 0 && attempt == 1) {
+                                    throw new FirstAttemptFails();
+                                  }
+                                  successes
+                                      .computeIfAbsent(key, k -> new AtomicInteger())
+                                      .incrementAndGet();
+                                  return "result-" + key;
+                                });
+                        assertThat(result).isEqualTo("result-" + key);
+                        deliveries++;
+                        break;
+                      } catch (DuplicateInProgressException | FirstAttemptFails e) {
+                        // The broker redelivers a moment later.
+                        Thread.sleep(1);
+                      }
+                    }
                   }
                 }
-              }
-            }
-            return deliveries;
-          }));
+                return deliveries;
+              }));
     }
     start.countDown();
     int total = 0;
@@ -456,7 +491,9 @@ public abstract class IdempotencyStoreContract {
     for (Map.Entry<String, AtomicInteger> e : successes.entrySet()) {
       assertWithMessage(e.getKey()).that(e.getValue().get()).isEqualTo(1);
       int expectedAttempts = e.getKey().hashCode() % 5 == 0 ? 2 : 1;
-      assertWithMessage(e.getKey()).that(attempts.get(e.getKey()).get()).isEqualTo(expectedAttempts);
+      assertWithMessage(e.getKey())
+          .that(attempts.get(e.getKey()).get())
+          .isEqualTo(expectedAttempts);
     }
   }
 
@@ -475,26 +512,32 @@ public abstract class IdempotencyStoreContract {
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       workers.add(
-          pool.submit(() -> {
-            start.await();
-            for (int i = 0; i < keys; i++) {
-              String key = "k" + i;
-              while (true) {
-                try {
-                  String result =
-                      deliver(store, handler, key, () -> {
-                        runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-                        return "new";
-                      });
-                  assertThat(result).isEqualTo("new");
-                  break;
-                } catch (DuplicateInProgressException e) {
-                  Thread.sleep(1);
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < keys; i++) {
+                  String key = "k" + i;
+                  while (true) {
+                    try {
+                      String result =
+                          deliver(
+                              store,
+                              handler,
+                              key,
+                              () -> {
+                                runs.computeIfAbsent(key, k -> new AtomicInteger())
+                                    .incrementAndGet();
+                                return "new";
+                              });
+                      assertThat(result).isEqualTo("new");
+                      break;
+                    } catch (DuplicateInProgressException e) {
+                      Thread.sleep(1);
+                    }
+                  }
                 }
-              }
-            }
-            return null;
-          }));
+                return null;
+              }));
     }
     start.countDown();
     for (Future<?> worker : workers) {
@@ -510,17 +553,19 @@ public abstract class IdempotencyStoreContract {
   public void aThrowingListenerDoesNotChangeTheOutcome() throws Exception {
     // Stores built by newStore report to `listener`; this one throws on every event.
     listener.events.clear();
-    IdempotencyStore store = newStoreWithListener(new IdempotencyListener() {
-      @Override
-      public void claimed(HandlerDescriptor handler, String key) {
-        throw new IllegalStateException("listener bug");
-      }
+    IdempotencyStore store =
+        newStoreWithListener(
+            new IdempotencyListener() {
+              @Override
+              public void claimed(HandlerDescriptor handler, String key) {
+                throw new IllegalStateException("listener bug");
+              }
 
-      @Override
-      public void completed(HandlerDescriptor handler, String key) {
-        throw new IllegalStateException("listener bug");
-      }
-    });
+              @Override
+              public void completed(HandlerDescriptor handler, String key) {
+                throw new IllegalStateException("listener bug");
+              }
+            });
     HandlerDescriptor handler = handler("listener", Mode.TRANSACTIONAL);
     assertThat(deliver(store, handler, "k", () -> "ok")).isEqualTo("ok");
     assertThat(deliver(store, handler, "k", () -> "again")).isEqualTo("ok");

@@ -125,8 +125,10 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
 
   @Test
   void invalidSettingsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> InMemoryIdempotencyStore.builder().maxEntries(0));
-    assertThrows(IllegalArgumentException.class, () -> InFlightPolicy.waitUpTo(Duration.ofSeconds(-1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> InMemoryIdempotencyStore.builder().maxEntries(0));
+    assertThrows(
+        IllegalArgumentException.class, () -> InFlightPolicy.waitUpTo(Duration.ofSeconds(-1)));
     assertThat(InFlightPolicy.waitUpTo(Duration.ZERO)).isEqualTo(InFlightPolicy.fail());
   }
 }

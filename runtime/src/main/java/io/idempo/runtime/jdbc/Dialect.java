@@ -12,9 +12,9 @@ import java.util.Locale;
 /**
  * The SQL a {@link JdbcIdempotencyStore} runs, for one database. All SQL of the store is here: the
  * statements shared by every database in this class, the few that differ in {@link #H2} and {@link
- * #POSTGRESQL}, and the table's DDL in the {@code .sql} resource next to this class ({@code h2.sql},
- * {@code postgresql.sql}). Every value is a bound parameter; the table name is the only text put
- * into SQL, and it is validated first.
+ * #POSTGRESQL}, and the table's DDL in the {@code .sql} resource next to this class ({@code
+ * h2.sql}, {@code postgresql.sql}). Every value is a bound parameter; the table name is the only
+ * text put into SQL, and it is validated first.
  */
 public abstract class Dialect {
 
@@ -249,8 +249,9 @@ public abstract class Dialect {
 
     @Override
     String insertClaim(String table) {
-      // Waits for a concurrent uncommitted insert of the same key; then inserts nothing (0) if that
-      // one committed, or the row (1) if it rolled back. Never an error, so the transaction lives on.
+      // Waits for a concurrent uncommitted insert of the same key, then inserts nothing (0) if
+      // that one committed, or the row (1) if it rolled back. Never an error, so the transaction
+      // stays usable.
       return "INSERT INTO "
           + table
           + " ("
@@ -276,7 +277,7 @@ public abstract class Dialect {
 
     @Override
     String purgeBatch(String table) {
-      // Short batches by physical row id; rows locked by a running takeover are skipped, not waited for.
+      // Short batches by physical row id; rows that a takeover has locked are skipped, not awaited.
       return "DELETE FROM "
           + table
           + " WHERE ctid IN (SELECT ctid FROM "

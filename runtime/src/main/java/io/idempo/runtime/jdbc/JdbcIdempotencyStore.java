@@ -38,7 +38,7 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(dataSource).build();
- * store.createTableIfMissing();          // or run io/idempo/runtime/jdbc/postgresql.sql in a migration
+ * store.createTableIfMissing();          // or run postgresql.sql (next to Dialect) in a migration
  * DataSource db = store.dataSource();     // handler code uses this one for its own JDBC work
  * }</pre>
  *
@@ -61,10 +61,11 @@ import javax.sql.DataSource;
  *
  * <p>A transactional claim made on a thread that already holds one of this store (a handler calling
  * another handler) joins the outer transaction under a savepoint: completing it stores its record
- * without committing, releasing it rolls back to the savepoint, and everything commits or rolls back
- * with the outer claim. Claiming the very key the thread's transaction holds is refused with {@link
- * IllegalStateException}. Nested claims must end before the claim they joined (the usual
- * try/finally order); otherwise the outer claim rolls back and throws {@link IllegalStateException}.
+ * without committing, releasing it rolls back to the savepoint, and everything commits or rolls
+ * back with the outer claim. Claiming the very key the thread's transaction holds is refused with
+ * {@link IllegalStateException}. Nested claims must end before the claim they joined (the usual
+ * try/finally order); otherwise the outer claim rolls back and throws {@link
+ * IllegalStateException}.
  *
  * <h2>Lease mode</h2>
  *
@@ -92,8 +93,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private static final System.Logger LOG = System.getLogger(JdbcIdempotencyStore.class.getName());
   private static final String IN_PROGRESS = "IN_PROGRESS";
   private static final String COMPLETED = "COMPLETED";
+
   /** Beyond PostgreSQL's range; far-future expiries are stored as this. */
   private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
   private static final int MAX_ATTEMPTS = 20;
 
   private final DataSource dataSource;
@@ -104,6 +107,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private final InFlightPolicy inFlightPolicy;
   private final IdempotencyListener listener;
   private final int lockTimeoutSeconds;
+
   // One binding per store: two stores over different databases have independent transactions.
   @SuppressWarnings("ThreadLocalUsage")
   private final ThreadLocal<Transaction> bound = new ThreadLocal<>();
@@ -142,11 +146,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   /**
    * The {@link DataSource} handler code uses for its own JDBC work. On a thread that holds a
-   * transactional-mode claim of this store, {@code getConnection()} returns that claim's connection,
-   * so the work commits or rolls back with the record. Closing that connection does nothing (the
-   * claim closes it), and {@code commit()}, {@code rollback()} and {@code setAutoCommit(true)}
-   * throw {@link IllegalStateException}: the claim ends the transaction. On any other thread it is
-   * the wrapped {@code DataSource}.
+   * transactional-mode claim of this store, {@code getConnection()} returns that claim's
+   * connection, so the work commits or rolls back with the record. Closing that connection does
+   * nothing (the claim closes it), and {@code commit()}, {@code rollback()} and {@code
+   * setAutoCommit(true)} throw {@link IllegalStateException}: the claim ends the transaction. On
+   * any other thread it is the wrapped {@code DataSource}.
    */
   public DataSource dataSource() {
     return transactionAware;
@@ -250,7 +254,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       long partial = total;
       notifyListener(l -> l.purged(partial));
       throw new IdempotencyStoreException(
-          "purging expired records from " + table + " failed after " + total + " rows: " + e.getMessage(), e);
+          "purging expired records from "
+              + table
+              + " failed after "
+              + total
+              + " rows: "
+              + e.getMessage(),
+          e);
     }
     long count = total;
     notifyListener(l -> l.purged(count));
@@ -269,7 +279,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       String token = UUID.randomUUID().toString();
       Instant now = clock.instant();
       Attempt attempt =
-          tryClaim(connection, handler, storedKey, COMPLETED, token, plus(now, handler.ttl()), now, null);
+          tryClaim(
+              connection,
+              handler,
+              storedKey,
+              COMPLETED,
+              token,
+              plus(now, handler.ttl()),
+              now,
+              null);
       switch (attempt.outcome) {
         case ACQUIRED, TAKEN_OVER -> {
           Transaction transaction = new Transaction(connection);
@@ -298,7 +316,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  private Claim claimNested(Transaction transaction, HandlerDescriptor handler, String key, String storedKey) {
+  private Claim claimNested(
+      Transaction transaction, HandlerDescriptor handler, String key, String storedKey) {
     Connection connection = transaction.connection;
     try {
       Savepoint savepoint = connection.setSavepoint();
@@ -307,14 +326,23 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Attempt attempt;
       try {
         attempt =
-            tryClaim(connection, handler, storedKey, COMPLETED, token, plus(now, handler.ttl()), now, transaction);
+            tryClaim(
+                connection,
+                handler,
+                storedKey,
+                COMPLETED,
+                token,
+                plus(now, handler.ttl()),
+                now,
+                transaction);
       } catch (SQLException | RuntimeException e) {
         rollbackToQuietly(connection, savepoint);
         throw e;
       }
       switch (attempt.outcome) {
         case ACQUIRED, TAKEN_OVER -> {
-          TransactionalClaim claim = new TransactionalClaim(transaction, handler, storedKey, token, savepoint);
+          TransactionalClaim claim =
+              new TransactionalClaim(transaction, handler, storedKey, token, savepoint);
           transaction.claims.push(claim);
           notifyAcquired(attempt.outcome, handler, storedKey);
           return claim;
@@ -344,7 +372,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       String token = UUID.randomUUID().toString();
       Instant now = clock.instant();
       Attempt attempt =
-          tryClaim(connection, handler, storedKey, IN_PROGRESS, token, plus(now, handler.lease()), now, null);
+          tryClaim(
+              connection,
+              handler,
+              storedKey,
+              IN_PROGRESS,
+              token,
+              plus(now, handler.lease()),
+              now,
+              null);
       switch (attempt.outcome) {
         case ACQUIRED, TAKEN_OVER -> {
           notifyAcquired(attempt.outcome, handler, storedKey);
@@ -364,8 +400,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * Inserts the claim row, or reads the existing one and takes it over if it expired. Loops when the
-   * row changes under it (purged, or taken over by another delivery).
+   * Inserts the claim row, or reads the existing one and takes it over if it expired. Loops when
+   * the row changes under it (purged, or taken over by another delivery).
    */
   private Attempt tryClaim(
       Connection connection,
@@ -438,7 +474,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    * that the thread's own transaction holds is a re-entrant claim, refused.
    */
   private Attempt read(
-      Connection connection, HandlerDescriptor handler, String storedKey, Instant now, Transaction joined)
+      Connection connection,
+      HandlerDescriptor handler,
+      String storedKey,
+      Instant now,
+      Transaction joined)
       throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(selectRecord)) {
       select.setString(1, handler.name());
@@ -552,7 +592,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
     String describe() {
       TransactionalClaim outermost = claims.peekLast();
-      return outermost == null ? "an ended claim" : "the claim of handler " + outermost.handler.name();
+      return outermost == null
+          ? "an ended claim"
+          : "the claim of handler " + outermost.handler.name();
     }
   }
 
@@ -561,11 +603,16 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     private final HandlerDescriptor handler;
     private final String storedKey;
     private final String token;
+
     /** Null for the outermost claim, which owns the transaction. */
     private final Savepoint savepoint;
 
     TransactionalClaim(
-        Transaction transaction, HandlerDescriptor handler, String storedKey, String token, Savepoint savepoint) {
+        Transaction transaction,
+        HandlerDescriptor handler,
+        String storedKey,
+        String token,
+        Savepoint savepoint) {
       this.transaction = transaction;
       this.handler = handler;
       this.storedKey = storedKey;
@@ -594,7 +641,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
             update.setString(3, storedKey);
             update.setString(4, token);
             if (update.executeUpdate() != 1) {
-              throw new SQLException("the claim row vanished from " + table + " inside its own transaction");
+              throw new SQLException(
+                  "the claim row vanished from " + table + " inside its own transaction");
             }
           }
         }
@@ -681,7 +729,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
             call
                 + " of the nested claim of handler "
                 + handler.name()
-                + " came after the transaction it joined ended; nothing more can be recorded in it");
+                + " came after the transaction it joined ended; nothing more can be recorded in"
+                + " it");
       }
     }
 
@@ -826,7 +875,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  private IdempotencyStoreException failure(String what, HandlerDescriptor handler, String key, SQLException e) {
+  private IdempotencyStoreException failure(
+      String what, HandlerDescriptor handler, String key, SQLException e) {
     String hint =
         Dialect.isMissingTable(e)
             ? " The table does not exist: call JdbcIdempotencyStore.createTableIfMissing() or run "

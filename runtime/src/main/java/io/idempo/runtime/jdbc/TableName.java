@@ -46,7 +46,9 @@ final class TableName {
               + " characters; quotes, spaces and other characters are refused");
     }
     int dot = name.indexOf('.');
-    return dot < 0 ? new TableName(null, name) : new TableName(name.substring(0, dot), name.substring(dot + 1));
+    return dot < 0
+        ? new TableName(null, name)
+        : new TableName(name.substring(0, dot), name.substring(dot + 1));
   }
 
   /** The name to use in SQL, schema-qualified if a schema was given. */

@@ -45,7 +45,8 @@ class H2IdempotencyStoreTest extends JdbcStoreContract {
     JdbcIdempotencyStore first = JdbcIdempotencyStore.builder(file).clock(clock).build();
     first.createTableIfMissing();
     assertThat(deliver(first, handler, "k", () -> "stored on disk")).isEqualTo("stored on disk");
-    try (Connection c = file.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = file.getConnection();
+        Statement s = c.createStatement()) {
       s.execute("SHUTDOWN");
     }
 

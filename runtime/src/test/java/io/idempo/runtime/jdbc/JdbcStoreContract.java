@@ -89,7 +89,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
 
   @Override
   protected IdempotencyStore newStoreWithListener(IdempotencyListener listener) {
-    JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(database).clock(clock).listener(listener).build();
+    JdbcIdempotencyStore store =
+        JdbcIdempotencyStore.builder(database).clock(clock).listener(listener).build();
     store.createTableIfMissing();
     return store;
   }
@@ -102,7 +103,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
   // --- helpers -----------------------------------------------------------------------------------
 
   protected void execute(String sql) throws SQLException {
-    try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = database.getConnection();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
@@ -118,7 +120,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
 
   protected static void insertWork(DataSource dataSource, String id) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement insert = c.prepareStatement("INSERT INTO work (id, note) VALUES (?, ?)")) {
+        PreparedStatement insert =
+            c.prepareStatement("INSERT INTO work (id, note) VALUES (?, ?)")) {
       insert.setString(1, id);
       insert.setString(2, "done");
       insert.executeUpdate();
@@ -136,7 +139,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     }
   }
 
-  // --- the store in the handler's transaction ------------------------------------------------------
+  // --- the store in the handler's transaction
+  // ------------------------------------------------------
 
   @Test
   void detectsTheDatabase() {
@@ -148,16 +152,26 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     JdbcIdempotencyStore store = jdbcStore();
     HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
     String result =
-        deliver(store, handler, "order-1", () -> {
-          insertWork(store.dataSource(), "order-1");
-          return "shipped";
-        });
+        deliver(
+            store,
+            handler,
+            "order-1",
+            () -> {
+              insertWork(store.dataSource(), "order-1");
+              return "shipped";
+            });
     assertThat(result).isEqualTo("shipped");
     assertThat(work("order-1")).isEqualTo(1);
-    assertThat(deliver(store, handler, "order-1", () -> {
-      insertWork(store.dataSource(), "order-1-again");
-      return "again";
-    })).isEqualTo("shipped");
+    assertThat(
+            deliver(
+                store,
+                handler,
+                "order-1",
+                () -> {
+                  insertWork(store.dataSource(), "order-1-again");
+                  return "again";
+                }))
+        .isEqualTo("shipped");
     assertThat(work("order-1-again")).isEqualTo(0);
   }
 
@@ -247,7 +261,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
     Claim first = store.claim(handler, "k");
     Future<Claim> second = threads(1).submit(() -> store.claim(handler, "k"));
-    Thread.sleep(200); // lets the second delivery block on the row lock; the outcome does not depend on it
+    Thread.sleep(
+        200); // lets the second delivery block on the row lock; the outcome does not depend on it
     first.complete(utf8("first result"));
     Claim replay = second.get(30, TimeUnit.SECONDS);
     assertThat(replay.isDuplicate()).isTrue();
@@ -260,11 +275,20 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
     Claim first = store.claim(handler, "k");
     insertWork(store.dataSource(), "first");
-    Future<String> second = threads(1).submit(() -> deliver(store, handler, "k", () -> {
-      insertWork(store.dataSource(), "second");
-      return "second result";
-    }));
-    Thread.sleep(200); // lets the second delivery block on the row lock; the outcome does not depend on it
+    Future<String> second =
+        threads(1)
+            .submit(
+                () ->
+                    deliver(
+                        store,
+                        handler,
+                        "k",
+                        () -> {
+                          insertWork(store.dataSource(), "second");
+                          return "second result";
+                        }));
+    Thread.sleep(
+        200); // lets the second delivery block on the row lock; the outcome does not depend on it
     first.release(new RuntimeException("first failed"));
     assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo("second result");
     assertThat(work("first")).isEqualTo(0);
@@ -278,14 +302,17 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
     Claim first = store.claim(handler, "k");
     DuplicateInProgressException e =
-        inAnotherThread(() -> assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k")));
+        inAnotherThread(
+            () ->
+                assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k")));
     assertThat(e.key()).isEqualTo("k");
     assertThat(listener.events).contains("inProgress:k");
     first.complete(null);
     assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
   }
 
-  // --- nested claims -------------------------------------------------------------------------------
+  // --- nested claims
+  // -------------------------------------------------------------------------------
 
   @Test
   void nestedClaimsJoinTheOuterTransaction() throws Exception {
@@ -293,15 +320,24 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
     HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
     String result =
-        deliver(store, outer, "o", () -> {
-          insertWork(store.dataSource(), "outer-work");
-          String innerResult = deliver(store, inner, "i", () -> {
-            insertWork(store.dataSource(), "inner-work");
-            return "inner";
-          });
-          assertThat(inAnotherThread(() -> work("inner-work"))).isEqualTo(0);
-          return "outer+" + innerResult;
-        });
+        deliver(
+            store,
+            outer,
+            "o",
+            () -> {
+              insertWork(store.dataSource(), "outer-work");
+              String innerResult =
+                  deliver(
+                      store,
+                      inner,
+                      "i",
+                      () -> {
+                        insertWork(store.dataSource(), "inner-work");
+                        return "inner";
+                      });
+              assertThat(inAnotherThread(() -> work("inner-work"))).isEqualTo(0);
+              return "outer+" + innerResult;
+            });
     assertThat(result).isEqualTo("outer+inner");
     assertThat(work("outer-work")).isEqualTo(1);
     assertThat(work("inner-work")).isEqualTo(1);
@@ -314,14 +350,25 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     JdbcIdempotencyStore store = jdbcStore();
     HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
     HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
-    deliver(store, outer, "o", () -> {
-      insertWork(store.dataSource(), "outer-work");
-      assertThrows(IllegalStateException.class, () -> deliver(store, inner, "i", () -> {
-        insertWork(store.dataSource(), "inner-work");
-        throw new IllegalStateException("inner fails");
-      }));
-      return "outer";
-    });
+    deliver(
+        store,
+        outer,
+        "o",
+        () -> {
+          insertWork(store.dataSource(), "outer-work");
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  deliver(
+                      store,
+                      inner,
+                      "i",
+                      () -> {
+                        insertWork(store.dataSource(), "inner-work");
+                        throw new IllegalStateException("inner fails");
+                      }));
+          return "outer";
+        });
     assertThat(work("outer-work")).isEqualTo(1);
     assertThat(work("inner-work")).isEqualTo(0);
     assertThat(store.claim(inner, "i").isDuplicate()).isFalse();
@@ -332,13 +379,24 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     JdbcIdempotencyStore store = jdbcStore();
     HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
     HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
-    assertThrows(IllegalStateException.class, () -> deliver(store, outer, "o", () -> {
-      deliver(store, inner, "i", () -> {
-        insertWork(store.dataSource(), "inner-work");
-        return "inner";
-      });
-      throw new IllegalStateException("outer fails");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            deliver(
+                store,
+                outer,
+                "o",
+                () -> {
+                  deliver(
+                      store,
+                      inner,
+                      "i",
+                      () -> {
+                        insertWork(store.dataSource(), "inner-work");
+                        return "inner";
+                      });
+                  throw new IllegalStateException("outer fails");
+                }));
     assertThat(work("inner-work")).isEqualTo(0);
     assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(0);
   }
@@ -358,7 +416,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     JdbcIdempotencyStore store = jdbcStore();
     HandlerDescriptor handler = handler("reentrant", Mode.TRANSACTIONAL);
     Claim outer = store.claim(handler, "k");
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.claim(handler, "k"));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> store.claim(handler, "k"));
     assertThat(e).hasMessageThat().contains("re-entrantly");
     insertWork(store.dataSource(), "still usable");
     outer.complete(null);
@@ -381,7 +440,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     next.complete(null);
   }
 
-  // --- table, rows, purge ---------------------------------------------------------------------------
+  // --- table, rows, purge
+  // ---------------------------------------------------------------------------
 
   @Test
   void rowsShowStatusKeyDigestResultAndExpiry() throws Exception {
@@ -392,13 +452,15 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
         Statement s = c.createStatement();
         ResultSet row =
             s.executeQuery(
-                "SELECT handler_name, idempotency_key, status, result, expires_at, created_at FROM idempo_claims")) {
+                "SELECT handler_name, idempotency_key, status, result, expires_at, created_at FROM"
+                    + " idempo_claims")) {
       assertThat(row.next()).isTrue();
       assertThat(row.getString(1)).isEqualTo(lease.name());
       assertThat(row.getString(2)).matches("sha256:[0-9a-f]{64}");
       assertThat(row.getString(3)).isEqualTo("IN_PROGRESS");
       assertThat(row.getBytes(4)).isNull();
-      assertThat(row.getObject(5, OffsetDateTime.class).toInstant()).isEqualTo(clock.instant().plus(lease.lease()));
+      assertThat(row.getObject(5, OffsetDateTime.class).toInstant())
+          .isEqualTo(clock.instant().plus(lease.lease()));
       assertThat(row.getObject(6, OffsetDateTime.class).toInstant()).isEqualTo(clock.instant());
       assertThat(row.next()).isFalse();
     }
@@ -410,7 +472,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
       assertThat(row.next()).isTrue();
       assertThat(row.getString(1)).isEqualTo("COMPLETED");
       assertThat(new String(row.getBytes(2), StandardCharsets.UTF_8)).isEqualTo("sent");
-      assertThat(row.getObject(3, OffsetDateTime.class).toInstant()).isEqualTo(clock.instant().plus(lease.ttl()));
+      assertThat(row.getObject(3, OffsetDateTime.class).toInstant())
+          .isEqualTo(clock.instant().plus(lease.ttl()));
     }
   }
 
@@ -448,7 +511,10 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
       script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     StringBuilder sql = new StringBuilder();
-    script.lines().filter(line -> !line.startsWith("--")).forEach(line -> sql.append(line).append('\n'));
+    script
+        .lines()
+        .filter(line -> !line.startsWith("--"))
+        .forEach(line -> sql.append(line).append('\n'));
     for (String statement : Pattern.compile(";").split(sql, -1)) {
       if (!statement.isBlank()) {
         execute(statement);
@@ -475,7 +541,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
   void aMissingTableIsAClearError() {
     JdbcIdempotencyStore store = storeBuilder(database).tableName("not_created").build();
     IdempotencyStoreException e =
-        assertThrows(IdempotencyStoreException.class, () -> store.claim(handler("h", Mode.LEASE), "k"));
+        assertThrows(
+            IdempotencyStoreException.class, () -> store.claim(handler("h", Mode.LEASE), "k"));
     assertThat(e).hasMessageThat().contains("createTableIfMissing()");
     assertThat(e).hasMessageThat().contains("not_created");
   }
@@ -524,10 +591,14 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
   void aConnectionLostMidTransactionRecordsNothing(boolean voidHandler) throws Exception {
     JdbcIdempotencyStore store = jdbcStore();
     HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
-    deliver(store, handler, "done", () -> {
-      insertWork(store.dataSource(), "done");
-      return "recorded";
-    });
+    deliver(
+        store,
+        handler,
+        "done",
+        () -> {
+          insertWork(store.dataSource(), "done");
+          return "recorded";
+        });
 
     Claim claim = store.claim(handler, "lost");
     insertWork(store.dataSource(), "lost");
@@ -536,7 +607,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     }
     IdempotencyStoreException e =
         assertThrows(
-            IdempotencyStoreException.class, () -> claim.complete(voidHandler ? null : utf8("shipped")));
+            IdempotencyStoreException.class,
+            () -> claim.complete(voidHandler ? null : utf8("shipped")));
     assertThat(e).hasMessageThat().contains(handler.name());
     assertThat(e).hasMessageThat().contains("do not acknowledge");
 
@@ -554,7 +626,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
   void anUnsupportedDatabaseIsRefusedByName() {
     DataSource mysql = fakeDataSource("MySQL");
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> JdbcIdempotencyStore.builder(mysql).build());
+        assertThrows(
+            IllegalArgumentException.class, () -> JdbcIdempotencyStore.builder(mysql).build());
     assertThat(e).hasMessageThat().contains("'MySQL'");
     assertThat(e).hasMessageThat().contains("H2 and PostgreSQL");
   }
@@ -577,11 +650,12 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
             Proxy.newProxyInstance(
                 JdbcStoreContract.class.getClassLoader(),
                 new Class<?>[] {Connection.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                  case "getMetaData" -> metaData;
-                  case "close" -> null;
-                  default -> throw new UnsupportedOperationException(method.getName());
-                });
+                (proxy, method, args) ->
+                    switch (method.getName()) {
+                      case "getMetaData" -> metaData;
+                      case "close" -> null;
+                      default -> throw new UnsupportedOperationException(method.getName());
+                    });
     return new FlakyDataSource(null) {
       @Override
       public Connection getConnection() {

