@@ -28,10 +28,11 @@ import javax.annotation.processing.Generated;
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 @SuppressWarnings("serial")
 public abstract class IdempotentStockHandler extends StockHandler {
-  private static final HandlerDescriptor ON_RESTOCKED_HANDLER = HandlerDescriptor.builder("com.acme.stock.StockHandler#onRestocked")
-      .keyPath("event.day")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor ON_RESTOCKED_HANDLER =
+      HandlerDescriptor.builder("com.acme.stock.StockHandler#onRestocked")
+          .keyPath("event.day")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private final IdempotencyStore store;
 

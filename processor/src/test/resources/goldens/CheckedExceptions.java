@@ -28,12 +28,13 @@ import javax.annotation.processing.Generated;
  */
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 public class IdempotentMailer extends Mailer {
-  private static final HandlerDescriptor SEND_HANDLER = HandlerDescriptor.builder("com.acme.mail.Mailer#send")
-      .keyPath("messageId")
-      .ttl(Duration.parse("P7D"))
-      .mode(IdempotentHandler.Mode.LEASE)
-      .lease(Duration.parse("PT5M"))
-      .build();
+  private static final HandlerDescriptor SEND_HANDLER =
+      HandlerDescriptor.builder("com.acme.mail.Mailer#send")
+          .keyPath("messageId")
+          .ttl(Duration.parse("P7D"))
+          .mode(IdempotentHandler.Mode.LEASE)
+          .lease(Duration.parse("PT5M"))
+          .build();
 
   private static final ResultCodec<String> SEND_CODEC = ResultCodecs.builtIn(String.class);
 

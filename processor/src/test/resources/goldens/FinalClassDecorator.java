@@ -28,10 +28,11 @@ import javax.annotation.processing.Generated;
  */
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 public class IdempotentPriceService implements Pricing, Audited {
-  private static final HandlerDescriptor QUOTE_HANDLER = HandlerDescriptor.builder("com.acme.pricing.PriceService#quote")
-      .keyPath("sku")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor QUOTE_HANDLER =
+      HandlerDescriptor.builder("com.acme.pricing.PriceService#quote")
+          .keyPath("sku")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private static final ResultCodec<BigDecimal> QUOTE_CODEC = ResultCodecs.builtIn(BigDecimal.class);
 

@@ -26,10 +26,11 @@ import javax.annotation.processing.Generated;
  */
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 public class IdempotentInboxHandler<M extends InboxHandler.Message> extends InboxHandler<M> {
-  private static final HandlerDescriptor RECEIVE_HANDLER = HandlerDescriptor.builder("com.acme.inbox.InboxHandler#receive")
-      .keyPath("message.messageId")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor RECEIVE_HANDLER =
+      HandlerDescriptor.builder("com.acme.inbox.InboxHandler#receive")
+          .keyPath("message.messageId")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private final IdempotencyStore store;
 

@@ -24,15 +24,17 @@ import javax.annotation.processing.Generated;
  */
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 public class IdempotentLedgerHandler extends LedgerHandler {
-  private static final HandlerDescriptor CAPTURE_HANDLER = HandlerDescriptor.builder("com.acme.payments.LedgerHandler#capture")
-      .keyPath("event.paymentNumber")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor CAPTURE_HANDLER =
+      HandlerDescriptor.builder("com.acme.payments.LedgerHandler#capture")
+          .keyPath("event.paymentNumber")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
-  private static final HandlerDescriptor AUDIT_HANDLER = HandlerDescriptor.builder("tenant-audit")
-      .keyPath("event.tenant")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor AUDIT_HANDLER =
+      HandlerDescriptor.builder("tenant-audit")
+          .keyPath("event.tenant")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private final IdempotencyStore store;
 

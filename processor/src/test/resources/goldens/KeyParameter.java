@@ -27,19 +27,22 @@ import javax.annotation.processing.Generated;
  */
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 public class IdempotentClashes extends Clashes {
-  private static final HandlerDescriptor ON_PAYMENT_HANDLER = HandlerDescriptor.builder("com.acme.clash.Clashes#onPayment")
-      .keyPath("key")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor ON_PAYMENT_HANDLER =
+      HandlerDescriptor.builder("com.acme.clash.Clashes#onPayment")
+          .keyPath("key")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private static final ResultCodec<Integer> ON_PAYMENT_CODEC = ResultCodecs.builtIn(Integer.class);
 
-  private static final HandlerDescriptor ON_EVENT_HANDLER2 = HandlerDescriptor.builder("clash-event")
-      .keyPath("$.key.claim")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor ON_EVENT_HANDLER2 =
+      HandlerDescriptor.builder("clash-event")
+          .keyPath("$.key.claim")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
-  private static final ResultCodec<java.lang.String> ON_EVENT_CODEC = ResultCodecs.builtIn(java.lang.String.class);
+  private static final ResultCodec<java.lang.String> ON_EVENT_CODEC =
+      ResultCodecs.builtIn(java.lang.String.class);
 
   private final IdempotencyStore store2;
 
@@ -67,7 +70,8 @@ public class IdempotentClashes extends Clashes {
     if (claim2.isDuplicate()) {
       Integer replayed = ON_PAYMENT_CODEC.decode(claim2.replayedResult());
       if (replayed == null) {
-        throw new IdempotencyStoreException("the store holds no result for a duplicate delivery to handler " + ON_PAYMENT_HANDLER.name() + ", whose return type int cannot be null");
+        throw new IdempotencyStoreException("the store recorded no result for handler "
+            + ON_PAYMENT_HANDLER.name() + ", whose return type int cannot be null");
       }
       return replayed;
     }

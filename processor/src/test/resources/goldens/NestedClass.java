@@ -24,10 +24,11 @@ import javax.annotation.processing.Generated;
  */
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 class IdempotentHandlers_ShipmentHandler extends Handlers.ShipmentHandler {
-  private static final HandlerDescriptor ON_SHIPPED_HANDLER = HandlerDescriptor.builder("com.acme.shipping.Handlers$ShipmentHandler#onShipped")
-      .keyPath("event.carrier")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor ON_SHIPPED_HANDLER =
+      HandlerDescriptor.builder("com.acme.shipping.Handlers$ShipmentHandler#onShipped")
+          .keyPath("event.carrier")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private final IdempotencyStore store;
 

@@ -24,10 +24,11 @@ import javax.annotation.processing.Generated;
  */
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 public class IdempotentTopUpHandler implements MessageHandler<TopUp> {
-  private static final HandlerDescriptor HANDLE_HANDLER = HandlerDescriptor.builder("com.acme.records.TopUpHandler#handle")
-      .keyPath("message.transferId")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor HANDLE_HANDLER =
+      HandlerDescriptor.builder("com.acme.records.TopUpHandler#handle")
+          .keyPath("message.transferId")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private final IdempotencyStore store;
 

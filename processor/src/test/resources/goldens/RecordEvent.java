@@ -26,17 +26,19 @@ import javax.annotation.processing.Generated;
  */
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 public class IdempotentOrderHandler extends OrderHandler {
-  private static final HandlerDescriptor ON_ORDER_PLACED_HANDLER = HandlerDescriptor.builder("com.acme.orders.OrderHandler#onOrderPlaced")
-      .keyPath("event.orderId")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor ON_ORDER_PLACED_HANDLER =
+      HandlerDescriptor.builder("com.acme.orders.OrderHandler#onOrderPlaced")
+          .keyPath("event.orderId")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
-  private static final HandlerDescriptor WELCOME_HANDLER = HandlerDescriptor.builder("welcome-mail")
-      .keyPath("event.customer.id")
-      .ttl(Duration.parse("P30D"))
-      .mode(IdempotentHandler.Mode.LEASE)
-      .lease(Duration.parse("PT2M"))
-      .build();
+  private static final HandlerDescriptor WELCOME_HANDLER =
+      HandlerDescriptor.builder("welcome-mail")
+          .keyPath("event.customer.id")
+          .ttl(Duration.parse("P30D"))
+          .mode(IdempotentHandler.Mode.LEASE)
+          .lease(Duration.parse("PT2M"))
+          .build();
 
   private final IdempotencyStore store;
 

@@ -28,38 +28,45 @@ import javax.annotation.processing.Generated;
  */
 @Generated("io.idempo.processor.IdempotentHandlerProcessor")
 public class IdempotentBilling extends Billing {
-  private static final HandlerDescriptor TOTAL_HANDLER = HandlerDescriptor.builder("com.acme.billing.Billing#total")
-      .keyPath("invoice.id")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor TOTAL_HANDLER =
+      HandlerDescriptor.builder("com.acme.billing.Billing#total")
+          .keyPath("invoice.id")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private static final ResultCodec<Long> TOTAL_CODEC = ResultCodecs.builtIn(Long.class);
 
-  private static final HandlerDescriptor CHARGE_HANDLER = HandlerDescriptor.builder("billing-charge")
-      .keyPath("invoice.id")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor CHARGE_HANDLER =
+      HandlerDescriptor.builder("billing-charge")
+          .keyPath("invoice.id")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
-  private static final ResultCodec<Billing.Status> CHARGE_CODEC = ResultCodecs.builtIn(Billing.Status.class);
+  private static final ResultCodec<Billing.Status> CHARGE_CODEC =
+      ResultCodecs.builtIn(Billing.Status.class);
 
-  private static final HandlerDescriptor RECEIPT_HANDLER = HandlerDescriptor.builder("billing-receipt")
-      .keyPath("invoice.id")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor RECEIPT_HANDLER =
+      HandlerDescriptor.builder("billing-receipt")
+          .keyPath("invoice.id")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
-  private static final ResultCodec<Billing.Receipt> RECEIPT_CODEC = ResultCodecs.nullSafe(new Billing.ReceiptCodec());
+  private static final ResultCodec<Billing.Receipt> RECEIPT_CODEC =
+      ResultCodecs.nullSafe(new Billing.ReceiptCodec());
 
-  private static final HandlerDescriptor PDF_HANDLER = HandlerDescriptor.builder("billing-pdf")
-      .keyPath("invoice.id")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor PDF_HANDLER =
+      HandlerDescriptor.builder("billing-pdf")
+          .keyPath("invoice.id")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private static final ResultCodec<byte[]> PDF_CODEC = ResultCodecs.builtIn(byte[].class);
 
-  private static final HandlerDescriptor DUE_HANDLER = HandlerDescriptor.builder("billing-due")
-      .keyPath("invoice.totalCents")
-      .ttl(Duration.parse("P7D"))
-      .build();
+  private static final HandlerDescriptor DUE_HANDLER =
+      HandlerDescriptor.builder("billing-due")
+          .keyPath("invoice.totalCents")
+          .ttl(Duration.parse("P7D"))
+          .build();
 
   private static final ResultCodec<Instant> DUE_CODEC = ResultCodecs.builtIn(Instant.class);
 
@@ -93,7 +100,8 @@ public class IdempotentBilling extends Billing {
     if (claim.isDuplicate()) {
       Long replayed = TOTAL_CODEC.decode(claim.replayedResult());
       if (replayed == null) {
-        throw new IdempotencyStoreException("the store holds no result for a duplicate delivery to handler " + TOTAL_HANDLER.name() + ", whose return type long cannot be null");
+        throw new IdempotencyStoreException("the store recorded no result for handler "
+            + TOTAL_HANDLER.name() + ", whose return type long cannot be null");
       }
       return replayed;
     }

@@ -1,9 +1,11 @@
 package io.idempo.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +26,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
 
 /**
  * Generates {@code Idempotent<Handler>} for every class with {@code @IdempotentHandler} methods.
@@ -106,7 +109,13 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
       problem.reportTo(messager);
     }
     if (outcome.model().isPresent()) {
-      generator.generate(outcome.model().get()).writeTo(processingEnv.getFiler());
+      HandlerClassModel model = outcome.model().get();
+      JavaFile file = generator.generate(model);
+      JavaFileObject source =
+          processingEnv.getFiler().createSourceFile(model.generatedName().canonicalName(), type);
+      try (Writer out = source.openWriter()) {
+        out.write(WrapperGenerator.text(file));
+      }
     }
   }
 

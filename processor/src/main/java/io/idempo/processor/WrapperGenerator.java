@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
@@ -63,6 +64,17 @@ final class WrapperGenerator {
           "IdempotencyKeyException",
           "IdempotentHandler");
 
+  /**
+   * Constructor annotations copied to the wrapper's constructors, so that a dependency injector
+   * that built the handler can build the wrapper the same way (given a bound store).
+   */
+  private static final Set<String> INJECT_ANNOTATIONS =
+      Set.of(
+          "javax.inject.Inject",
+          "jakarta.inject.Inject",
+          "com.google.inject.Inject",
+          "org.springframework.beans.factory.annotation.Autowired");
+
   private static final ClassName DURATION = ClassName.get("java.time", "Duration");
   private static final ClassName OBJECTS = ClassName.get(Objects.class);
   private static final ClassName SERIALIZABLE = ClassName.get("java.io", "Serializable");
@@ -80,6 +92,11 @@ final class WrapperGenerator {
   /** The source file of the wrapper for {@code model}. */
   JavaFile generate(HandlerClassModel model) {
     return new Run(model).generate();
+  }
+
+  /** The text of {@code file}, without the trailing spaces JavaPoet leaves where it wraps. */
+  static String text(JavaFile file) {
+    return file.toString().replaceAll("(?m)[ \t]+$", "");
   }
 
   /** The state of generating one class: the names it has taken so far. */
@@ -244,8 +261,12 @@ final class WrapperGenerator {
     private FieldSpec descriptorField(HandlerMethodModel method) {
       String name = take(method.constantPrefix() + "_HANDLER");
       handlerConstants.put(method, name);
+      // On its own lines, as a builder chain: name = / builder / one call per line.
       CodeBlock.Builder init =
           CodeBlock.builder()
+              .add("\n")
+              .indent()
+              .indent()
               .add("$T.builder($S)\n", KnownTypes.HANDLER_DESCRIPTOR, method.handlerName())
               .indent()
               .indent()
@@ -255,7 +276,7 @@ final class WrapperGenerator {
         init.add(".mode($T.LEASE)\n", KnownTypes.MODE)
             .add(".lease($T.parse($S))\n", DURATION, method.lease());
       }
-      init.add(".build()").unindent().unindent();
+      init.add(".build()").unindent().unindent().unindent().unindent();
       return FieldSpec.builder(
               KnownTypes.HANDLER_DESCRIPTOR,
               name,
@@ -272,8 +293,8 @@ final class WrapperGenerator {
       CodeBlock init =
           codec.customCodec().isPresent()
               ? CodeBlock.of(
-                  "$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, codec.customCodec().get())
-              : CodeBlock.of("$T.builtIn($T.class)", KnownTypes.RESULT_CODECS, codec.valueType());
+                  "$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, codec.customCodec().get())
+              : CodeBlock.of("$Z$T.builtIn($T.class)", KnownTypes.RESULT_CODECS, codec.valueType());
       return FieldSpec.builder(
               ParameterizedTypeName.get(KnownTypes.RESULT_CODEC, codec.valueType()),
               name,
@@ -309,6 +330,14 @@ final class WrapperGenerator {
       method.varargs(constructor.isVarArgs());
       for (TypeMirror thrown : constructor.getThrownTypes()) {
         method.addException(TypeName.get(thrown));
+      }
+      for (AnnotationMirror annotation : constructor.getAnnotationMirrors()) {
+        if (INJECT_ANNOTATIONS.contains(
+            ((TypeElement) annotation.getAnnotationType().asElement())
+                .getQualifiedName()
+                .toString())) {
+          method.addAnnotation(AnnotationSpec.get(annotation));
+        }
       }
       Set<String> suppressed = signatureWarnings(constructor, constructor.isVarArgs());
       if (suppressed.remove("unchecked")) {
@@ -454,9 +483,9 @@ final class WrapperGenerator {
                 claim)
             .beginControlFlow("if ($N == null)", replayed)
             .addStatement(
-                "throw new $T($S + $N.name() + $S)",
+                "throw new $T($S$W+ $N.name()$W+ $S)",
                 KnownTypes.STORE_EXCEPTION,
-                "the store holds no result for a duplicate delivery to handler ",
+                "the store recorded no result for handler ",
                 handlerConstant,
                 ", whose return type " + element.getReturnType() + " cannot be null")
             .endControlFlow()

@@ -219,6 +219,19 @@ class HandlerShapesTest {
             }
             """));
     shapes.add(
+        shape(
+            "nested record decorator",
+            """
+            public final class Handler {
+              private Handler() {}
+              public record Counter(List<String> seen) implements Consumer<String> {
+                @IdempotentHandler(key = "id")
+                @Override
+                public void accept(String id) { seen.add(id); }
+              }
+            }
+            """));
+    shapes.add(
         new Shape(
             "unnamed package",
             "Handler",
@@ -259,6 +272,42 @@ class HandlerShapesTest {
                 JavaFileObjects.forSourceString(shape.qualifiedName(), shape.source()));
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation.generatedSourceFiles()).hasSize(1);
+  }
+
+  @Test
+  void injectionAnnotationOfAConstructorIsCopied() throws java.io.IOException {
+    JavaFileObject inject =
+        JavaFileObjects.forSourceString(
+            "javax.inject.Inject",
+            """
+            package javax.inject;
+            import java.lang.annotation.*;
+            @Retention(RetentionPolicy.RUNTIME)
+            @Target(ElementType.CONSTRUCTOR)
+            public @interface Inject {}
+            """);
+    JavaFileObject handler =
+        JavaFileObjects.forSourceString(
+            "shapes.Handler",
+            """
+            package shapes;
+            import io.idempo.IdempotentHandler;
+            public class Handler {
+              @javax.inject.Inject
+              public Handler(String name) {}
+              Handler() {}
+              @IdempotentHandler(key = "id")
+              public void handle(String id) {}
+            }
+            """);
+    Compilation compilation =
+        Compiler.javac().withProcessors(new IdempotentHandlerProcessor()).compile(inject, handler);
+    assertThat(compilation).succeededWithoutWarnings();
+    String generated =
+        compilation.generatedSourceFiles().get(0).getCharContent(false).toString();
+    assertThat(generated)
+        .contains("  @Inject\n  public IdempotentHandler(IdempotencyStore store, String name) {");
+    assertThat(generated).contains("\n  public IdempotentHandler(IdempotencyStore store) {");
   }
 
   @Test
