@@ -30,6 +30,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Recognises guarded updates, the idempotent state transition of the concept note: a mutation that
@@ -169,18 +171,14 @@ final class GuardAnalyzer {
    * try} whose {@code catch} leaves.
    */
   private boolean claimsFirst(StatementTree statement) {
-    Tree region = statement;
     if (statement instanceof TryTree tryTree) {
       boolean leaves = !tryTree.getCatches().isEmpty();
       for (CatchTree catchTree : tryTree.getCatches()) {
         leaves &= exits(catchTree.getBlock());
       }
-      if (leaves && insertsClaim(tryTree.getBlock(), true)) {
-        return true;
-      }
-      return false;
+      return leaves && insertsClaim(tryTree.getBlock(), true);
     }
-    return insertsClaim(region, false);
+    return insertsClaim(statement, false);
   }
 
   private boolean insertsClaim(Tree region, boolean anyInsert) {
@@ -227,25 +225,25 @@ final class GuardAnalyzer {
   }
 
   private static boolean isDedupInsert(String sql, boolean anyInsert) {
-    java.util.regex.Matcher insert = INSERT_INTO.matcher(sql);
+    Matcher insert = INSERT_INTO.matcher(sql);
     if (!insert.find() || IGNORING_INSERT.matcher(sql).find()) {
       return false;
     }
     return anyInsert || DEDUP_NAME.matcher(insert.group(1).toLowerCase(java.util.Locale.ROOT)).find();
   }
 
-  private static final java.util.regex.Pattern INSERT_INTO =
-      java.util.regex.Pattern.compile(
-          "\\bINSERT\\s+INTO\\s+([\\w.\"`]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
+  private static final Pattern INSERT_INTO =
+      Pattern.compile(
+          "\\bINSERT\\s+INTO\\s+([\\w.\"`]+)", Pattern.CASE_INSENSITIVE);
 
   /** Inserts that do not fail on a duplicate, so they claim nothing. */
-  private static final java.util.regex.Pattern IGNORING_INSERT =
-      java.util.regex.Pattern.compile(
+  private static final Pattern IGNORING_INSERT =
+      Pattern.compile(
           "\\bON\\s+CONFLICT\\b|\\bINSERT\\s+IGNORE\\b|\\bON\\s+DUPLICATE\\s+KEY\\b|\\bMERGE\\b",
-          java.util.regex.Pattern.CASE_INSENSITIVE);
+          Pattern.CASE_INSENSITIVE);
 
-  private static final java.util.regex.Pattern DEDUP_NAME =
-      java.util.regex.Pattern.compile("processed|inbox|dedup|idempot|handled|consumed|seen|claim");
+  private static final Pattern DEDUP_NAME =
+      Pattern.compile("processed|inbox|dedup|idempot|handled|consumed|seen|claim");
 
   private static boolean exits(StatementTree statement) {
     StatementTree last = statement;

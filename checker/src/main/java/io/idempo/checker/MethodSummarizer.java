@@ -137,8 +137,11 @@ final class MethodSummarizer {
 
   private List<ClassSymbol> sourceClasses() {
     if (sourceClasses == null) {
+      // Copy first: looking trees up must not run while javac's class table is being iterated.
+      List<ClassSymbol> all = new ArrayList<>();
+      Symtab.instance(state.context).getAllClasses().forEach(all::add);
       List<ClassSymbol> classes = new ArrayList<>();
-      for (ClassSymbol type : Symtab.instance(state.context).getAllClasses()) {
+      for (ClassSymbol type : all) {
         if (type.sourcefile != null
             && type.sourcefile.getKind() == JavaFileObject.Kind.SOURCE
             && trees.getTree(type) != null) {

@@ -1,6 +1,7 @@
 package io.idempo.checker;
 
 import com.google.common.collect.ImmutableList;
+import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -71,7 +72,7 @@ record Mutation(
   String location() {
     String file = unit.getSourceFile().getName();
     int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-    long line = unit.getLineMap().getLineNumber(com.google.errorprone.util.ASTHelpers.getStartPosition(tree));
+    long line = unit.getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
     return file.substring(slash + 1) + ":" + line;
   }
 }
