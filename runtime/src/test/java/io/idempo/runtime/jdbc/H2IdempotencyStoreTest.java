@@ -54,4 +54,21 @@ class H2IdempotencyStoreTest extends JdbcStoreContract {
     second.createTableIfMissing();
     assertThat(deliver(second, handler, "k", () -> "ran again")).isEqualTo("stored on disk");
   }
+
+  @Test
+  void aSchemaQualifiedTableNameIsUsed() throws Exception {
+    execute("CREATE SCHEMA app");
+    JdbcIdempotencyStore store = storeBuilder(database).tableName("app.claims").build();
+    store.createTableIfMissing();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("h", Mode.TRANSACTIONAL);
+    store.claim(handler, "k").complete(null);
+    assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
+    assertThat(count("SELECT COUNT(*) FROM app.claims")).isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES"
+                    + " WHERE INDEX_SCHEMA = 'APP' AND INDEX_NAME = 'CLAIMS_EXPIRES_AT_IDX'"))
+        .isEqualTo(1);
+  }
 }

@@ -83,4 +83,27 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
     assertThat(count("SELECT COUNT(*) FROM work")).isEqualTo(0);
     assertThat(store.claim(handler, "k").isDuplicate()).isFalse();
   }
+
+  @Test
+  void aClosedPoolIsAClearErrorAndRecordsNothing() throws Exception {
+    DataSource pool = SharedPostgres.freshSchema();
+    JdbcIdempotencyStore store = storeBuilder(pool).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("h", Mode.TRANSACTIONAL);
+    store.claim(handler, "done").complete(utf8("recorded"));
+    SharedPostgres.close(pool);
+
+    IdempotencyStoreException e =
+        assertThrows(IdempotencyStoreException.class, () -> store.claim(handler, "k"));
+    assertThat(e).hasMessageThat().contains(handler.name());
+    assertThat(e).hasMessageThat().contains("Nothing was recorded");
+
+    DataSource reopenedPool = SharedPostgres.schema(SharedPostgres.schemaOf(pool));
+    JdbcIdempotencyStore reopened = storeBuilder(reopenedPool).build();
+    assertThat(STRING.decode(reopened.claim(handler, "done").replayedResult())).isEqualTo("recorded");
+    Claim retry = reopened.claim(handler, "k");
+    assertThat(retry.isDuplicate()).isFalse();
+    retry.complete(null);
+    SharedPostgres.close(reopenedPool);
+  }
 }

@@ -20,6 +20,7 @@ import org.postgresql.ds.PGPoolingDataSource;
 public final class SharedPostgres {
 
   private static final AtomicInteger SCHEMAS = new AtomicInteger();
+  private static final AtomicInteger POOLS = new AtomicInteger();
   private static EmbeddedPostgres server;
 
   private SharedPostgres() {}
@@ -69,12 +70,27 @@ public final class SharedPostgres {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create schema " + schema, e);
     }
+    return schema(schema);
+  }
+
+  /**
+   * A new pooled DataSource (at most 20 connections) on an existing schema, for example to reopen
+   * one after {@link #close(DataSource)}.
+   */
+  @SuppressWarnings("deprecation")
+  public static DataSource schema(String schema) {
     PGPoolingDataSource dataSource = new PGPoolingDataSource();
-    dataSource.setDataSourceName("idempo-" + schema);
+    dataSource.setDataSourceName("idempo-" + schema + "-" + POOLS.incrementAndGet());
     dataSource.setURL(server().getJdbcUrl("postgres", "postgres"));
     dataSource.setCurrentSchema(schema);
     dataSource.setMaxConnections(20);
     return dataSource;
+  }
+
+  /** The schema of a DataSource from {@link #freshSchema()} or {@link #schema(String)}. */
+  @SuppressWarnings("deprecation")
+  public static String schemaOf(DataSource dataSource) {
+    return ((PGPoolingDataSource) dataSource).getCurrentSchema();
   }
 
   /** Closes a DataSource from {@link #freshSchema()} and its pooled connections. */
