@@ -64,6 +64,8 @@ final class LastingState {
   private static final ImmutableSet<String> FRESH_METHOD_PREFIXES =
       ImmutableSet.of("new", "create", "copy", "clone", "build", "to", "collect", "stream");
 
+  private static final Supplier<Type> OPTIONAL = Suppliers.typeFromString("java.util.Optional");
+
   private static final Supplier<Type> BASE_STREAM =
       Suppliers.typeFromString("java.util.stream.BaseStream");
 
@@ -253,6 +255,13 @@ final class LastingState {
     return false;
   }
 
+  private boolean isOptional(@Nullable Type type) {
+    Type optional = OPTIONAL.get(state);
+    return type != null
+        && optional != null
+        && ASTHelpers.isSameType(state.getTypes().erasure(type), optional, state);
+  }
+
   private boolean isStreamType(@Nullable Type type) {
     Type stream = BASE_STREAM.get(state);
     return type != null && stream != null && ASTHelpers.isSubtype(type, stream, state);
@@ -325,6 +334,11 @@ final class LastingState {
     }
     String name = callee.getSimpleName().toString();
     int arguments = e.getArguments().size();
+    if (arguments == 0
+        && (name.equals("get") || name.equals("orElseThrow"))
+        && isOptional(ASTHelpers.getReceiverType(e))) {
+      return key(ASTHelpers.getReceiver(e)); // the same object as the Optional holds
+    }
     if (arguments == 0) {
       String property = StateApis.getterProperty(callee);
       if (property == null) {

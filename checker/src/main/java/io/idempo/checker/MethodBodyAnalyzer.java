@@ -242,6 +242,16 @@ final class MethodBodyAnalyzer {
       stateApi(tree, name, receiverRoot, receiverType, receiverKey, path);
     }
     storeOperation(tree, callee, name, path);
+    if (name.equals("addAll")
+        && ASTHelpers.isStatic(callee)
+        && callee.owner.getQualifiedName().contentEquals("java.util.Collections")
+        && !tree.getArguments().isEmpty()) {
+      ExpressionTree target = tree.getArguments().get(0);
+      Root root = lasting.root(target);
+      if (root.isLasting() && StateApis.isAppendable(ASTHelpers.getType(target), state)) {
+        record(path, root, Mutation.Kind.APPEND, "Collections.addAll(" + describe(target) + ", …)");
+      }
+    }
     follow(tree, callee, path);
   }
 

@@ -25,7 +25,9 @@ final class StateApis {
           "java.util.concurrent.atomic.AtomicIntegerArray",
           "java.util.concurrent.atomic.AtomicLongArray",
           "java.util.concurrent.atomic.LongAdder",
-          "java.util.concurrent.atomic.DoubleAdder");
+          "java.util.concurrent.atomic.DoubleAdder",
+          "java.util.concurrent.atomic.AtomicIntegerFieldUpdater",
+          "java.util.concurrent.atomic.AtomicLongFieldUpdater");
 
   private static final ImmutableSet<String> UPDATABLE_TYPES =
       ImmutableSet.of(

@@ -17,7 +17,11 @@ class GeneratedSourcesTest {
   private static final int HANDLERS = 200;
 
   /** A template: its lines, and the index of the line that must be flagged (or -1). */
-  private record Template(String marker, int flaggedLine, String... lines) {}
+  private record Template(String marker, int flaggedLine, List<String> lines) {
+    Template(String marker, int flaggedLine, String... lines) {
+      this(marker, flaggedLine, List.of(lines));
+    }
+  }
 
   private static final List<Template> TEMPLATES =
       List.of(
@@ -107,11 +111,11 @@ class GeneratedSourcesTest {
         Template template = TEMPLATES.get(random.nextInt(TEMPLATES.size()));
         String suffix = String.valueOf(counter++);
         lines.add("    {");
-        for (int i = 0; i < template.lines().length; i++) {
+        for (int i = 0; i < template.lines().size(); i++) {
           if (handler && i == template.flaggedLine()) {
             lines.add("      // BUG: Diagnostic contains: " + template.marker());
           }
-          lines.add("      " + template.lines()[i].replace("$", suffix));
+          lines.add("      " + template.lines().get(i).replace("$", suffix));
         }
         lines.add("    }");
       }

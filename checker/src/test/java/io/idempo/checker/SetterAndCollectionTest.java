@@ -54,6 +54,9 @@ class SetterAndCollectionTest {
             "    account.setPoints(account.getPoints() + n);",
             "    // BUG: Diagnostic contains: subtracts again",
             "    account.setBalance(account.getBalance().subtract(amount));",
+            "    java.util.Optional<Account> maybe = accounts.findById(id);",
+            "    // BUG: Diagnostic contains: `setPoints(…)`",
+            "    maybe.get().setPoints(maybe.get().getPoints() - n);",
             "    Account loaded = accounts.findById(id).orElseThrow();",
             "    // BUG: Diagnostic contains: adds again",
             "    loaded.setBalance(loaded.getBalance().add(amount));",
@@ -260,6 +263,8 @@ class SetterAndCollectionTest {
             "    account.getEvents().add(event);",
             "    // BUG: Diagnostic contains: key the entry by the message",
             "    byCustomer.computeIfAbsent(event, k -> new ArrayList<>()).add(event);",
+            "    // BUG: Diagnostic contains: `Collections.addAll(sent, …)`",
+            "    java.util.Collections.addAll(sent, event, event);",
             "  }",
             "}")
         .doTest();
