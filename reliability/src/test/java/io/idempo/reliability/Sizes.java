@@ -18,7 +18,7 @@ final class Sizes {
   static final int FAULTS_PER_KIND = FULL ? 40 : 6;
 
   /** Random handler sources compiled by the fuzz suite. */
-  static final int FUZZ_CASES = FULL ? 600 : 80;
+  static final int FUZZ_CASES = FULL ? 600 : 60;
 
   /** Guava source packages compiled with the check on (quick: one package). */
   static final boolean ALL_GUAVA = FULL;
