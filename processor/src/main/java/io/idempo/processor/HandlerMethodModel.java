@@ -3,11 +3,14 @@ package io.idempo.processor;
 import com.palantir.javapoet.TypeName;
 import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.type.ExecutableType;
 
 /**
  * One validated {@code @IdempotentHandler} method and everything the generator needs to wrap it.
  *
- * @param method the handler method
+ * @param method the handler method, declared in the handler class or inherited by it
+ * @param signature the method's signature as a member of the handler class, with the type
+ *     arguments of generic superclasses substituted
  * @param handlerName the effective handler name: the annotation's {@code name}, or {@code <binary
  *     class name>#<method>}
  * @param keyPath the resolved key path
@@ -19,6 +22,7 @@ import javax.lang.model.element.ExecutableElement;
  */
 record HandlerMethodModel(
     ExecutableElement method,
+    ExecutableType signature,
     String handlerName,
     KeyPath keyPath,
     String ttl,

@@ -146,7 +146,25 @@ final class HandlerValidator {
       Map<String, Integer> overloads = new LinkedHashMap<>();
       for (ExecutableElement method : methods) {
         int overload = overloads.merge(method.getSimpleName().toString(), 1, Integer::sum);
+        int before = problems.size();
         HandlerMethodModel model = checkMethod(method, shape, overload, byName);
+        if (!method.getEnclosingElement().equals(type) && problems.size() > before) {
+          // The superclass's own wrapper reports these on its source; here, say once why this
+          // class gets no wrapper.
+          String first = problems.get(before).message();
+          problems.subList(before, problems.size()).clear();
+          problems.add(
+              Problem.on(
+                  type,
+                  "`"
+                      + typeName
+                      + "` inherits handler method `"
+                      + method.getSimpleName()
+                      + "` from `"
+                      + TypeChecks.simpleNames((TypeElement) method.getEnclosingElement())
+                      + "`, which its wrapper must guard too, but: "
+                      + first));
+        }
         if (model != null) {
           models.add(model);
         }
@@ -335,6 +353,8 @@ final class HandlerValidator {
         int overload,
         Map<String, ExecutableElement> byName) {
       AnnotationMirror annotation = handlerAnnotation(method);
+      ExecutableType signature =
+          (ExecutableType) types.asMemberOf((DeclaredType) type.asType(), method);
       int before = problems.size();
       String methodName = method.getSimpleName().toString();
       Set<Modifier> modifiers = method.getModifiers();
@@ -394,21 +414,21 @@ final class HandlerValidator {
                     + typeName
                     + "` implements, or make the class extensible"));
       }
-      checkSignature(method);
+      checkSignature(method, signature);
 
-      KeyPath keyPath = checkKey(method, annotation);
+      KeyPath keyPath = checkKey(method, signature, annotation);
       String ttl = checkDuration(method, annotation, "ttl");
       String lease = checkDuration(method, annotation, "lease");
       boolean leaseMode = stringValue(annotation, "mode").equals("LEASE");
       String handlerName = checkName(method, annotation, byName);
-      Optional<Codec> codec = checkCodec(method, annotation);
+      Optional<Codec> codec = checkCodec(method, signature, annotation);
 
       if (problems.size() > before || !unresolved.isEmpty()) {
         return null;
       }
       String prefix = Names.upperSnake(methodName) + (overload > 1 ? "_" + overload : "");
       return new HandlerMethodModel(
-          method, handlerName, keyPath, ttl, leaseMode, lease, codec, prefix);
+          method, signature, handlerName, keyPath, ttl, leaseMode, lease, codec, prefix);
     }
 
     private boolean declaredByInterface(ExecutableElement method) {
@@ -422,13 +442,11 @@ final class HandlerValidator {
     }
 
     /** Every type in the signature must be resolved and nameable from the generated class. */
-    private void checkSignature(ExecutableElement method) {
+    private void checkSignature(ExecutableElement method, ExecutableType memberType) {
       List<TypeMirror> signature = new ArrayList<>();
-      signature.add(method.getReturnType());
-      for (VariableElement parameter : method.getParameters()) {
-        signature.add(parameter.asType());
-      }
-      signature.addAll(method.getThrownTypes());
+      signature.add(memberType.getReturnType());
+      signature.addAll(memberType.getParameterTypes());
+      signature.addAll(memberType.getThrownTypes());
       for (TypeParameterElement typeParameter : method.getTypeParameters()) {
         signature.addAll(typeParameter.getBounds());
       }
@@ -452,7 +470,8 @@ final class HandlerValidator {
       }
     }
 
-    private KeyPath checkKey(ExecutableElement method, AnnotationMirror annotation) {
+    private KeyPath checkKey(
+        ExecutableElement method, ExecutableType signature, AnnotationMirror annotation) {
       String key = stringValue(annotation, "key");
       AnnotationValue keyValue = explicitValue(annotation, "key");
       List<VariableElement> keyParameters = new ArrayList<>();
@@ -513,13 +532,16 @@ final class HandlerValidator {
       AnnotationMirror atAnnotation;
       AnnotationValue atValue;
       if (keyParameters.isEmpty()) {
-        result = resolver.resolve(key, method, pkg);
+        result = resolver.resolve(key, method, signature, pkg);
         at = method;
         atAnnotation = annotation;
         atValue = keyValue;
       } else {
         VariableElement parameter = keyParameters.get(0);
-        result = resolver.resolveParameter(parameter);
+        result =
+            resolver.resolveParameter(
+                parameter,
+                signature.getParameterTypes().get(method.getParameters().indexOf(parameter)));
         at = parameter;
         atAnnotation = keyAnnotation(parameter);
         atValue = null;
@@ -586,7 +608,9 @@ final class HandlerValidator {
       }
       String name =
           explicit.isEmpty()
-              ? elements.getBinaryName(type) + "#" + method.getSimpleName()
+              ? elements.getBinaryName((TypeElement) method.getEnclosingElement())
+                  + "#"
+                  + method.getSimpleName()
               : explicit;
       ExecutableElement previous = byName.putIfAbsent(name, method);
       if (previous != null) {
@@ -609,8 +633,9 @@ final class HandlerValidator {
       return name;
     }
 
-    private Optional<Codec> checkCodec(ExecutableElement method, AnnotationMirror annotation) {
-      TypeMirror returnType = method.getReturnType();
+    private Optional<Codec> checkCodec(
+        ExecutableElement method, ExecutableType signature, AnnotationMirror annotation) {
+      TypeMirror returnType = signature.getReturnType();
       AnnotationValue codecValue = explicitValue(annotation, "codec");
       TypeMirror codecType = codecValue == null ? null : classValue(codecValue);
       if (codecValue != null && codecType == null) {

@@ -22,6 +22,7 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
@@ -161,11 +162,29 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
     return handlers;
   }
 
-  /** The methods of {@code type} that carry {@code @IdempotentHandler}, in source order. */
+  /**
+   * The methods of {@code type} that carry {@code @IdempotentHandler}: its own, in source order,
+   * then those it inherits from superclasses without overriding them, so that the wrapper guards
+   * every handler method a caller can reach through it.
+   */
   private List<ExecutableElement> handlerMethods(TypeElement type) {
     List<ExecutableElement> methods = new ArrayList<>();
     for (Element member : type.getEnclosedElements()) {
       if (member.getKind() == ElementKind.METHOD
+          && HandlerValidator.handlerAnnotation(member) != null) {
+        methods.add((ExecutableElement) member);
+      }
+    }
+    if (type.getKind() != ElementKind.CLASS && type.getKind() != ElementKind.RECORD) {
+      return methods;
+    }
+    for (Element member : processingEnv.getElementUtils().getAllMembers(type)) {
+      if (member.getKind() == ElementKind.METHOD
+          && !member.getEnclosingElement().equals(type)
+          && member.getEnclosingElement().getKind() == ElementKind.CLASS
+          && !member.getModifiers().contains(Modifier.PRIVATE)
+          && !member.getModifiers().contains(Modifier.STATIC)
+          && !member.getModifiers().contains(Modifier.FINAL)
           && HandlerValidator.handlerAnnotation(member) != null) {
         methods.add((ExecutableElement) member);
       }

@@ -60,10 +60,11 @@ final class KeyPathResolver {
   }
 
   /**
-   * Resolves {@code text} against the parameters of {@code method}, for a generated class in
-   * {@code pkg}.
+   * Resolves {@code text} against the parameters of {@code method}, whose signature as a member
+   * of the handler class is {@code signature}, for a generated class in {@code pkg}.
    */
-  Result resolve(String text, ExecutableElement method, PackageElement pkg) {
+  Result resolve(
+      String text, ExecutableElement method, ExecutableType signature, PackageElement pkg) {
     String[] segments = text.split("\\.", -1);
     for (int i = 0; i < segments.length; i++) {
       String segment = segments[i];
@@ -85,24 +86,24 @@ final class KeyPathResolver {
       }
     }
 
-    VariableElement parameter = null;
+    TypeMirror parameterType = null;
     List<String> parameterNames = new ArrayList<>();
-    for (VariableElement p : method.getParameters()) {
-      parameterNames.add(p.getSimpleName().toString());
-      if (p.getSimpleName().contentEquals(segments[0])) {
-        parameter = p;
+    List<? extends VariableElement> parameters = method.getParameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      parameterNames.add(parameters.get(i).getSimpleName().toString());
+      if (parameters.get(i).getSimpleName().contentEquals(segments[0])) {
+        parameterType = signature.getParameterTypes().get(i);
       }
     }
-    if (parameter == null) {
+    if (parameterType == null) {
       return new Invalid(unknownParameter(text, segments[0], method, parameterNames));
     }
-    if (TypeChecks.firstError(parameter.asType()) != null) {
-      return new Unresolved(TypeChecks.firstError(parameter.asType()).toString());
+    if (TypeChecks.firstError(parameterType) != null) {
+      return new Unresolved(TypeChecks.firstError(parameterType).toString());
     }
 
     List<Step> steps = new ArrayList<>();
-    steps.add(
-        new Step(segments[0], segments[0], Access.PARAMETER, segments[0], parameter.asType()));
+    steps.add(new Step(segments[0], segments[0], Access.PARAMETER, segments[0], parameterType));
     String path = segments[0];
     for (int i = 1; i < segments.length; i++) {
       Step previous = steps.get(steps.size() - 1);
@@ -131,8 +132,7 @@ final class KeyPathResolver {
    * Checks that a parameter marked {@code @IdempotencyKey} can be a key; returns the key path
    * made of that parameter alone, or why not.
    */
-  Result resolveParameter(VariableElement parameter) {
-    TypeMirror type = parameter.asType();
+  Result resolveParameter(VariableElement parameter, TypeMirror type) {
     if (TypeChecks.firstError(type) != null) {
       return new Unresolved(TypeChecks.firstError(type).toString());
     }

@@ -378,7 +378,7 @@ final class WrapperGenerator {
     private MethodSpec handlerMethod(HandlerMethodModel handlerModel) {
       int lastStep = handlerModel.keyPath().steps().size() - 1;
       ExecutableElement element = handlerModel.method();
-      MethodSpec.Builder method = signature(element, (ExecutableType) element.asType());
+      MethodSpec.Builder method = signature(element, handlerModel.signature());
       method.addJavadoc(methodJavadoc(handlerModel));
       if (elements.isDeprecated(element)) {
         method.addAnnotation(Deprecated.class);
@@ -487,7 +487,9 @@ final class WrapperGenerator {
                 KnownTypes.STORE_EXCEPTION,
                 "the store recorded no result for handler ",
                 handlerConstant,
-                ", whose return type " + element.getReturnType() + " cannot be null")
+                ", whose return type "
+                    + handlerModel.signature().getReturnType()
+                    + " cannot be null")
             .endControlFlow()
             .addStatement("return $N", replayed);
       } else {
@@ -496,7 +498,7 @@ final class WrapperGenerator {
       String result = fresh("result", locals);
       return method
           .endControlFlow()
-          .addStatement("$T $N", TypeName.get(element.getReturnType()), result)
+          .addStatement("$T $N", TypeName.get(handlerModel.signature().getReturnType()), result)
           .beginControlFlow("try")
           .addStatement("$N = $L", result, call)
           .nextControlFlow("catch ($T $N)", Throwable.class, failure)
@@ -511,13 +513,14 @@ final class WrapperGenerator {
     private CodeBlock methodJavadoc(HandlerMethodModel model) {
       ExecutableElement element = model.method();
       List<CodeBlock> erased = new ArrayList<>();
+      // The link names the declaring class, so it uses the declared parameter types.
       for (VariableElement parameter : element.getParameters()) {
         erased.add(CodeBlock.of("$T", TypeName.get(types.erasure(parameter.asType()))));
       }
       return CodeBlock.builder()
           .add(
               "Runs {@link $T#$L($L)} once per key {@code $L}",
-              handlerName,
+              ClassName.get((TypeElement) element.getEnclosingElement()),
               element.getSimpleName(),
               CodeBlock.join(erased, ", "),
               model.keyPath().text())

@@ -44,24 +44,28 @@ class GoldenFileTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     List<JavaFileObject> generated = compilation.generatedSourceFiles();
-    assertWithMessage("generated sources of %s", name).that(generated).hasSize(1);
-    String actual = generated.get(0).getCharContent(false).toString();
-
-    Path golden = TestSources.RESOURCES.resolve("goldens").resolve(name + ".java");
-    if (UPDATE) {
-      Files.writeString(golden, actual, StandardCharsets.UTF_8);
-      return;
+    assertWithMessage("generated sources of %s", name).that(generated).isNotEmpty();
+    for (JavaFileObject file : generated) {
+      String actual = file.getCharContent(false).toString();
+      // One golden per case, or <Case>.<Generated>.java when a case generates several classes.
+      String simpleName = file.getName().replaceAll(".*/", "").replace(".java", "");
+      String goldenName = generated.size() == 1 ? name : name + "." + simpleName;
+      Path golden = TestSources.RESOURCES.resolve("goldens").resolve(goldenName + ".java");
+      if (UPDATE) {
+        Files.writeString(golden, actual, StandardCharsets.UTF_8);
+        continue;
+      }
+      assertWithMessage("golden file %s exists (run with -Didempo.updateGoldens=true)", golden)
+          .that(Files.exists(golden))
+          .isTrue();
+      assertWithMessage(
+              "generated code of %s differs from %s; if the change is intended, rerun with"
+                  + " -Didempo.updateGoldens=true",
+              name,
+              golden)
+          .that(actual)
+          .isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+      assertThat(actual).doesNotContain("\t");
     }
-    assertWithMessage("golden file %s exists (run with -Didempo.updateGoldens=true)", golden)
-        .that(Files.exists(golden))
-        .isTrue();
-    assertWithMessage(
-            "generated code of %s differs from %s; if the change is intended, rerun with"
-                + " -Didempo.updateGoldens=true",
-            name,
-            golden)
-        .that(actual)
-        .isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
-    assertThat(actual).doesNotContain("\t");
   }
 }

@@ -661,6 +661,47 @@ class ProcessorErrorTest {
     }
 
     @Test
+    void inheritedHandlerMethodWithAProblem() {
+      JavaFileObject base =
+          JavaFileObjects.forSourceString(
+              "test.Base",
+              """
+              package test;
+              import io.idempo.IdempotentHandler;
+              public class Base {
+                @IdempotentHandler(key = "event.orderId", ttl = "soon")
+                public void handle(OrderPlaced event) {}
+              }
+              """);
+      JavaFileObject sub =
+          JavaFileObjects.forSourceString(
+              "test.Sub",
+              """
+              package test;
+              import io.idempo.IdempotentHandler;
+              public class Sub extends Base {
+                @IdempotentHandler(key = "event.orderId", name = "sub")
+                public void other(OrderPlaced event) {}
+              }
+              """);
+      Compilation c =
+          Compiler.javac()
+              .withProcessors(new IdempotentHandlerProcessor())
+              .compile(EVENTS, base, sub);
+      assertThat(c)
+          .hadErrorContaining("ttl \"soon\" of handler method `handle` is not an ISO-8601 duration")
+          .inFile(base)
+          .onLineContaining("ttl = \"soon\"");
+      assertThat(c)
+          .hadErrorContaining(
+              "`Sub` inherits handler method `handle` from `Base`, which its wrapper must guard"
+                  + " too, but: ttl \"soon\"")
+          .inFile(sub)
+          .onLineContaining("public class Sub");
+      assertThat(c).hadErrorCount(2);
+    }
+
+    @Test
     void unresolvableTypeIsReportedWhenProcessingIsOver() {
       Compilation c =
           compileHandler(
