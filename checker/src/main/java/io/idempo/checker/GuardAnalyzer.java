@@ -11,6 +11,7 @@ import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
@@ -134,6 +135,60 @@ final class GuardAnalyzer {
       current = current.getParentPath();
     }
     return false;
+  }
+
+  /**
+   * Whether the place was reset earlier in the same call, which makes it a per-call value: {@code
+   * batchTotal = 0; … batchTotal += x;}, {@code buffer.clear(); … buffer.add(x);}.
+   */
+  boolean isResetBefore(TreePath path, String key) {
+    if (key.equals("this") || (key.indexOf('.') < 0 && key.indexOf('[') < 0)) {
+      return false;
+    }
+    TreePath current = path;
+    while (current.getParentPath() != null) {
+      Tree child = current.getLeaf();
+      Tree parent = current.getParentPath().getLeaf();
+      if (parent instanceof MethodTree || parent instanceof ClassTree) {
+        return false;
+      }
+      if (parent instanceof BlockTree block) {
+        List<? extends StatementTree> statements = block.getStatements();
+        int index = statements.indexOf(child);
+        for (int i = 0; i < index; i++) {
+          if (statements.get(i) instanceof ExpressionStatementTree statement
+              && resets(statement.getExpression(), key)) {
+            return true;
+          }
+        }
+      }
+      current = current.getParentPath();
+    }
+    return false;
+  }
+
+  private boolean resets(ExpressionTree expression, String key) {
+    if (expression instanceof AssignmentTree assignment) {
+      return key.equals(lasting.key(assignment.getVariable()))
+          && !derivation.reads(assignment.getExpression(), key);
+    }
+    if (!(expression instanceof MethodInvocationTree invocation)) {
+      return false;
+    }
+    String receiver = lasting.receiverKey(invocation);
+    if (receiver == null) {
+      return false;
+    }
+    MethodSymbol callee = getSymbol(invocation);
+    String name = callee.getSimpleName().toString();
+    String property = StateApis.setterProperty(callee);
+    if (property != null) {
+      return key.equals(receiver + "." + property)
+          && !derivation.reads(invocation.getArguments().get(0), key);
+    }
+    return key.equals(receiver)
+        && (name.equals("clear") || name.equals("reset") || name.equals("sumThenReset")
+            || (name.equals("set") && invocation.getArguments().size() == 1));
   }
 
   private boolean earlyExitGuards(List<? extends StatementTree> statements, Tree child) {

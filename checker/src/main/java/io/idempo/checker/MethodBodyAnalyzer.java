@@ -614,7 +614,30 @@ final class MethodBodyAnalyzer {
     if (guards.isGuarded(path)) {
       return;
     }
+    String key = mutatedKey(path.getLeaf());
+    if (key != null && guards.isResetBefore(path, key)) {
+      return;
+    }
     mutations.add(new Mutation(root, kind, "`" + what + "`", path.getLeaf(), unit, method, ImmutableList.of()));
+  }
+
+  /** The place a mutation changes, for the reset check; null when it has no key here. */
+  private @Nullable String mutatedKey(Tree leaf) {
+    if (leaf instanceof CompoundAssignmentTree compound) {
+      return lasting.key(compound.getVariable());
+    }
+    if (leaf instanceof UnaryTree unary) {
+      return lasting.key(unary.getExpression());
+    }
+    if (leaf instanceof AssignmentTree assignment) {
+      return lasting.key(assignment.getVariable());
+    }
+    if (leaf instanceof MethodInvocationTree invocation) {
+      String receiver = lasting.receiverKey(invocation);
+      String property = StateApis.setterProperty(getSymbol(invocation));
+      return receiver == null || property == null ? receiver : receiver + "." + property;
+    }
+    return null;
   }
 
   private boolean declared(MethodSymbol callee, boolean idempotent) {

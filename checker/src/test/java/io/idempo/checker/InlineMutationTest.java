@@ -104,6 +104,37 @@ class InlineMutationTest {
   }
 
   @Test
+  void placesResetEarlierInTheCallArePerCallValues() {
+    helper
+        .addSourceLines(
+            "Batch.java",
+            "import io.idempo.IdempotentHandler;",
+            "import java.util.ArrayList;",
+            "import java.util.List;",
+            "import java.util.concurrent.atomic.AtomicLong;",
+            "class Batch {",
+            "  private long batchTotal;",
+            "  private final List<Long> buffer = new ArrayList<>();",
+            "  private final AtomicLong seen = new AtomicLong();",
+            "  private long carried;",
+            "  @IdempotentHandler",
+            "  void on(List<Long> amounts) {",
+            "    batchTotal = 0;",
+            "    buffer.clear();",
+            "    seen.set(0);",
+            "    for (long a : amounts) {",
+            "      batchTotal += a;",
+            "      buffer.add(a);",
+            "      seen.incrementAndGet();",
+            "    }",
+            "    // BUG: Diagnostic contains: `carried += …`",
+            "    carried += batchTotal;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void codeOutsideHandlersStaysSilent() {
     helper
         .addSourceLines(
