@@ -74,10 +74,19 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    try {
+      processRound(round);
+    } catch (RuntimeException | Error e) {
+      reportCrash(null, e, processingEnv.getMessager());
+    }
+    return false;
+  }
+
+  private void processRound(RoundEnvironment round) {
     Messager messager = processingEnv.getMessager();
     if (round.processingOver()) {
       reportStillUnresolved(messager);
-      return false;
+      return;
     }
     Map<TypeElement, List<ExecutableElement>> handlers = collect(round, messager);
     for (Map.Entry<TypeElement, List<ExecutableElement>> entry : handlers.entrySet()) {
@@ -93,7 +102,6 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
         reportCrash(type, e, messager);
       }
     }
-    return false;
   }
 
   private void process(TypeElement type, List<ExecutableElement> methods, Messager messager)
@@ -196,7 +204,10 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
     Elements elements = processingEnv.getElementUtils();
     for (Map.Entry<String, Set<String>> entry : deferred.entrySet()) {
       TypeElement type = elements.getTypeElement(entry.getKey());
-      String generated = "Idempotent" + TypeChecks.simpleNames(type).replace('.', '_');
+      String generated =
+          type == null
+              ? "the wrapper of " + entry.getKey()
+              : "Idempotent" + TypeChecks.simpleNames(type).replace('.', '_');
       messager.printMessage(
           Diagnostic.Kind.ERROR,
           "could not generate "
@@ -210,15 +221,19 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
     deferred.clear();
   }
 
+  /** Reports an unexpected exception as a compile error, on {@code type} if there is one. */
   private static void reportCrash(TypeElement type, Throwable e, Messager messager) {
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));
-    messager.printMessage(
-        Diagnostic.Kind.ERROR,
-        "Idempo's annotation processor failed on "
-            + type.getQualifiedName()
+    String message =
+        "Idempo's annotation processor failed"
+            + (type == null ? "" : " on " + type.getQualifiedName())
             + ", which is a bug in the processor; please report it with this trace:\n"
-            + trace,
-        type);
+            + trace;
+    if (type == null) {
+      messager.printMessage(Diagnostic.Kind.ERROR, message);
+    } else {
+      messager.printMessage(Diagnostic.Kind.ERROR, message, type);
+    }
   }
 }
