@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,12 +67,24 @@ public abstract class Dialect {
   abstract boolean insertRaisesDuplicateKey();
 
   /**
-   * True if a failed statement aborts the whole transaction and a later {@code commit()} silently
-   * rolls back (PostgreSQL). The store then runs its result update before every commit, even for a
-   * null result: in an aborted transaction that statement fails, so a handler that swallowed an SQL
-   * error cannot be reported as completed.
+   * Whether {@code connection}'s transaction can still commit. On PostgreSQL a failed statement
+   * aborts the whole transaction, and a later {@code commit()} silently rolls back; a handler that
+   * swallowed an SQL error must not be reported as completed. The answer comes from the driver's
+   * own record of the transaction, without a round trip; where the driver cannot be reached (a
+   * wrapper that does not unwrap), it is {@link TransactionHealth#UNKNOWN}, and the store runs a
+   * statement before the commit instead, which fails in an aborted transaction.
    */
-  abstract boolean abortsTransactionOnError();
+  abstract TransactionHealth transactionHealth(Connection connection);
+
+  /** What {@link #transactionHealth} knows of a transaction. */
+  enum TransactionHealth {
+    /** It can commit, as far as the database has told the driver. */
+    HEALTHY,
+    /** A failed statement aborted it; a commit would roll back. */
+    ABORTED,
+    /** The driver's state cannot be read. */
+    UNKNOWN
+  }
 
   /**
    * True if {@code Statement.setQueryTimeout} sets the timeout of the whole session, not of one
@@ -213,8 +226,8 @@ public abstract class Dialect {
     }
 
     @Override
-    boolean abortsTransactionOnError() {
-      return false; // H2 rolls back only the failed statement
+    TransactionHealth transactionHealth(Connection connection) {
+      return TransactionHealth.HEALTHY; // H2 rolls back only the failed statement
     }
 
     @Override
@@ -266,8 +279,13 @@ public abstract class Dialect {
     }
 
     @Override
-    boolean abortsTransactionOnError() {
-      return true;
+    TransactionHealth transactionHealth(Connection connection) {
+      try {
+        return PostgresDriverState.of(connection);
+      } catch (LinkageError driverNotVisible) {
+        // The PostgreSQL driver is not visible from this class loader.
+        return TransactionHealth.UNKNOWN;
+      }
     }
 
     @Override

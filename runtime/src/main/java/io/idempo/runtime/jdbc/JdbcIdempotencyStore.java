@@ -49,10 +49,11 @@ import javax.sql.DataSource;
  * thread: {@link #dataSource()} hands that thread the same connection, so the handler's own
  * statements join the transaction. {@link Claim#complete} stores the result and commits; {@link
  * Claim#release} rolls back. The record and the handler's work therefore commit together or not at
- * all, with no extra commit. On H2 a void handler costs one extra statement (the insert), and the
- * result update is skipped for a null result; on PostgreSQL the update always runs, because it is
- * what detects a transaction that a swallowed SQL error aborted (PostgreSQL's commit would silently
- * roll it back).
+ * all, with no extra commit. A void handler costs one extra statement (the insert); the result
+ * update runs only for a non-null result. On PostgreSQL, {@code complete} first reads the driver's
+ * transaction state (no round trip) and refuses to commit a transaction that a swallowed SQL error
+ * aborted, since PostgreSQL's commit would silently roll it back; where the driver's state cannot be
+ * read, the result update runs before every commit and detects it instead.
  *
  * <p>Until it commits, the record is invisible to other transactions. A concurrent delivery of the
  * same key waits on the database's row lock, then replays the result (the first committed) or runs
@@ -634,7 +635,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       }
       Connection connection = transaction.connection;
       try {
-        if (encodedResult != null || dialect.abortsTransactionOnError()) {
+        Dialect.TransactionHealth health = dialect.transactionHealth(connection);
+        if (health == Dialect.TransactionHealth.ABORTED) {
+          throw new SQLException(
+              "a statement of the handler failed and aborted its transaction, so the database"
+                  + " would roll it back on commit");
+        }
+        if (encodedResult != null || health == Dialect.TransactionHealth.UNKNOWN) {
           try (PreparedStatement update = connection.prepareStatement(storeResult)) {
             update.setBytes(1, encodedResult);
             update.setString(2, handler.name());

@@ -7,6 +7,9 @@ import io.idempo.IdempotentHandler.Mode;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyStoreException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -82,6 +85,63 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
     assertThat(e).hasMessageThat().contains(handler.name());
     assertThat(count("SELECT COUNT(*) FROM work")).isEqualTo(0);
     assertThat(store.claim(handler, "k").isDuplicate()).isFalse();
+  }
+
+  @Test
+  void anAbortedTransactionIsDetectedBehindAWrapperThatHidesTheDriver() throws Exception {
+    // Without access to the driver's transaction state, the store falls back to a statement before
+    // the commit, which fails in an aborted transaction.
+    JdbcIdempotencyStore store = storeBuilder(hidingDriver(database)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("sloppy-behind-wrapper", Mode.TRANSACTIONAL);
+    Claim claim = store.claim(handler, "k");
+    insertWork(store.dataSource(), "before the error");
+    assertThrows(SQLException.class, () -> insertWork(store.dataSource(), "before the error"));
+    IdempotencyStoreException e =
+        assertThrows(IdempotencyStoreException.class, () -> claim.complete(null));
+    assertThat(e).hasMessageThat().contains(handler.name());
+    assertThat(count("SELECT COUNT(*) FROM work")).isEqualTo(0);
+
+    Claim retry = store.claim(handler, "k");
+    assertThat(retry.isDuplicate()).isFalse();
+    retry.complete(null);
+    assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
+  }
+
+  /** A DataSource whose connections do not unwrap to the PostgreSQL driver, as some wrappers do. */
+  private static DataSource hidingDriver(DataSource dataSource) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            PostgresIdempotencyStoreTest.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(method, dataSource, args);
+              return result instanceof Connection ? hideDriver((Connection) result) : result;
+            });
+  }
+
+  private static Connection hideDriver(Connection connection) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            PostgresIdempotencyStoreTest.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("isWrapperFor")) {
+                return false;
+              }
+              if (method.getName().equals("unwrap")) {
+                throw new SQLException("not a wrapper");
+              }
+              return invoke(method, connection, args);
+            });
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Test
