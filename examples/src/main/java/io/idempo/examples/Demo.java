@@ -3,6 +3,7 @@ package io.idempo.examples;
 import io.idempo.examples.DemoOptions.UsageException;
 import io.idempo.examples.PaymentsSimulation.RunReport;
 import io.idempo.examples.broker.DeliveryStats;
+import io.idempo.runtime.IdempotencyStoreException;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class Demo {
     }
     try (DemoDatabase database = DemoDatabase.open(options, options.consumers() + 2)) {
       return run(options, database, out, new Progress(err, terminal));
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IdempotencyStoreException e) {
       err.println("error: " + e.getMessage());
       return FAILED;
     } catch (SQLException e) {
