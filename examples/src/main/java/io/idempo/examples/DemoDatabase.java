@@ -39,9 +39,10 @@ final class DemoDatabase implements AutoCloseable {
     try {
       return new DemoDatabase(
           new HikariDataSource(config),
-          options.embedded() ? "embedded H2 (" + url + ")" : url);
+          options.embedded() ? "embedded H2 (" + url + ")" : redacted(url));
     } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot connect to " + url + ": " + rootMessage(e), e);
+      throw new IllegalStateException(
+          "cannot connect to " + redacted(url) + ": " + rootMessage(e), e);
     }
   }
 
@@ -57,6 +58,11 @@ final class DemoDatabase implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
+  }
+
+  /** {@code url} with the value of a {@code password} parameter masked. */
+  static String redacted(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
   }
 
   private static String rootMessage(Throwable e) {

@@ -75,6 +75,14 @@ class DemoOptionsTest {
   }
 
   @Test
+  void passwordsInTheUrl_areMaskedInTheOutput() {
+    assertThat(DemoDatabase.redacted("jdbc:postgresql://db/demo?user=a&password=s3cret&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db/demo?user=a&password=***&ssl=true");
+    assertThat(DemoDatabase.redacted("jdbc:h2:tcp://db/demo;PASSWORD=s3cret"))
+        .isEqualTo("jdbc:h2:tcp://db/demo;PASSWORD=***");
+  }
+
+  @Test
   void helpIsRecognisedAnywhere() {
     assertThat(DemoOptions.wantsHelp("--events", "5", "-h")).isTrue();
     assertThat(DemoOptions.wantsHelp("--help")).isTrue();
