@@ -72,13 +72,12 @@ final class HandlerValidator {
   /** Reports an {@code @IdempotencyKey} parameter of a method that is not a handler. */
   static Problem strayKeyParameter(VariableElement parameter, AnnotationMirror keyAnnotation) {
     Element method = parameter.getEnclosingElement();
-    return Problem.on(
-        parameter,
-        keyAnnotation,
-        "@IdempotencyKey has no effect here: `"
-            + method.getSimpleName()
-            + "` is not annotated @IdempotentHandler. Annotate the method, or remove"
-            + " @IdempotencyKey");
+    String where =
+        method.getKind() == ElementKind.METHOD
+            ? "`" + method.getSimpleName() + "` is not annotated @IdempotentHandler. Annotate the"
+                + " method, or remove @IdempotencyKey"
+            : "only parameters of @IdempotentHandler methods name a key. Remove @IdempotencyKey";
+    return Problem.on(parameter, keyAnnotation, "@IdempotencyKey has no effect here: " + where);
   }
 
   /** The state of validating one class. */
