@@ -95,7 +95,8 @@ public @interface IdempotentHandler {
    * implements {@code io.idempo.runtime.ResultCodec<R>} for the method's return type {@code R} and
    * has a public no-argument constructor. {@code void.class} (the default) means: use the built-in
    * codec for the return type. Built-in codecs cover {@link String}, primitives and their boxes,
-   * {@code byte[]}, {@link java.util.UUID}, enums and {@code java.time} values.
+   * {@code byte[]}, {@link java.util.UUID}, {@link java.math.BigInteger}, {@link
+   * java.math.BigDecimal}, enums and the {@code java.time} value types.
    */
   Class<?> codec() default void.class;
 
