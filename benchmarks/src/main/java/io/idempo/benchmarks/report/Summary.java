@@ -77,10 +77,21 @@ public final class Summary {
 
   private final List<Score> scores;
   private final List<String[]> counts;
+  private final List<String[]> cpu;
 
   public Summary(List<Score> scores, List<String[]> counts) {
+    this(scores, counts, List.of());
+  }
+
+  /**
+   * A report of {@code scores}, with the lines {@code counts,...} of {@link
+   * io.idempo.benchmarks.jdbc.DeliveryCounts} and {@code cpu,...} of {@link
+   * io.idempo.benchmarks.jdbc.DeliveryCpu}, split at commas.
+   */
+  public Summary(List<Score> scores, List<String[]> counts, List<String[]> cpu) {
     this.scores = List.copyOf(scores);
     this.counts = List.copyOf(counts);
+    this.cpu = List.copyOf(cpu);
   }
 
   public static void main(String[] args) throws IOException {
@@ -90,14 +101,17 @@ public final class Summary {
     }
     List<Score> scores = readResults(Path.of(args[0]));
     List<String[]> counts = new ArrayList<>();
+    List<String[]> cpu = new ArrayList<>();
     if (args.length == 2 && Files.exists(Path.of(args[1]))) {
       for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
         if (line.startsWith("counts,")) {
           counts.add(line.split(",", -1));
+        } else if (line.startsWith("cpu,")) {
+          cpu.add(line.split(",", -1));
         }
       }
     }
-    System.out.print(new Summary(scores, counts).render());
+    System.out.print(new Summary(scores, counts, cpu).render());
   }
 
   /** Reads every {@code *.json} file under {@code dir}; a file's round is its folder's name. */
@@ -265,6 +279,7 @@ public final class Summary {
       }
     }
     renderCounts(out);
+    renderCpu(out);
     renderTargets(out);
     out.append(String.format(Locale.ROOT, "%nsuite,impl,threads,ops_per_s%n"));
     for (Map.Entry<String, List<Integer>> group : groups().entrySet()) {
@@ -316,7 +331,7 @@ public final class Summary {
     out.append(
         String.format(
             Locale.ROOT,
-            "%n== compile, 500 handlers, %d thread ==%n%-18s %14s %8s  %-30s%n",
+            "%n== compile: one in-process compilation of the corpus, %d thread ==%n%-18s %14s %8s  %-30s%n",
             threads,
             "variant",
             "ms/compile",
@@ -392,6 +407,31 @@ public final class Summary {
               c[5],
               c[6].isEmpty() ? "-" : c[6],
               c[7]));
+    }
+  }
+
+  private void renderCpu(StringBuilder out) {
+    if (cpu.isEmpty()) {
+      return;
+    }
+    double limit = Double.NaN;
+    for (String[] c : cpu) {
+      if (c[2].equals("limit")) {
+        limit = Double.parseDouble(c[3]);
+      }
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n== CPU time per delivery, H2 in memory, 1 thread ==%n%-16s %14s %10s%n",
+            "impl",
+            "us/delivery",
+            "vs limit"));
+    for (String[] c : cpu) {
+      double us = Double.parseDouble(c[3]);
+      out.append(
+          String.format(
+              Locale.ROOT, "%-16s %14.1f %9.2fx%n", c[2], us, Double.isNaN(limit) ? Double.NaN : us / limit));
     }
   }
 
