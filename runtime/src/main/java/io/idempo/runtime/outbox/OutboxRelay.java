@@ -244,6 +244,16 @@ public final class OutboxRelay implements AutoCloseable {
           lastPurge = System.nanoTime();
           purge();
         }
+      } catch (Error e) {
+        LOG.log(
+            Level.ERROR,
+            "outbox relay of "
+                + table
+                + " stopped polling: "
+                + e
+                + ". Unmarked messages of its last batch are published again by the next relay",
+            e);
+        throw e;
       } catch (RuntimeException e) {
         if (isClosed()) {
           LOG.log(Level.DEBUG, "outbox relay of " + table + " stopped during a batch", e);
