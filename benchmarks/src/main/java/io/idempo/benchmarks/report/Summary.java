@@ -367,7 +367,7 @@ public final class Summary {
 
   static String compileBaseline(String impl) {
     return switch (impl) {
-      case "javac+processor" -> "javac";
+      case "javac+processor", "javac+wrappers" -> "javac";
       case "errorprone+check" -> "errorprone";
       default -> null;
     };
