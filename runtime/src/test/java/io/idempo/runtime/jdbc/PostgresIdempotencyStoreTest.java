@@ -116,7 +116,7 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
             new Class<?>[] {DataSource.class},
             (proxy, method, args) -> {
               Object result = invoke(method, dataSource, args);
-              return result instanceof Connection ? hideDriver((Connection) result) : result;
+              return result instanceof Connection connection ? hideDriver(connection) : result;
             });
   }
 
