@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -277,7 +278,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     boolean handedOver = false;
     try {
       connection.setAutoCommit(false);
-      String token = UUID.randomUUID().toString();
+      String token = newClaimToken();
       Instant now = clock.instant();
       Attempt attempt =
           tryClaim(
@@ -322,7 +323,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     Connection connection = transaction.connection;
     try {
       Savepoint savepoint = connection.setSavepoint();
-      String token = UUID.randomUUID().toString();
+      String token = newClaimToken();
       Instant now = clock.instant();
       Attempt attempt;
       try {
@@ -370,7 +371,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private Claim claimLease(HandlerDescriptor handler, String key, String storedKey) {
     try (Connection connection = open(handler, key)) {
       connection.setAutoCommit(true);
-      String token = UUID.randomUUID().toString();
+      String token = newClaimToken();
       Instant now = clock.instant();
       Attempt attempt =
           tryClaim(
@@ -936,6 +937,16 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     } catch (DateTimeException | ArithmeticException e) {
       return LATEST;
     }
+  }
+
+  /**
+   * A token that tells this claim's row from a later owner's. It must be unique, not secret, so it
+   * comes from {@link ThreadLocalRandom} rather than {@link UUID#randomUUID()}, whose shared {@code
+   * SecureRandom} is a point of contention for concurrent consumers.
+   */
+  private static String newClaimToken() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new UUID(random.nextLong(), random.nextLong()).toString();
   }
 
   private static void rollbackAndClose(Connection connection) {
