@@ -4,17 +4,19 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A validated SQL table name, optionally schema-qualified: the only text the store ever puts into
- * SQL that is not a bound parameter.
+ * A validated SQL table name, optionally schema-qualified: the only text the idempotency store and
+ * the outbox ever put into SQL that is not a bound parameter.
  *
  * <p>Each part starts with an ASCII letter or underscore, continues with ASCII letters, digits or
- * underscores, and is at most {@value #MAX_PART_LENGTH} characters long (so that the index name,
- * the table name plus {@code _expires_at_idx}, fits PostgreSQL's 63-character limit). Names are
- * unquoted, so the database folds their case as usual (PostgreSQL to lower case, H2 to upper case).
+ * underscores, and is at most {@value #MAX_PART_LENGTH} characters long (so that index names, the
+ * table name plus a suffix of at most 15 characters such as {@code _expires_at_idx}, fit
+ * PostgreSQL's 63-character limit). Names are unquoted, so the database folds their case as usual
+ * (PostgreSQL to lower case, H2 to upper case).
  */
-final class TableName {
+public final class TableName {
 
-  static final int MAX_PART_LENGTH = 48;
+  /** The longest schema or table part accepted. */
+  public static final int MAX_PART_LENGTH = 48;
 
   private static final String PART = "[A-Za-z_][A-Za-z0-9_]{0," + (MAX_PART_LENGTH - 1) + "}";
   private static final Pattern VALID = Pattern.compile("(?:" + PART + "\\.)?" + PART);
@@ -27,18 +29,26 @@ final class TableName {
     this.table = table;
   }
 
+  /** Validates the name of an idempotency table. */
+  static TableName of(String name) {
+    return of("idempotency", name);
+  }
+
   /**
-   * Validates {@code name}.
+   * Validates {@code name}, the name of a table that holds {@code role} rows ("outbox", say; used
+   * in error messages).
    *
    * @throws IllegalArgumentException naming the problem, if it is not a plain SQL identifier
    */
-  static TableName of(String name) {
+  public static TableName of(String role, String name) {
     if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("idempotency table name must not be empty");
+      throw new IllegalArgumentException(role + " table name must not be empty");
     }
     if (!VALID.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "invalid idempotency table name '"
+          "invalid "
+              + role
+              + " table name '"
               + printable(name)
               + "': use [schema.]table, each part starting with a letter or underscore, followed"
               + " by letters, digits or underscores, at most "
@@ -52,17 +62,17 @@ final class TableName {
   }
 
   /** The name to use in SQL, schema-qualified if a schema was given. */
-  String qualified() {
+  public String qualified() {
     return schema == null ? table : schema + "." + table;
   }
 
   /** The schema, or null. */
-  String schema() {
+  public String schema() {
     return schema;
   }
 
   /** The table without its schema. */
-  String table() {
+  public String table() {
     return table;
   }
 

@@ -2,6 +2,7 @@ package io.idempo.runtime.outbox;
 
 import io.idempo.runtime.jdbc.Dialect;
 import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
+import io.idempo.runtime.jdbc.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,7 +41,7 @@ public final class JdbcOutbox implements Outbox {
 
   private final DataSource dataSource;
   private final Dialect dialect;
-  private final OutboxTableName table;
+  private final TableName table;
   private final OutboxSql sql;
   private final Clock clock;
   private final boolean requireTransaction;
@@ -215,7 +216,7 @@ public final class JdbcOutbox implements Outbox {
         e);
   }
 
-  private static Dialect detect(DataSource dataSource, OutboxTableName table) {
+  private static Dialect detect(DataSource dataSource, TableName table) {
     try (Connection connection = dataSource.getConnection()) {
       return OutboxSql.detect(connection);
     } catch (SQLException e) {
@@ -228,7 +229,7 @@ public final class JdbcOutbox implements Outbox {
   /** Configures a {@link JdbcOutbox}. */
   public static final class Builder {
     private final DataSource dataSource;
-    private OutboxTableName table = OutboxTableName.of(DEFAULT_TABLE_NAME);
+    private TableName table = TableName.of("outbox", DEFAULT_TABLE_NAME);
     private Dialect dialect;
     private Clock clock = Clock.systemUTC();
     private boolean requireTransaction = true;
@@ -245,7 +246,7 @@ public final class JdbcOutbox implements Outbox {
      * @throws IllegalArgumentException if {@code tableName} is not such a name
      */
     public Builder tableName(String tableName) {
-      this.table = OutboxTableName.of(tableName);
+      this.table = TableName.of("outbox", tableName);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.idempo.runtime.outbox;
 
 import io.idempo.runtime.jdbc.Dialect;
+import io.idempo.runtime.jdbc.TableName;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,7 +73,7 @@ public final class OutboxRelay implements AutoCloseable {
 
   private final DataSource dataSource;
   private final MessagePublisher publisher;
-  private final OutboxTableName table;
+  private final TableName table;
   private final OutboxSql sql;
   private final Clock clock;
   private final int batchSize;
@@ -570,7 +571,7 @@ public final class OutboxRelay implements AutoCloseable {
   public static final class Builder {
     private final DataSource dataSource;
     private final MessagePublisher publisher;
-    private OutboxTableName table = OutboxTableName.of(JdbcOutbox.DEFAULT_TABLE_NAME);
+    private TableName table = TableName.of("outbox", JdbcOutbox.DEFAULT_TABLE_NAME);
     private Dialect dialect;
     private Clock clock = Clock.systemUTC();
     private int batchSize = 100;
@@ -591,7 +592,7 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** The outbox table; the same name as the {@link JdbcOutbox}'s. */
     public Builder tableName(String tableName) {
-      this.table = OutboxTableName.of(tableName);
+      this.table = TableName.of("outbox", tableName);
       return this;
     }
 

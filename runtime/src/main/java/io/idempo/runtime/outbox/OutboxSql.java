@@ -1,6 +1,7 @@
 package io.idempo.runtime.outbox;
 
 import io.idempo.runtime.jdbc.Dialect;
+import io.idempo.runtime.jdbc.TableName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ final class OutboxSql {
       "seq, message_id, destination, message_key, payload, headers, created_at, attempts";
 
   private final boolean postgres;
-  private final OutboxTableName table;
+  private final TableName table;
 
   final String insert;
   final String selectBatch;
@@ -43,7 +44,7 @@ final class OutboxSql {
   final String purgeBatch;
   final String countUnsent;
 
-  private OutboxSql(Dialect dialect, OutboxTableName table) {
+  private OutboxSql(Dialect dialect, TableName table) {
     this.postgres = isPostgres(dialect);
     this.table = table;
     String t = table.qualified();
@@ -87,7 +88,7 @@ final class OutboxSql {
     this.countUnsent = "SELECT COUNT(*) FROM " + t + " WHERE sent_at IS NULL";
   }
 
-  static OutboxSql of(Dialect dialect, OutboxTableName table) {
+  static OutboxSql of(Dialect dialect, TableName table) {
     return new OutboxSql(dialect, table);
   }
 

@@ -3,6 +3,7 @@ package io.idempo.runtime.outbox;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.idempo.runtime.jdbc.TableName;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,15 +68,15 @@ class OutboxMessageTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "x; DROP TABLE y", "\"quoted\"", "a.b.c", "1abc", "has space", "tab\tname"})
   void invalidTableNames_areRefused(String name) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutboxTableName.of(name));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TableName.of("outbox", name));
     assertThat(e).hasMessageThat().contains("outbox table name");
   }
 
   @Test
   void validTableNames_areAccepted() {
-    assertThat(OutboxTableName.of("idempo_outbox").qualified()).isEqualTo("idempo_outbox");
-    assertThat(OutboxTableName.of("app.Outbox_2").schema()).isEqualTo("app");
-    assertThat(OutboxTableName.of("_" + "a".repeat(47)).table()).hasLength(48);
-    assertThrows(IllegalArgumentException.class, () -> OutboxTableName.of("a".repeat(49)));
+    assertThat(TableName.of("outbox", "idempo_outbox").qualified()).isEqualTo("idempo_outbox");
+    assertThat(TableName.of("outbox", "app.Outbox_2").schema()).isEqualTo("app");
+    assertThat(TableName.of("outbox", "_" + "a".repeat(47)).table()).hasLength(48);
+    assertThrows(IllegalArgumentException.class, () -> TableName.of("outbox", "a".repeat(49)));
   }
 }
