@@ -131,6 +131,9 @@ class CheckerRobustnessTest {
     options.add("-XDcompilePolicy=simple");
     options.add("--should-stop=ifError=FLOW");
     options.add("-proc:none");
+    // javac keeps only the first 100 warnings by default; the canary's must not be cut off.
+    options.add("-Xmaxwarns");
+    options.add("1000000");
     options.add("-encoding");
     options.add("UTF-8");
     options.add("-sourcepath");
