@@ -46,8 +46,8 @@ import java.lang.annotation.Target;
  * </ol>
  *
  * <p>A segment that resolves to nothing is a compile error naming the segment and the closest
- * existing name. The value at the end of the path must have a stable string form (strings,
- * primitives and their boxes, {@link java.util.UUID}, enums, {@link java.math.BigInteger}, {@link
+ * existing name. The value at the end of the path must have a stable string form (strings and
+ * other {@link CharSequence}s, primitives and their boxes, {@link java.util.UUID}, enums, {@link java.math.BigInteger}, {@link
  * java.math.BigDecimal} and {@code java.time} values). A {@code null} anywhere along the path, or a
  * blank key, is rejected at run time with {@code io.idempo.runtime.IdempotencyKeyException} naming
  * the handler and the key path; the method does not run.
