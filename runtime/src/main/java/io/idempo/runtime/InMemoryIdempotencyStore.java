@@ -3,17 +3,15 @@ package io.idempo.runtime;
 import io.idempo.IdempotentHandler;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
-import java.time.DateTimeException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -21,37 +19,60 @@ import java.util.function.Consumer;
  * An {@link IdempotencyStore} that keeps its records in the JVM's memory: for tests, and for a
  * single process whose dedup history may be lost when it stops.
  *
- * <p>Claims are atomic per key ({@link ConcurrentHashMap#compute}); there is no global lock on the
- * claim path. The store holds at most {@linkplain Builder#maxEntries(int) max entries} records.
- * When it is full, a new key first evicts completed records past their ttl, then the oldest
- * completed records (a batch of about 1/64 of the capacity, so that eviction is rare); a claim in
- * progress is never evicted. If every record is a claim in progress, the new claim fails with
- * {@link IdempotencyStoreException} instead of growing the store. Evicting a completed record
- * before its ttl means that a very late duplicate of it would run again: size the store for the
- * traffic of one ttl.
+ * <p>Claims are atomic per key and take no lock: a delivery is one {@link
+ * ConcurrentHashMap#putIfAbsent}, and its completion one compare-and-set on the record it created.
+ * The store holds at most {@linkplain Builder#maxEntries(int) max entries} records (momentarily a
+ * few more, while one thread evicts and others claim new keys). When it is full, a new key evicts
+ * completed records: first those past their ttl, then those completed first, a few at a time
+ * (about 1/1024 of the capacity); a claim in progress is never evicted. Eviction costs the same at
+ * any size: it takes the heads of completion-ordered queues, one queue per ttl. If every record is
+ * a claim in progress, the new claim fails with {@link IdempotencyStoreException} instead of
+ * growing the store. Evicting a completed record before its ttl means that a very late duplicate
+ * of it would run again: size the store for the traffic of one ttl.
  *
  * <p>There is no transaction, so {@link IdempotentHandler.Mode#TRANSACTIONAL} and {@link
  * IdempotentHandler.Mode#LEASE} behave the same, except that a lease-mode claim in progress counts
  * as absent once its {@linkplain HandlerDescriptor#lease() lease} has run out, and the next
  * delivery takes it over. A transactional-mode claim stays in progress until it is completed or
- * released.
+ * released. Ttl and lease are kept to the millisecond, rounded up.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** The default capacity. */
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
+  /** An expiry that never comes. */
+  private static final long NEVER = Long.MAX_VALUE;
+
+  /** How many expired records a completion deletes from the head of its queue, at most. */
+  private static final int TRIM_PER_COMPLETION = 2;
+
   private static final System.Logger LOG =
       System.getLogger(InMemoryIdempotencyStore.class.getName());
 
-  private final ConcurrentHashMap<EntryKey, Entry> entries = new ConcurrentHashMap<>();
-  private final AtomicInteger size = new AtomicInteger();
-  private final AtomicLong completionSequence = new AtomicLong();
+  /** Records by handler name, then by stored key. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> recordsByHandler =
+      new ConcurrentHashMap<>();
+
+  /**
+   * Completed records in completion order, one queue per ttl. Within a queue, completion order is
+   * expiry order, so each queue's head is its first record to expire and its oldest. Any thread
+   * appends; only the holder of {@link #evictionLock} takes from the head.
+   */
+  private final ConcurrentHashMap<Duration, CompletionQueue> completedByTtl =
+      new ConcurrentHashMap<>();
+
+  /** Every queue of {@link #completedByTtl}, for eviction to look at without allocating. */
+  private volatile List<CompletionQueue> completedQueues = List.of();
+
   private final ReentrantLock evictionLock = new ReentrantLock();
+  private final LongAdder size = new LongAdder();
   private final int maxEntries;
+  private final int evictionBatch;
   private final Clock clock;
   private final InFlightPolicy inFlightPolicy;
   private final IdempotencyListener listener;
+  private final boolean listening;
 
   /** A store with the default capacity, the system clock and {@link InFlightPolicy#fail()}. */
   public InMemoryIdempotencyStore() {
@@ -60,9 +81,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private InMemoryIdempotencyStore(Builder builder) {
     this.maxEntries = builder.maxEntries;
+    this.evictionBatch = Math.max(1, Math.min(32, builder.maxEntries / 1024));
     this.clock = builder.clock;
     this.inFlightPolicy = builder.inFlightPolicy;
     this.listener = builder.listener;
+    this.listening = builder.listener != IdempotencyListener.NONE;
   }
 
   /** Starts configuring a store. */
@@ -74,44 +97,56 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   public Claim claim(HandlerDescriptor handler, String key) {
     Objects.requireNonNull(handler, "handler");
     String storedKey = StoredKeys.storedKey(handler, key);
-    EntryKey entryKey = new EntryKey(handler.name(), storedKey);
-    long waitStart = System.nanoTime();
+    ConcurrentHashMap<String, Entry> records = recordsOf(handler);
+    long now = clock.millis();
+    Entry claimed = new Entry(records, storedKey, leaseEnd(handler, now));
+    long waitStart = 0;
     int attempt = 0;
-    int evictions = 0;
     while (true) {
-      Decision decision = decide(handler, entryKey);
-      switch (decision.outcome()) {
-        case ACQUIRED -> {
+      Entry current = records.putIfAbsent(storedKey, claimed);
+      if (current == null) {
+        size.increment();
+        if (size.sum() > maxEntries && !makeRoom(now)) {
+          if (records.remove(storedKey, claimed)) {
+            size.decrement();
+          }
+          throw storeFull(handler, storedKey);
+        }
+        if (listening) {
           notifyListener(l -> l.claimed(handler, storedKey));
-          return new MemoryClaim(handler, entryKey, decision.entry());
         }
-        case TAKEN_OVER -> {
-          notifyListener(l -> l.expired(handler, storedKey));
-          return new MemoryClaim(handler, entryKey, decision.entry());
-        }
-        case DUPLICATE -> {
+        return new MemoryClaim(handler, claimed);
+      }
+      int state = current.state;
+      if (state == Entry.COMPLETED && now < current.expiresAt) {
+        if (listening) {
           notifyListener(l -> l.duplicate(handler, storedKey));
-          return Claim.duplicate(decision.entry().result);
         }
-        case IN_PROGRESS -> {
-          if (!inFlightPolicy.pauseBeforeRetry(waitStart, attempt++)) {
+        return Claim.duplicate(current.result);
+      }
+      if (state == Entry.IN_PROGRESS && now < current.leaseEnd) {
+        if (attempt == 0) {
+          waitStart = System.nanoTime();
+        }
+        if (!inFlightPolicy.pauseBeforeRetry(waitStart, attempt++)) {
+          if (listening) {
             notifyListener(l -> l.inProgress(handler, storedKey));
-            throw new DuplicateInProgressException(handler, key);
           }
+          throw new DuplicateInProgressException(handler, key);
         }
-        case FULL -> {
-          if (evictions++ >= 3 || !evict()) {
-            throw new IdempotencyStoreException(
-                "in-memory idempotency store is full: all "
-                    + maxEntries
-                    + " entries are claims in progress, so handler "
-                    + handler.name()
-                    + " cannot claim key '"
-                    + abbreviate(storedKey)
-                    + "'; raise InMemoryIdempotencyStore.builder().maxEntries(...) or check that"
-                    + " every claim is completed or released");
-          }
+        now = clock.millis();
+        claimed = new Entry(records, storedKey, leaseEnd(handler, now));
+        continue;
+      }
+      // Expired: a completed record past its ttl, or a lease that ran out. Take it over.
+      if (state == Entry.IN_PROGRESS && !current.abandon()) {
+        continue; // completed or released meanwhile: decide again
+      }
+      if (records.replace(storedKey, current, claimed)) {
+        if (listening) {
+          notifyListener(l -> l.expired(handler, storedKey));
         }
+        return new MemoryClaim(handler, claimed);
       }
     }
   }
@@ -122,14 +157,21 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * @return the number of records deleted
    */
   public long purgeExpired() {
-    Instant now = clock.instant();
+    long now = clock.millis();
     long purged = 0;
-    for (Map.Entry<EntryKey, Entry> e : entries.entrySet()) {
-      Entry entry = e.getValue();
-      if (entry.completed && entry.isExpired(now) && entries.remove(e.getKey(), entry)) {
-        size.decrementAndGet();
-        purged++;
+    evictionLock.lock();
+    try {
+      for (CompletionQueue queue : completedQueues) {
+        Entry head;
+        while ((head = queue.entries.peek()) != null && head.expiresAt <= now) {
+          queue.entries.poll();
+          if (delete(head)) {
+            purged++;
+          }
+        }
       }
+    } finally {
+      evictionLock.unlock();
     }
     long count = purged;
     notifyListener(l -> l.purged(count));
@@ -138,7 +180,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** The number of records held, completed or in progress, expired or not. */
   public int size() {
-    return size.get();
+    return size.intValue();
   }
 
   /** The capacity. */
@@ -146,81 +188,121 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return maxEntries;
   }
 
-  private Decision decide(HandlerDescriptor handler, EntryKey entryKey) {
-    Instant now = clock.instant();
-    Decision[] decision = new Decision[1];
-    entries.compute(
-        entryKey,
-        (k, current) -> {
-          if (current != null && !current.isExpired(now)) {
-            decision[0] =
-                new Decision(current.completed ? Outcome.DUPLICATE : Outcome.IN_PROGRESS, current);
-            return current;
-          }
-          if (current == null && !reserveSlot()) {
-            decision[0] = new Decision(Outcome.FULL, null);
-            return null;
-          }
-          Instant leaseEnd =
-              handler.mode() == IdempotentHandler.Mode.LEASE ? plus(now, handler.lease()) : null;
-          Entry claimed = new Entry(false, null, leaseEnd, 0);
-          decision[0] =
-              new Decision(current == null ? Outcome.ACQUIRED : Outcome.TAKEN_OVER, claimed);
-          return claimed;
-        });
-    return decision[0];
+  private ConcurrentHashMap<String, Entry> recordsOf(HandlerDescriptor handler) {
+    ConcurrentHashMap<String, Entry> records = recordsByHandler.get(handler.name());
+    return records != null
+        ? records
+        : recordsByHandler.computeIfAbsent(handler.name(), name -> new ConcurrentHashMap<>());
   }
 
-  private boolean reserveSlot() {
-    while (true) {
-      int current = size.get();
-      if (current >= maxEntries) {
-        return false;
-      }
-      if (size.compareAndSet(current, current + 1)) {
-        return true;
+  /** The queue of completed records with {@code ttl}. */
+  private ConcurrentLinkedQueue<Entry> completedQueue(Duration ttl) {
+    CompletionQueue queue = completedByTtl.get(ttl);
+    if (queue == null) {
+      synchronized (completedByTtl) {
+        queue =
+            completedByTtl.computeIfAbsent(
+                ttl,
+                t -> {
+                  CompletionQueue added = new CompletionQueue();
+                  List<CompletionQueue> queues = new ArrayList<>(completedQueues);
+                  queues.add(added);
+                  completedQueues = List.copyOf(queues);
+                  return added;
+                });
       }
     }
+    return queue.entries;
   }
 
-  /** Makes room: expired completed records first, then the oldest completed ones. */
-  private boolean evict() {
+  /**
+   * Brings the store back to its capacity by evicting completed records, a batch at a time.
+   * Returns false if it cannot, because every record is a claim in progress. A thread that finds
+   * another one evicting goes on without waiting: the evicting thread counts its record too.
+   */
+  private boolean makeRoom(long now) {
     evictionLock.lock();
     try {
-      if (size.get() < maxEntries) {
-        return true;
-      }
-      Instant now = clock.instant();
-      List<Map.Entry<EntryKey, Entry>> completed = new ArrayList<>();
-      for (Map.Entry<EntryKey, Entry> e : entries.entrySet()) {
-        Entry entry = e.getValue();
-        if (!entry.completed) {
-          continue;
-        }
-        if (entry.isExpired(now)) {
-          if (entries.remove(e.getKey(), entry)) {
-            size.decrementAndGet();
-          }
-        } else {
-          completed.add(Map.entry(e.getKey(), entry));
+      // A fixed count: claims that go on meanwhile must not keep this thread evicting forever.
+      long excess = size.sum() - maxEntries;
+      for (long i = 0; i < excess + evictionBatch - 1; i++) {
+        if (!evictOne(now)) {
+          return size.sum() <= maxEntries;
         }
       }
-      int target = maxEntries - Math.max(1, maxEntries / 64);
-      if (size.get() > target) {
-        completed.sort(Comparator.comparingLong(e -> e.getValue().sequence));
-        for (Map.Entry<EntryKey, Entry> e : completed) {
-          if (size.get() <= target) {
-            break;
-          }
-          if (entries.remove(e.getKey(), e.getValue())) {
-            size.decrementAndGet();
-          }
-        }
-      }
-      return size.get() < maxEntries;
+      return true;
     } finally {
       evictionLock.unlock();
     }
+  }
+
+  /**
+   * Takes one completed record off a queue and deletes it: a head past its ttl if there is one,
+   * otherwise the head completed first. Returns false if every queue is empty. Holds the lock.
+   */
+  private boolean evictOne(long now) {
+    ConcurrentLinkedQueue<Entry> from = null;
+    long oldest = Long.MAX_VALUE;
+    for (CompletionQueue stripe : completedQueues) {
+      ConcurrentLinkedQueue<Entry> queue = stripe.entries;
+      Entry head = queue.peek();
+      if (head == null) {
+        continue;
+      }
+      if (head.expiresAt <= now) {
+        from = queue;
+        break;
+      }
+      if (head.completedAt < oldest) {
+        oldest = head.completedAt;
+        from = queue;
+      }
+    }
+    if (from == null) {
+      return false;
+    }
+    delete(from.poll()); // the lock holder is the only taker, so this is the head it looked at
+    return true;
+  }
+
+  /** Deletes expired records from the head of {@code queue}, a few, unless eviction is busy. */
+  private void trimExpired(ConcurrentLinkedQueue<Entry> queue, long now) {
+    Entry head = queue.peek();
+    if (head == null || head.expiresAt > now || !evictionLock.tryLock()) {
+      return;
+    }
+    try {
+      for (int i = 0; i < TRIM_PER_COMPLETION; i++) {
+        head = queue.peek();
+        if (head == null || head.expiresAt > now) {
+          return;
+        }
+        delete(queue.poll());
+      }
+    } finally {
+      evictionLock.unlock();
+    }
+  }
+
+  /** Deletes a completed record, unless another delivery has taken it over since it expired. */
+  private boolean delete(Entry completed) {
+    if (completed.records.remove(completed.storedKey, completed)) {
+      size.decrement();
+      return true;
+    }
+    return false;
+  }
+
+  private IdempotencyStoreException storeFull(HandlerDescriptor handler, String storedKey) {
+    return new IdempotencyStoreException(
+        "in-memory idempotency store is full: all "
+            + maxEntries
+            + " entries are claims in progress, so handler "
+            + handler.name()
+            + " cannot claim key '"
+            + abbreviate(storedKey)
+            + "'; raise InMemoryIdempotencyStore.builder().maxEntries(...) or check that"
+            + " every claim is completed or released");
   }
 
   private void notifyListener(Consumer<IdempotencyListener> event) {
@@ -231,11 +313,20 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  static Instant plus(Instant instant, Duration duration) {
+  private static long leaseEnd(HandlerDescriptor handler, long now) {
+    return handler.mode() == IdempotentHandler.Mode.LEASE ? plus(now, handler.lease()) : NEVER;
+  }
+
+  /** {@code millis + duration}, rounded up to the millisecond, or {@link #NEVER} on overflow. */
+  static long plus(long millis, Duration duration) {
     try {
-      return instant.plus(duration);
-    } catch (DateTimeException | ArithmeticException e) {
-      return Instant.MAX;
+      long durationMillis = duration.toMillis();
+      if (duration.toNanosPart() % 1_000_000 != 0) {
+        durationMillis = Math.addExact(durationMillis, 1);
+      }
+      return Math.addExact(millis, durationMillis);
+    } catch (ArithmeticException e) {
+      return NEVER;
     }
   }
 
@@ -243,84 +334,105 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return key.length() <= 80 ? key : key.substring(0, 77) + "...";
   }
 
-  private enum Outcome {
-    ACQUIRED,
-    TAKEN_OVER,
-    DUPLICATE,
-    IN_PROGRESS,
-    FULL
+  /** The completed records of one ttl, in completion order. */
+  private static final class CompletionQueue {
+    final ConcurrentLinkedQueue<Entry> entries = new ConcurrentLinkedQueue<>();
   }
 
-  private record Decision(Outcome outcome, Entry entry) {}
-
-  private record EntryKey(String handler, String key) {}
-
   /**
-   * One record. Immutable; the map compares entries by identity, so a claim only ever completes or
-   * removes the entry it created.
+   * One record: a claim in progress, then a completed record. The maps compare records by
+   * identity, so a claim only ever completes or removes the record it created.
    */
   private static final class Entry {
-    final boolean completed;
-    final byte[] result;
+    static final int IN_PROGRESS = 0;
+    static final int COMPLETED = 1;
+    static final int ABANDONED = 2;
 
-    /** End of the ttl (completed) or of the lease (lease mode); null: never. */
-    final Instant expiresAt;
+    private static final VarHandle STATE;
 
-    /** Completion order, for evicting the oldest completed records first. */
-    final long sequence;
-
-    Entry(boolean completed, byte[] result, Instant expiresAt, long sequence) {
-      this.completed = completed;
-      this.result = result;
-      this.expiresAt = expiresAt;
-      this.sequence = sequence;
+    static {
+      try {
+        STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
     }
 
-    boolean isExpired(Instant now) {
-      return expiresAt != null && !now.isBefore(expiresAt);
+    final ConcurrentHashMap<String, Entry> records;
+    final String storedKey;
+
+    /** End of the lease in epoch millis (lease mode), or NEVER. */
+    final long leaseEnd;
+
+    // Written once by the completing thread before state becomes COMPLETED; read after it is.
+    byte[] result;
+    long completedAt;
+
+    /** End of the ttl in epoch millis; NEVER until completed. */
+    long expiresAt = NEVER;
+
+    /** IN_PROGRESS, then COMPLETED (by its claim) or ABANDONED (by a takeover after the lease). */
+    volatile int state = IN_PROGRESS;
+
+    Entry(ConcurrentHashMap<String, Entry> records, String storedKey, long leaseEnd) {
+      this.records = records;
+      this.storedKey = storedKey;
+      this.leaseEnd = leaseEnd;
+    }
+
+    boolean complete(byte[] result, long completedAt, long expiresAt) {
+      this.result = result;
+      this.completedAt = completedAt;
+      this.expiresAt = expiresAt;
+      return STATE.compareAndSet(this, IN_PROGRESS, COMPLETED);
+    }
+
+    boolean abandon() {
+      return STATE.compareAndSet(this, IN_PROGRESS, ABANDONED);
     }
   }
 
   private final class MemoryClaim extends Claim {
     private final HandlerDescriptor handler;
-    private final EntryKey entryKey;
     private final Entry claimed;
 
-    MemoryClaim(HandlerDescriptor handler, EntryKey entryKey, Entry claimed) {
+    MemoryClaim(HandlerDescriptor handler, Entry claimed) {
       this.handler = handler;
-      this.entryKey = entryKey;
       this.claimed = claimed;
     }
 
     @Override
     protected void recordCompletion(byte[] encodedResult) {
-      Entry done =
-          new Entry(
-              true,
-              encodedResult,
-              plus(clock.instant(), handler.ttl()),
-              completionSequence.incrementAndGet());
-      if (!entries.replace(entryKey, claimed, done)) {
+      long now = clock.millis();
+      Duration ttl = handler.ttl();
+      if (!claimed.complete(encodedResult, now, plus(now, ttl))) {
         throw new IdempotencyStoreException(
             "lease of handler "
                 + handler.name()
                 + " on key '"
-                + abbreviate(entryKey.key)
+                + abbreviate(claimed.storedKey)
                 + "' expired after "
                 + handler.lease()
                 + " and another delivery took the key over, so this completion was not recorded;"
                 + " the handler's effects may have happened twice. Choose a lease longer than the"
                 + " handler's slowest run");
       }
-      notifyListener(l -> l.completed(handler, entryKey.key));
+      ConcurrentLinkedQueue<Entry> queue = completedQueue(ttl);
+      queue.add(claimed);
+      trimExpired(queue, now);
+      if (listening) {
+        notifyListener(l -> l.completed(handler, claimed.storedKey));
+      }
     }
 
     @Override
     protected void discard(Throwable failure) {
-      if (entries.remove(entryKey, claimed)) {
-        size.decrementAndGet();
+      if (claimed.records.remove(claimed.storedKey, claimed)) {
+        size.decrement();
       }
-      notifyListener(l -> l.released(handler, entryKey.key, failure));
+      if (listening) {
+        notifyListener(l -> l.released(handler, claimed.storedKey, failure));
+      }
     }
   }
 

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.IdempotentHandler.Mode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
@@ -111,6 +118,86 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     }
     assertThat(largest).isEqualTo(1000);
     assertThat(store.claim(handler, "k9999").isDuplicate()).isTrue();
+  }
+
+  @Test
+  void expiredRecordsAreDeletedAsNewOnesComplete() {
+    InMemoryIdempotencyStore store = bounded(100);
+    HandlerDescriptor handler =
+        HandlerDescriptor.builder("h#trim").keyPath("id").ttl(Duration.ofMinutes(1)).build();
+    for (int i = 0; i < 10; i++) {
+      store.claim(handler, "old-" + i).complete(null);
+    }
+    clock.advance(Duration.ofMinutes(2));
+
+    for (int i = 0; i < 5; i++) {
+      store.claim(handler, "new-" + i).complete(null);
+    }
+
+    // Each completion deletes up to two expired records from the head of its queue.
+    assertThat(store.size()).isEqualTo(5);
+    assertThat(store.purgeExpired()).isEqualTo(0);
+  }
+
+  @Test
+  void keysTakenOverAfterTheirTtlLeaveNothingBehind() {
+    InMemoryIdempotencyStore store = bounded(3);
+    HandlerDescriptor handler =
+        HandlerDescriptor.builder("h#again").keyPath("id").ttl(Duration.ofMinutes(1)).build();
+    for (int round = 0; round < 1000; round++) {
+      for (String key : new String[] {"a", "b", "c"}) {
+        Claim claim = store.claim(handler, key);
+        assertThat(claim.isDuplicate()).isFalse();
+        claim.complete(null);
+      }
+      clock.advance(Duration.ofMinutes(2));
+    }
+    assertThat(store.size()).isEqualTo(3);
+    assertThat(store.purgeExpired()).isEqualTo(3);
+    assertThat(store.size()).isEqualTo(0);
+  }
+
+  @Test
+  void concurrentNewKeysInAFullStoreStayWithinTheBoundAndKeepTheNewest() throws Exception {
+    InMemoryIdempotencyStore store = bounded(1000);
+    HandlerDescriptor handler = handler("concurrent-evict", Mode.TRANSACTIONAL);
+    int threads = 4;
+    int keysPerThread = 20_000;
+    String[] completionOrder = new String[threads * keysPerThread];
+    AtomicInteger completions = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> largestSizes = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        largestSizes.add(
+            pool.submit(
+                () -> {
+                  int largest = 0;
+                  for (int i = 0; i < keysPerThread; i++) {
+                    String key = thread + "-" + i;
+                    Claim claim = store.claim(handler, key);
+                    assertThat(claim.isDuplicate()).isFalse();
+                    claim.complete(null);
+                    completionOrder[completions.getAndIncrement()] = key;
+                    largest = Math.max(largest, store.size());
+                  }
+                  return largest;
+                }));
+      }
+      for (Future<Integer> largest : largestSizes) {
+        // Momentarily over by at most one eviction batch (1 at this size) and one record per
+        // thread claiming at that instant.
+        assertThat(largest.get(60, TimeUnit.SECONDS)).isAtMost(1000 + 1 + threads);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.size()).isAtMost(1000);
+    // The newest records are kept (with some slack: threads record the order after completing).
+    for (int i = completionOrder.length - (1000 - 2 * threads); i < completionOrder.length; i++) {
+      assertThat(store.claim(handler, completionOrder[i]).isDuplicate()).isTrue();
+    }
   }
 
   @Test
