@@ -87,11 +87,13 @@ public abstract class Dialect {
   }
 
   /**
-   * True if {@code Statement.setQueryTimeout} sets the timeout of the whole session, not of one
-   * statement (H2). The store then restores the previous value after its claim statements, so the
-   * handler's statements and the pool's next user are not affected.
+   * The statement that bounds the session's row-lock waits to {@code millis}, for a database whose
+   * query timeout is a session setting that must not be changed around each statement (H2: {@code
+   * setQueryTimeout} runs {@code SET QUERY_TIMEOUT}, which would also apply to the handler's own
+   * statements, and every {@code SET} makes H2 compile all prepared statements again). The store
+   * runs it once per connection. Null where the claim statements carry a query timeout instead.
    */
-  abstract boolean queryTimeoutIsPerSession();
+  abstract String sessionLockTimeout(int millis);
 
   /** Deletes at most n expired rows of one status: status, now, n. */
   abstract String purgeBatch(String table);
@@ -231,8 +233,8 @@ public abstract class Dialect {
     }
 
     @Override
-    boolean queryTimeoutIsPerSession() {
-      return true;
+    String sessionLockTimeout(int millis) {
+      return "SET LOCK_TIMEOUT " + millis;
     }
 
     @Override
@@ -289,8 +291,8 @@ public abstract class Dialect {
     }
 
     @Override
-    boolean queryTimeoutIsPerSession() {
-      return false;
+    String sessionLockTimeout(int millis) {
+      return null;
     }
 
     @Override

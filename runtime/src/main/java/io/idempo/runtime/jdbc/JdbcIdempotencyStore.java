@@ -21,13 +21,16 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -110,6 +113,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private final IdempotencyListener listener;
   private final int lockTimeoutSeconds;
 
+  /** The statement that sets the session's lock timeout (H2), or null (see Dialect). */
+  private final String sessionLockTimeout;
+
+  /** Physical connections whose session lock timeout this store has set; held weakly. */
+  private final Map<Connection, Boolean> sessionsWithLockTimeout =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   // One binding per store: two stores over different databases have independent transactions.
   @SuppressWarnings("ThreadLocalUsage")
   private final ThreadLocal<Transaction> bound = new ThreadLocal<>();
@@ -130,6 +140,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     this.inFlightPolicy = builder.inFlightPolicy;
     this.listener = builder.listener;
     this.lockTimeoutSeconds = (int) Math.max(1, (builder.lockTimeout.toMillis() + 999) / 1000);
+    this.sessionLockTimeout =
+        dialect.sessionLockTimeout((int) Math.min(Integer.MAX_VALUE, builder.lockTimeout.toMillis()));
     String t = table.qualified();
     this.insertClaim = dialect.insertClaim(t);
     this.selectRecord = dialect.selectRecord(t);
@@ -277,6 +289,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     Connection connection = open(handler, key);
     boolean handedOver = false;
     try {
+      boundLockWaits(connection);
       connection.setAutoCommit(false);
       String token = newClaimToken();
       Instant now = clock.instant();
@@ -370,6 +383,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /** Returns the acquired or duplicate claim, or null if the key is in flight. */
   private Claim claimLease(HandlerDescriptor handler, String key, String storedKey) {
     try (Connection connection = open(handler, key)) {
+      boundLockWaits(connection);
       connection.setAutoCommit(true);
       String token = newClaimToken();
       Instant now = clock.instant();
@@ -535,28 +549,41 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   /**
    * Runs a claim statement that may wait for another transaction's row lock, for at most the lock
-   * timeout. Where the timeout is a session setting (H2), the previous value is restored.
+   * timeout: the statement's query timeout, or, where that is a session setting (H2), the
+   * session's lock timeout, which {@link #boundLockWaits} has set.
    */
   private int executeWithLockTimeout(PreparedStatement statement) throws SQLException {
-    if (!dialect.queryTimeoutIsPerSession()) {
+    if (sessionLockTimeout == null) {
       statement.setQueryTimeout(lockTimeoutSeconds);
-      return statement.executeUpdate();
     }
-    int previous = statement.getQueryTimeout();
-    statement.setQueryTimeout(lockTimeoutSeconds);
-    int count;
+    return statement.executeUpdate();
+  }
+
+  /**
+   * Where lock waits are bounded per session (H2), sets the lock timeout on {@code connection}'s
+   * session, once per physical connection.
+   */
+  private void boundLockWaits(Connection connection) throws SQLException {
+    if (sessionLockTimeout == null) {
+      return;
+    }
+    Connection physical = physical(connection);
+    if (sessionsWithLockTimeout.containsKey(physical)) {
+      return;
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sessionLockTimeout);
+    }
+    sessionsWithLockTimeout.put(physical, Boolean.TRUE);
+  }
+
+  /** The driver's connection behind a pool's handle, which outlives the handle. */
+  private static Connection physical(Connection connection) {
     try {
-      count = statement.executeUpdate();
-    } catch (SQLException e) {
-      try {
-        statement.setQueryTimeout(previous);
-      } catch (SQLException restoreFailure) {
-        e.addSuppressed(restoreFailure);
-      }
-      throw e;
+      return connection.unwrap(Connection.class);
+    } catch (SQLException | RuntimeException e) {
+      return connection;
     }
-    statement.setQueryTimeout(previous);
-    return count;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -927,7 +954,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   private static OffsetDateTime timestamp(Instant instant) {
     Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
-    return OffsetDateTime.ofInstant(capped.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+    // Not OffsetDateTime.ofInstant: that builds the offset's ZoneRules on every call.
+    return LocalDateTime.ofEpochSecond(
+            capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC)
+        .atOffset(ZoneOffset.UTC);
   }
 
   private static Instant plus(Instant instant, Duration duration) {
@@ -1036,8 +1066,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
     /**
      * How long one claim statement waits for a row lock held by another transaction (a concurrent
-     * transactional-mode delivery of the same key) before the key counts as in flight. Whole
-     * seconds, rounded up. Default 10 seconds.
+     * transactional-mode delivery of the same key) before the key counts as in flight. Default 10
+     * seconds.
+     *
+     * <p>On PostgreSQL this is the claim statements' query timeout, in whole seconds, rounded up.
+     * On H2, where the query timeout is a session setting, the store instead sets the session's
+     * {@code LOCK_TIMEOUT} to it, once per connection; it then bounds every lock wait on that
+     * connection, the handler's own too (it never cancels a statement that is not waiting).
      */
     public Builder lockTimeout(Duration lockTimeout) {
       Objects.requireNonNull(lockTimeout, "lockTimeout");

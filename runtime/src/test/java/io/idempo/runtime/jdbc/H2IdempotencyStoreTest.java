@@ -1,13 +1,17 @@
 package io.idempo.runtime.jdbc;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.IdempotentHandler.Mode;
+import io.idempo.runtime.Claim;
+import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -34,6 +38,26 @@ class H2IdempotencyStoreTest extends JdbcStoreContract {
   @Override
   protected void breakConnection(Connection claimConnection) throws SQLException {
     claimConnection.unwrap(Connection.class).close();
+  }
+
+  @Test
+  void aDuplicateWaitsForTheStoresLockTimeoutNotH2sDefault() throws Exception {
+    // H2 runs setQueryTimeout as a session-wide SET, so the store sets the session's LOCK_TIMEOUT
+    // instead. H2's own default is 2 s; a longer lock timeout must make the duplicate wait longer.
+    JdbcIdempotencyStore store =
+        storeBuilder(database).lockTimeout(Duration.ofSeconds(4)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("lock-wait", Mode.TRANSACTIONAL);
+    Claim first = store.claim(handler, "k");
+    long waitedMillis =
+        inAnotherThread(
+            () -> {
+              long start = System.nanoTime();
+              assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k"));
+              return (System.nanoTime() - start) / 1_000_000;
+            });
+    assertThat(waitedMillis).isAtLeast(3500L); // a lower bound: a slow machine cannot break it
+    first.complete(null);
   }
 
   @Test
