@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
@@ -94,9 +95,12 @@ final class WrapperGenerator {
     return new Run(model).generate();
   }
 
+  /** Spaces and tabs at the end of a line. */
+  private static final Pattern TRAILING_BLANKS = Pattern.compile("(?m)[ \t]+$");
+
   /** The text of {@code file}, without the trailing spaces JavaPoet leaves where it wraps. */
   static String text(JavaFile file) {
-    return file.toString().replaceAll("(?m)[ \t]+$", "");
+    return TRAILING_BLANKS.matcher(file.toString()).replaceAll("");
   }
 
   /** The state of generating one class: the names it has taken so far. */

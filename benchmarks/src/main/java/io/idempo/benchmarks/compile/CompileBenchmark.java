@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code javac} (no annotation processing) against {@code javac+processor} (Idempo's
- *       processor generates and compiles a wrapper per handler);
+ *       processor generates and compiles a wrapper per handler); {@code javac+filer} and {@code
+ *       javac+wrappers} split the difference (see {@link CompileVariants});
  *   <li>{@code errorprone} (Error Prone with every check disabled) against {@code
  *       errorprone+check} (the same plus {@code NonIdempotentMutation}).
  * </ul>
@@ -59,6 +60,7 @@ public class CompileBenchmark {
   @Param({
     CompileVariants.JAVAC,
     CompileVariants.JAVAC_PROCESSOR,
+    CompileVariants.JAVAC_FILER,
     CompileVariants.JAVAC_WRAPPERS,
     CompileVariants.ERRORPRONE,
     CompileVariants.ERRORPRONE_CHECK
@@ -79,20 +81,23 @@ public class CompileBenchmark {
   public void prepare() {
     String classPath = InProcessJavac.classPathOf(IdempotentHandler.class, IdempotencyStore.class);
     List<HandlerCorpus.Source> corpus = HandlerCorpus.generate(handlers);
-    if (impl.equals(CompileVariants.JAVAC_WRAPPERS)) {
-      InProcessJavac.Result processed =
+    if (impl.equals(CompileVariants.JAVAC_WRAPPERS) || impl.equals(CompileVariants.JAVAC_FILER)) {
+      List<HandlerCorpus.Source> generated =
           new InProcessJavac(corpus, classPath)
-              .compile(CompileVariants.options(CompileVariants.JAVAC_PROCESSOR));
-      corpus = new ArrayList<>(corpus);
-      corpus.addAll(processed.generated);
+              .compile(CompileVariants.options(CompileVariants.JAVAC_PROCESSOR))
+              .generated;
+      if (impl.equals(CompileVariants.JAVAC_FILER)) {
+        PregeneratedSourcesProcessor.writeInEachCompilation(generated);
+      } else {
+        corpus = new ArrayList<>(corpus);
+        corpus.addAll(generated);
+      }
     }
     javac = new InProcessJavac(corpus, classPath);
     options = CompileVariants.options(impl);
     InProcessJavac.Result first = javac.compile(options);
     long expectedClasses =
-        impl.equals(CompileVariants.JAVAC_PROCESSOR) || impl.equals(CompileVariants.JAVAC_WRAPPERS)
-            ? 3L * handlers
-            : 2L * handlers;
+        impl.startsWith(CompileVariants.JAVAC + "+") ? 3L * handlers : 2L * handlers;
     if (first.classFiles < expectedClasses) {
       throw new IllegalStateException(
           impl + " wrote " + first.classFiles + " class files, expected at least " + expectedClasses);

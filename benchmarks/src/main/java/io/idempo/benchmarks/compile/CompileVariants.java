@@ -14,12 +14,19 @@ public final class CompileVariants {
    * #JAVAC} the time to compile what it generated.
    */
   public static final String JAVAC_WRAPPERS = "javac+wrappers";
+  /**
+   * javac with a processor that writes the same wrapper sources, captured beforehand, and does
+   * nothing else ({@link PregeneratedSourcesProcessor}): the floor of any processor that generates
+   * them. The difference to {@link #JAVAC_PROCESSOR} is the time Idempo's processor spends itself.
+   */
+  public static final String JAVAC_FILER = "javac+filer";
 
   public static final String ERRORPRONE = "errorprone";
   public static final String ERRORPRONE_CHECK = "errorprone+check";
 
   /** Every variant, in report order. */
-  public static final List<String> ALL = List.of(JAVAC, JAVAC_PROCESSOR, JAVAC_WRAPPERS, ERRORPRONE, ERRORPRONE_CHECK);
+  public static final List<String> ALL =
+      List.of(JAVAC, JAVAC_PROCESSOR, JAVAC_FILER, JAVAC_WRAPPERS, ERRORPRONE, ERRORPRONE_CHECK);
 
   /** The processor's class name (loaded by javac, not referenced here). */
   static final String PROCESSOR = "io.idempo.processor.IdempotentHandlerProcessor";
@@ -35,6 +42,8 @@ public final class CompileVariants {
     switch (variant) {
       case JAVAC, JAVAC_WRAPPERS -> options.add("-proc:none");
       case JAVAC_PROCESSOR -> options.addAll(List.of("-processor", PROCESSOR));
+      case JAVAC_FILER ->
+          options.addAll(List.of("-processor", PregeneratedSourcesProcessor.class.getName()));
       case ERRORPRONE -> {
         options.add("-proc:none");
         options.addAll(errorProne(""));

@@ -367,7 +367,7 @@ public final class Summary {
 
   static String compileBaseline(String impl) {
     return switch (impl) {
-      case "javac+processor", "javac+wrappers" -> "javac";
+      case "javac+processor", "javac+filer", "javac+wrappers" -> "javac";
       case "errorprone+check" -> "errorprone";
       default -> null;
     };
@@ -474,6 +474,18 @@ public final class Summary {
                 pair[1],
                 pair[2]));
       }
+    }
+    Stats own = ratio("compile", "javac+filer", "javac+processor", 1);
+    Stats floor = ratio("compile", "javac", "javac+filer", 1);
+    if (own != null && floor != null) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%-6s of that, javac's share of generating the wrappers (javac+filer) is %+.1f%% of javac;"
+                  + " the processor's own work adds %+.1f%% to javac+filer",
+              "info",
+              100 * (floor.median - 1),
+              100 * (own.median - 1)));
     }
     for (String suite : List.of("jdbc-h2", pg)) {
       String[] tx = countsOf(suite, "idempo-tx");

@@ -38,6 +38,27 @@ class HandlerCorpusTest {
   }
 
   @Test
+  void theFilerFloorWritesTheSameWrappersWithoutIdemposProcessor() {
+    List<HandlerCorpus.Source> corpus = HandlerCorpus.generate(20);
+    InProcessJavac javac =
+        new InProcessJavac(
+            corpus, InProcessJavac.classPathOf(IdempotentHandler.class, IdempotencyStore.class));
+    List<HandlerCorpus.Source> wrappers =
+        javac.compile(CompileVariants.options(CompileVariants.JAVAC_PROCESSOR)).generated;
+
+    PregeneratedSourcesProcessor.writeInEachCompilation(wrappers);
+    List<String> options = CompileVariants.options(CompileVariants.JAVAC_FILER);
+    InProcessJavac.Result floor = javac.compile(options);
+
+    assertThat(options).doesNotContain(CompileVariants.PROCESSOR);
+    assertThat(floor.generated).hasSize(20);
+    for (int i = 0; i < wrappers.size(); i++) {
+      assertThat(floor.generated.get(i).text()).isEqualTo(wrappers.get(i).text());
+    }
+    assertThat(floor.classFiles).isAtLeast(60);
+  }
+
+  @Test
   void unknownVariantIsNamed() {
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
