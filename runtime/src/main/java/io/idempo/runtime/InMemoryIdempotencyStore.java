@@ -19,16 +19,17 @@ import java.util.function.Consumer;
  * An {@link IdempotencyStore} that keeps its records in the JVM's memory: for tests, and for a
  * single process whose dedup history may be lost when it stops.
  *
- * <p>Claims are atomic per key and take no lock: a delivery is one {@link
- * ConcurrentHashMap#putIfAbsent}, and its completion one compare-and-set on the record it created.
- * The store holds at most {@linkplain Builder#maxEntries(int) max entries} records (momentarily a
- * few more, while one thread evicts and others claim new keys). When it is full, a new key evicts
- * completed records: first those past their ttl, then those completed first, a few at a time
- * (about 1/1024 of the capacity); a claim in progress is never evicted. Eviction costs the same at
- * any size: it takes the heads of completion-ordered queues, one queue per ttl. If every record is
- * a claim in progress, the new claim fails with {@link IdempotencyStoreException} instead of
- * growing the store. Evicting a completed record before its ttl means that a very late duplicate
- * of it would run again: size the store for the traffic of one ttl.
+ * <p>Claims are atomic per key: a delivery is one {@link ConcurrentHashMap#putIfAbsent}, and its
+ * completion one compare-and-set on the record it created; only eviction takes a lock. The store
+ * holds at most {@linkplain Builder#maxEntries(int) max entries} records (momentarily one more per
+ * thread claiming a new key at that instant: a claim inserts its record, then evicts). When it is
+ * full, a new key evicts completed records: first those past their ttl, then those completed
+ * first, a batch at a time (about 1/1024 of the capacity, at most 32), under the eviction lock; a
+ * claim in progress is never evicted. Eviction costs the same at any size: it takes the heads of
+ * completion-ordered queues, one queue per ttl. If every record is a claim in progress, the new
+ * claim fails with {@link IdempotencyStoreException} instead of growing the store. Evicting a
+ * completed record before its ttl means that a very late duplicate of it would run again: size
+ * the store for the traffic of one ttl.
  *
  * <p>There is no transaction, so {@link IdempotentHandler.Mode#TRANSACTIONAL} and {@link
  * IdempotentHandler.Mode#LEASE} behave the same, except that a lease-mode claim in progress counts
