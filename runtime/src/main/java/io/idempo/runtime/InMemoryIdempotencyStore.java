@@ -6,8 +6,6 @@ import java.time.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,11 +58,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * expiry order, so each queue's head is its first record to expire and its oldest. Any thread
    * appends; only the holder of {@link #evictionLock} takes from the head.
    */
-  private final ConcurrentHashMap<Duration, CompletionQueue> completedByTtl =
+  private final ConcurrentHashMap<Duration, ConcurrentLinkedQueue<Entry>> completedByTtl =
       new ConcurrentHashMap<>();
-
-  /** Every queue of {@link #completedByTtl}, for eviction to look at without allocating. */
-  private volatile List<CompletionQueue> completedQueues = List.of();
 
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final LongAdder size = new LongAdder();
@@ -162,10 +157,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     long purged = 0;
     evictionLock.lock();
     try {
-      for (CompletionQueue queue : completedQueues) {
+      for (ConcurrentLinkedQueue<Entry> queue : completedByTtl.values()) {
         Entry head;
-        while ((head = queue.entries.peek()) != null && head.expiresAt <= now) {
-          queue.entries.poll();
+        while ((head = queue.peek()) != null && head.expiresAt <= now) {
+          queue.poll();
           if (delete(head)) {
             purged++;
           }
@@ -198,23 +193,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** The queue of completed records with {@code ttl}. */
   private ConcurrentLinkedQueue<Entry> completedQueue(Duration ttl) {
-    CompletionQueue queue = completedByTtl.get(ttl);
-    if (queue == null) {
-      synchronized (completedByTtl) {
-        queue =
-            completedByTtl.computeIfAbsent(
-                ttl,
-                t -> {
-                  CompletionQueue added = new CompletionQueue();
-                  List<CompletionQueue> queues = new ArrayList<>(completedQueues);
-                  queues.add(added);
-                  completedQueues = List.copyOf(queues);
-                  return added;
-                });
-      }
-    }
-    return queue.entries;
+    ConcurrentLinkedQueue<Entry> queue = completedByTtl.get(ttl);
+    return queue != null
+        ? queue
+        : completedByTtl.computeIfAbsent(ttl, t -> new ConcurrentLinkedQueue<>());
   }
+
 
   /**
    * Brings the store back to its capacity by evicting completed records, a batch at a time.
@@ -244,8 +228,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private boolean evictOne(long now) {
     ConcurrentLinkedQueue<Entry> from = null;
     long oldest = Long.MAX_VALUE;
-    for (CompletionQueue stripe : completedQueues) {
-      ConcurrentLinkedQueue<Entry> queue = stripe.entries;
+    for (ConcurrentLinkedQueue<Entry> queue : completedByTtl.values()) {
       Entry head = queue.peek();
       if (head == null) {
         continue;
@@ -319,7 +302,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   /** {@code millis + duration}, rounded up to the millisecond, or {@link #NEVER} on overflow. */
-  static long plus(long millis, Duration duration) {
+  private static long plus(long millis, Duration duration) {
     try {
       long durationMillis = duration.toMillis();
       if (duration.toNanosPart() % 1_000_000 != 0) {
@@ -333,11 +316,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private static String abbreviate(String key) {
     return key.length() <= 80 ? key : key.substring(0, 77) + "...";
-  }
-
-  /** The completed records of one ttl, in completion order. */
-  private static final class CompletionQueue {
-    final ConcurrentLinkedQueue<Entry> entries = new ConcurrentLinkedQueue<>();
   }
 
   /**
