@@ -12,12 +12,13 @@ import java.util.Locale;
 /**
  * Counts, for each JDBC implementation, what one delivery costs the database: statements, commits
  * and rollbacks, from a {@link CountingDataSource}, and on PostgreSQL also the server's own count
- * of writing transactions (its transaction id counter), the commits that wait for a WAL flush. Deterministic, unlike
- * throughput. Also checks the effect: the ledger must hold one row per distinct key (one per
- * delivery for the limit, which does not deduplicate).
+ * of writing transactions (its transaction id counter), the commits that wait for a WAL flush, and
+ * the bytes of WAL written (how far its write position moved). Deterministic, unlike throughput.
+ * Also checks the effect: the ledger must hold one row per distinct key (one per delivery for the
+ * limit, which does not deduplicate).
  *
  * <p>Usage: {@code DeliveryCounts [h2|postgres|h2,postgres [IMPL...]]}; prints CSV lines {@code
- * counts,suite,impl,statements_per_delivery,commits_per_delivery,rollbacks_per_delivery,pg_write_transactions_per_delivery,effect}.
+ * counts,suite,impl,statements_per_delivery,commits_per_delivery,rollbacks_per_delivery,pg_write_transactions_per_delivery,pg_wal_bytes_per_delivery,effect}.
  */
 public final class DeliveryCounts {
 
@@ -37,6 +38,9 @@ public final class DeliveryCounts {
      */
     public final double serverWrites;
 
+    /** Bytes of WAL per delivery (PostgreSQL), or NaN on H2. */
+    public final double walBytes;
+
     public final boolean effectOk;
 
     Result(
@@ -46,6 +50,7 @@ public final class DeliveryCounts {
         double commits,
         double rollbacks,
         double serverWrites,
+        double walBytes,
         boolean effectOk) {
       this.suite = suite;
       this.impl = impl;
@@ -53,6 +58,7 @@ public final class DeliveryCounts {
       this.commits = commits;
       this.rollbacks = rollbacks;
       this.serverWrites = serverWrites;
+      this.walBytes = walBytes;
       this.effectOk = effectOk;
     }
 
@@ -60,13 +66,14 @@ public final class DeliveryCounts {
     public String csv() {
       return String.format(
           Locale.ROOT,
-          "counts,%s,%s,%.3f,%.3f,%.3f,%s,%s",
+          "counts,%s,%s,%.3f,%.3f,%.3f,%s,%s,%s",
           suite,
           impl,
           statements,
           commits,
           rollbacks,
           Double.isNaN(serverWrites) ? "" : String.format(Locale.ROOT, "%.3f", serverWrites),
+          Double.isNaN(walBytes) ? "" : String.format(Locale.ROOT, "%.0f", walBytes),
           effectOk ? "ok" : "WRONG");
     }
   }
@@ -105,7 +112,7 @@ public final class DeliveryCounts {
       }
       db.truncateAll();
       counting.reset();
-      long serverBefore = serverWrites(db);
+      long[] serverBefore = serverPosition(db);
       int ran = 0;
       for (int i = 0; i < deliveries; i++) {
         if (delivery.deliver(keys.keyAt(i))) {
@@ -115,12 +122,16 @@ public final class DeliveryCounts {
       long statements = counting.statements();
       long commits = counting.commits();
       long rollbacks = counting.rollbacks();
-      long serverAfter = serverWrites(db);
+      long[] serverAfter = serverPosition(db);
+      // The "before" reading took one transaction id itself.
       double server =
-          serverBefore < 0
+          serverBefore == null
               ? Double.NaN
-              // The "before" reading took one transaction id itself.
-              : (serverAfter - serverBefore - 1) / (double) deliveries;
+              : (serverAfter[0] - serverBefore[0] - 1) / (double) deliveries;
+      double wal =
+          serverBefore == null
+              ? Double.NaN
+              : (serverAfter[1] - serverBefore[1]) / (double) deliveries;
       long expected = impl.equals(JdbcDeliveries.LIMIT) ? deliveries : distinct;
       boolean effectOk = db.ledgerRows() == expected && ran == expected;
       return new Result(
@@ -130,23 +141,27 @@ public final class DeliveryCounts {
           commits / (double) deliveries,
           rollbacks / (double) deliveries,
           server,
+          wal,
           effectOk);
     }
   }
 
   /**
    * PostgreSQL's transaction id counter, which advances once per transaction that writes (and so
-   * flushes WAL at commit); -1 on H2. Reading it takes one id itself.
+   * flushes WAL at commit), and its WAL write position in bytes; null on H2. Reading them takes
+   * one transaction id and writes its commit record, a few dozen bytes.
    */
-  private static long serverWrites(Database db) throws SQLException {
+  private static long[] serverPosition(Database db) throws SQLException {
     if (db.kind() != Database.Kind.POSTGRES) {
-      return -1;
+      return null;
     }
     try (Connection connection = EmbeddedPostgresServer.get().adminConnection();
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT txid_current()")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT txid_current(), pg_current_wal_insert_lsn() - '0/0'::pg_lsn")) {
       rows.next();
-      return rows.getLong(1);
+      return new long[] {rows.getLong(1), rows.getLong(2)};
     }
   }
 }

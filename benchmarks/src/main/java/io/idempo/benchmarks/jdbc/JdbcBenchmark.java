@@ -50,6 +50,7 @@ public class JdbcBenchmark {
     JdbcDeliveries.CAMEL_TX,
     JdbcDeliveries.SPRING,
     JdbcDeliveries.SPRING_TX,
+    JdbcDeliveries.HANDWRITTEN,
     JdbcDeliveries.LIMIT
   })
   public String impl;

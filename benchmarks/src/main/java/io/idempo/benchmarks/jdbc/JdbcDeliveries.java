@@ -22,6 +22,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>{@code idempo-tx}, {@code idempo-lease}: Idempo's JDBC store in its two modes, called as
  *       generated code calls it ({@link IdempoDeliveries});
  *   <li>{@code limit}: the work alone, for every delivery, in plain JDBC;
+ *   <li>{@code handwritten}: the event-id table written by hand, in plain JDBC: the event id goes
+ *       into a key-only table in the work's transaction, and a duplicate rolls back. No result to
+ *       replay, no ttl index, no lease mode: the least any dedup row in the work's transaction
+ *       costs, against which {@code idempo-tx}'s own columns and index are measured;
  *   <li>{@code camel-jdbc}, {@code spring-jdbc}: the peer's repository as configured by default,
  *       which records the key in its own transaction (Camel) or in auto-commit (Spring) before the
  *       work's transaction;
@@ -43,11 +47,12 @@ public final class JdbcDeliveries {
   public static final String CAMEL_TX = "camel-jdbc-tx";
   public static final String SPRING = "spring-jdbc";
   public static final String SPRING_TX = "spring-jdbc-tx";
+  public static final String HANDWRITTEN = "handwritten";
   public static final String LIMIT = "limit";
 
   /** Every implementation, in report order. */
   public static final List<String> ALL =
-      List.of(IDEMPO_TX, IDEMPO_LEASE, CAMEL, CAMEL_TX, SPRING, SPRING_TX, LIMIT);
+      List.of(IDEMPO_TX, IDEMPO_LEASE, CAMEL, CAMEL_TX, SPRING, SPRING_TX, HANDWRITTEN, LIMIT);
 
   /** The amount every ledger row records. */
   static final long AMOUNT = 100;
@@ -68,6 +73,7 @@ public final class JdbcDeliveries {
       case CAMEL_TX -> camelJoined(dataSource);
       case SPRING -> spring(dataSource);
       case SPRING_TX -> springJoined(dataSource);
+      case HANDWRITTEN -> handwritten(dataSource);
       case LIMIT -> limit(dataSource);
       default ->
           throw new IllegalArgumentException(
@@ -102,6 +108,55 @@ public final class JdbcDeliveries {
         throw new IllegalStateException("ledger insert failed for key " + key, e);
       }
     };
+  }
+
+  private static Delivery handwritten(DataSource dataSource) {
+    String insertEventId;
+    try (Connection connection = dataSource.getConnection()) {
+      // PostgreSQL skips a conflict, which keeps the transaction usable; H2 fails the statement
+      // only, with a duplicate-key error.
+      insertEventId =
+          connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")
+              ? Database.INSERT_EVENT_ID + " ON CONFLICT DO NOTHING"
+              : Database.INSERT_EVENT_ID;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot connect to the benchmark database", e);
+    }
+    return key -> {
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(false);
+        try {
+          if (!insertEventId(connection, insertEventId, key)) {
+            connection.rollback();
+            return false;
+          }
+          insertLedger(connection, key);
+          connection.commit();
+          return true;
+        } catch (SQLException | RuntimeException e) {
+          connection.rollback();
+          throw e;
+        } finally {
+          connection.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("ledger insert failed for key " + key, e);
+      }
+    };
+  }
+
+  /** Records the event id in the work's transaction; false if it was there already. */
+  private static boolean insertEventId(Connection connection, String sql, String key)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      insert.setString(1, key);
+      return insert.executeUpdate() == 1;
+    } catch (SQLException e) {
+      if ("23505".equals(e.getSQLState())) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private static TransactionTemplate transactions(DataSource dataSource) {

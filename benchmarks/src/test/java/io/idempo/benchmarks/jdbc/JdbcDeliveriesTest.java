@@ -60,6 +60,17 @@ class JdbcDeliveriesTest {
   }
 
   @Test
+  void theHandwrittenEventIdTableCommitsFirstDeliveriesAndRollsBackDuplicates() {
+    DeliveryCounts.Result handwritten = count(JdbcDeliveries.HANDWRITTEN);
+    DeliveryCounts.Result tx = count(JdbcDeliveries.IDEMPO_TX);
+    assertThat(handwritten.commits).isEqualTo(tx.commits);
+    assertThat(handwritten.rollbacks).isEqualTo(tx.rollbacks);
+    assertThat(handwritten.commits + handwritten.rollbacks).isEqualTo(1.0);
+    // A first delivery: the event id and the work; a duplicate: the event id alone.
+    assertThat(handwritten.statements).isEqualTo(2 * handwritten.commits + handwritten.rollbacks);
+  }
+
+  @Test
   void unknownImplementationIsNamed() {
     IllegalArgumentException e =
         assertThrows(

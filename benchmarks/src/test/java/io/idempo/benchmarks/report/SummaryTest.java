@@ -74,8 +74,8 @@ class SummaryTest {
     scores.addAll(round("round-2", 1000, 800, 1100, 1100));
     List<String[]> counts =
         List.of(
-            "counts,jdbc-postgres,idempo-tx,1.800,0.800,0.200,0.800,ok".split(",", -1),
-            "counts,jdbc-postgres,limit,1.000,1.000,0.000,1.000,ok".split(",", -1));
+            "counts,jdbc-postgres,idempo-tx,1.800,0.800,0.200,0.800,512,ok".split(",", -1),
+            "counts,jdbc-postgres,limit,1.000,1.000,0.000,1.000,198,ok".split(",", -1));
     String report = new Summary(scores, counts).render();
 
     assertThat(report).contains("== jdbc-postgres, 1 thread ==");
@@ -88,6 +88,30 @@ class SummaryTest {
     assertThat(report).containsMatch("met +jdbc-postgres idempo-tx at 1 thread: 1\\.01x camel-jdbc-tx");
     assertThat(report).containsMatch("met +jdbc-postgres idempo-tx at 1 thread: 0\\.91x limit");
     assertThat(report).containsMatch("met +jdbc-postgres idempo-tx adds -0\\.200 commits and \\+0\\.800 statements");
+  }
+
+  @Test
+  void theHandwrittenReferenceIsNoPeerAndMeasuresIdempoAgainstTheFloor() {
+    List<Summary.Score> scores = new ArrayList<>();
+    for (String[] r : new String[][] {{"round-1", "1000", "1250"}, {"round-2", "900", "1000"}}) {
+      scores.addAll(round(r[0], Double.parseDouble(r[1]), 500, 800, 1300));
+      scores.addAll(
+          Summary.parseJmh(
+              "["
+                  + jmh(PG, 1, "\"database\":\"postgres\",\"impl\":\"handwritten\"", Double.parseDouble(r[2]), "ops/s")
+                  + "]",
+              r[0]));
+    }
+    Summary summary = new Summary(scores, List.of());
+    assertThat(summary.bestPeer("jdbc-postgres", 1)).isEqualTo("camel-jdbc-tx");
+    // handwritten/limit: 1250/1300 and 1000/1300; idempo-tx/handwritten: 0.8 and 0.9.
+    assertThat(summary.targets())
+        .contains(
+            "info   of that, at 1 thread a hand-written event-id row in the work's transaction"
+                + " reaches 0.87x limit (0.77..0.96); idempo-tx reaches 0.85x handwritten (0.80..0.90)");
+    String report = summary.render();
+    assertThat(report.indexOf("\nhandwritten ")).isLessThan(report.indexOf("\nlimit "));
+    assertThat(report.indexOf("\ncamel-jdbc-tx ")).isLessThan(report.indexOf("\nhandwritten "));
   }
 
   @Test
