@@ -3,11 +3,12 @@ package io.idempo.checker;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.suppliers.Supplier;
-import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.TypeTag;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -217,13 +218,23 @@ final class StateApis {
     return false;
   }
 
-  private static final ConcurrentHashMap<String, Supplier<Type>> TYPES = new ConcurrentHashMap<>();
+  /**
+   * The types looked up by name in one compilation, absent ones included: most of the libraries
+   * named here are not on a given classpath, and Error Prone's memoized suppliers look a type that
+   * is absent up again on every call.
+   */
+  private static final Supplier<Map<String, Optional<Type>>> TYPES =
+      VisitorState.memoize(state -> new ConcurrentHashMap<>());
 
   private static boolean isA(@Nullable Type type, String name, VisitorState state) {
     if (type == null) {
       return false;
     }
-    Type target = TYPES.computeIfAbsent(name, Suppliers::typeFromString).get(state);
+    Type target =
+        TYPES
+            .get(state)
+            .computeIfAbsent(name, n -> Optional.ofNullable(state.getTypeFromString(n)))
+            .orElse(null);
     return target != null
         && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(target), state);
   }
