@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       processor generates and compiles a wrapper per handler); {@code javac+filer} and {@code
  *       javac+wrappers} split the difference (see {@link CompileVariants});
  *   <li>{@code errorprone} (Error Prone with every check disabled) against {@code
- *       errorprone+check} (the same plus {@code NonIdempotentMutation}).
+ *       errorprone+check} (the same plus {@code NonIdempotentMutation}); {@code errorprone+noop}
+ *       splits the difference (see {@link CompileVariants}).
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -63,7 +64,8 @@ public class CompileBenchmark {
     CompileVariants.JAVAC_FILER,
     CompileVariants.JAVAC_WRAPPERS,
     CompileVariants.ERRORPRONE,
-    CompileVariants.ERRORPRONE_CHECK
+    CompileVariants.ERRORPRONE_CHECK,
+    CompileVariants.ERRORPRONE_NOOP
   })
   public String impl;
 
@@ -110,6 +112,14 @@ public class CompileBenchmark {
               + " warnings, expected at least "
               + HandlerCorpus.mutatingHandlers(handlers)
               + ": is the check on the class path?");
+    }
+    if (impl.equals(CompileVariants.ERRORPRONE_NOOP) && EveryMethodNoOp.methodsSeen() < handlers) {
+      throw new IllegalStateException(
+          "EveryMethodNoOp was handed "
+              + EveryMethodNoOp.methodsSeen()
+              + " methods, expected at least "
+              + handlers
+              + ": is it registered as an Error Prone plugin?");
     }
   }
 

@@ -23,10 +23,23 @@ public final class CompileVariants {
 
   public static final String ERRORPRONE = "errorprone";
   public static final String ERRORPRONE_CHECK = "errorprone+check";
+  /**
+   * Error Prone with one check enabled that is handed every method and reports nothing ({@link
+   * EveryMethodNoOp}): the floor of any method check. The difference to {@link #ERRORPRONE_CHECK}
+   * is the time {@code NonIdempotentMutation} spends itself.
+   */
+  public static final String ERRORPRONE_NOOP = "errorprone+noop";
 
   /** Every variant, in report order. */
   public static final List<String> ALL =
-      List.of(JAVAC, JAVAC_PROCESSOR, JAVAC_FILER, JAVAC_WRAPPERS, ERRORPRONE, ERRORPRONE_CHECK);
+      List.of(
+          JAVAC,
+          JAVAC_PROCESSOR,
+          JAVAC_FILER,
+          JAVAC_WRAPPERS,
+          ERRORPRONE,
+          ERRORPRONE_CHECK,
+          ERRORPRONE_NOOP);
 
   /** The processor's class name (loaded by javac, not referenced here). */
   static final String PROCESSOR = "io.idempo.processor.IdempotentHandlerProcessor";
@@ -51,6 +64,10 @@ public final class CompileVariants {
       case ERRORPRONE_CHECK -> {
         options.add("-proc:none");
         options.addAll(errorProne(" -Xep:" + CHECK + ":WARN"));
+      }
+      case ERRORPRONE_NOOP -> {
+        options.add("-proc:none");
+        options.addAll(errorProne(" -Xep:" + EveryMethodNoOp.class.getSimpleName() + ":WARN"));
       }
       default ->
           throw new IllegalArgumentException(

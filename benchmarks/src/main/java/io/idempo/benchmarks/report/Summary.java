@@ -376,7 +376,7 @@ public final class Summary {
   static String compileBaseline(String impl) {
     return switch (impl) {
       case "javac+processor", "javac+filer", "javac+wrappers" -> "javac";
-      case "errorprone+check" -> "errorprone";
+      case "errorprone+check", "errorprone+noop" -> "errorprone";
       default -> null;
     };
   }
@@ -503,6 +503,20 @@ public final class Summary {
                 pair[1],
                 pair[2]));
       }
+    }
+    Stats checkOwn = ratio("compile", "errorprone+noop", "errorprone+check", 1);
+    Stats anyCheck = ratio("compile", "errorprone", "errorprone+noop", 1);
+    if (checkOwn != null && anyCheck != null) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%-6s of that, enabling any one method check (errorprone+noop) adds %+.1f%% to"
+                  + " errorprone; the check's own work adds %+.1f%% (%+.1f..%+.1f) to errorprone+noop",
+              "info",
+              100 * (anyCheck.median - 1),
+              100 * (checkOwn.median - 1),
+              100 * (checkOwn.min - 1),
+              100 * (checkOwn.max - 1)));
     }
     Stats own = ratio("compile", "javac+filer", "javac+processor", 1);
     Stats floor = ratio("compile", "javac", "javac+filer", 1);

@@ -59,6 +59,23 @@ class HandlerCorpusTest {
   }
 
   @Test
+  void theNoOpCheckIsHandedEveryMethodAndReportsNothingWhereTheCheckReports() {
+    List<HandlerCorpus.Source> corpus = HandlerCorpus.generate(20);
+    InProcessJavac javac =
+        new InProcessJavac(
+            corpus, InProcessJavac.classPathOf(IdempotentHandler.class, IdempotencyStore.class));
+    long seenBefore = EveryMethodNoOp.methodsSeen();
+
+    InProcessJavac.Result noop = javac.compile(CompileVariants.options(CompileVariants.ERRORPRONE_NOOP));
+    InProcessJavac.Result check =
+        javac.compile(CompileVariants.options(CompileVariants.ERRORPRONE_CHECK));
+
+    assertThat(EveryMethodNoOp.methodsSeen() - seenBefore).isAtLeast(20);
+    assertThat(noop.warnings).isEqualTo(0);
+    assertThat(check.warnings).isAtLeast(HandlerCorpus.mutatingHandlers(20));
+  }
+
+  @Test
   void unknownVariantIsNamed() {
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
