@@ -115,6 +115,51 @@ class SummaryTest {
   }
 
   @Test
+  void compileTargetsAreFollowedByTheFloorsThatSplitThem() {
+    String compile = "io.idempo.benchmarks.compile.CompileBenchmark.compile";
+    StringBuilder json = new StringBuilder("[");
+    String[][] variants = {
+      {"javac", "60"}, {"javac+filer", "30"}, {"javac+processor", "24"},
+      {"errorprone", "60"}, {"errorprone+noop", "50"}, {"errorprone+check", "48"}
+    };
+    for (String[] v : variants) {
+      json.append(json.length() > 1 ? "," : "")
+          .append(jmh(compile, 1, "\"handlers\":\"500\",\"impl\":\"" + v[0] + "\"", Double.parseDouble(v[1]), "ops/min"));
+    }
+    List<String> targets =
+        new Summary(Summary.parseJmh(json.append("]").toString(), "round-1"), List.of()).targets();
+
+    assertThat(targets)
+        .containsExactly(
+            "MISSED errorprone+check adds +25.0% (+25.0..+25.0) to errorprone (target < 3%)",
+            "info   of that, enabling any one method check (errorprone+noop) adds +20.0% to"
+                + " errorprone; the check's own work adds +4.2% (+4.2..+4.2) to errorprone+noop",
+            "MISSED javac+processor adds +150.0% (+150.0..+150.0) to javac (target < 5%)",
+            "info   of that, javac's share of generating the wrappers (javac+filer) is +100.0% of"
+                + " javac; the processor's own work adds +25.0% (+25.0..+25.0) to javac+filer")
+        .inOrder();
+  }
+
+  @Test
+  void aCompileTargetMetInOneRoundIsMetWithinTheSpread() {
+    String compile = "io.idempo.benchmarks.compile.CompileBenchmark.compile";
+    List<Summary.Score> scores = new ArrayList<>();
+    // The check adds 1% in one round (100 -> 101 ms) and 9% in the other (100 -> 109 ms).
+    for (String[] r : new String[][] {{"round-1", "101"}, {"round-2", "109"}}) {
+      scores.addAll(
+          Summary.parseJmh(
+              "["
+                  + jmh(compile, 1, "\"impl\":\"errorprone\"", 600, "ops/min")
+                  + ","
+                  + jmh(compile, 1, "\"impl\":\"errorprone+check\"", 60_000 / Double.parseDouble(r[1]), "ops/min")
+                  + "]",
+              r[0]));
+    }
+    assertThat(new Summary(scores, List.of()).targets())
+        .containsExactly("spread errorprone+check adds +5.0% (+1.0..+9.0) to errorprone (target < 3%)");
+  }
+
+  @Test
   void aMissedTargetSaysSo() {
     List<Summary.Score> scores = new ArrayList<>(round("round-1", 500, 500, 900, 1100));
     List<String> targets = new Summary(scores, List.of()).targets();
