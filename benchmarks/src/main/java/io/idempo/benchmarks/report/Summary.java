@@ -489,35 +489,13 @@ public final class Summary {
     target(lines, "memory", "idempo-memory", "camel-memory", 4, 3.0);
     target(lines, "memory", "idempo-memory", "limit", 4, 0.5);
     compileTarget(lines, "errorprone+check", "errorprone", 3);
-    Stats anyCheck = ratio("compile", "errorprone", "errorprone+noop", 1);
-    Stats checkOwn = ratio("compile", "errorprone+noop", "errorprone+check", 1);
-    if (anyCheck != null && checkOwn != null) {
-      lines.add(
-          String.format(
-              Locale.ROOT,
-              "%-6s of that, enabling any one method check (errorprone+noop) adds %+.1f%% to"
-                  + " errorprone; the check's own work adds %+.1f%% (%+.1f..%+.1f) to errorprone+noop",
-              "info",
-              100 * (anyCheck.median - 1),
-              100 * (checkOwn.median - 1),
-              100 * (checkOwn.min - 1),
-              100 * (checkOwn.max - 1)));
-    }
+    compileSplit(
+        lines, "errorprone", "errorprone+noop", "errorprone+check",
+        "enabling any one method check", "the check's own work");
     compileTarget(lines, "javac+processor", "javac", 5);
-    Stats floor = ratio("compile", "javac", "javac+filer", 1);
-    Stats own = ratio("compile", "javac+filer", "javac+processor", 1);
-    if (floor != null && own != null) {
-      lines.add(
-          String.format(
-              Locale.ROOT,
-              "%-6s of that, javac's share of generating the wrappers (javac+filer) is %+.1f%% of javac;"
-                  + " the processor's own work adds %+.1f%% (%+.1f..%+.1f) to javac+filer",
-              "info",
-              100 * (floor.median - 1),
-              100 * (own.median - 1),
-              100 * (own.min - 1),
-              100 * (own.max - 1)));
-    }
+    compileSplit(
+        lines, "javac", "javac+filer", "javac+processor",
+        "writing the same wrappers through the Filer", "the processor's own work");
     for (String suite : List.of("jdbc-h2", pg)) {
       String[] tx = countsOf(suite, "idempo-tx");
       String[] limit = countsOf(suite, "limit");
@@ -535,6 +513,33 @@ public final class Summary {
       }
     }
     return lines;
+  }
+
+  /**
+   * Splits what {@code variant} adds to {@code baseline} at {@code floor}, a variant that does only
+   * what any implementation must: the floor's share, and the variant's own work on top of it.
+   */
+  private void compileSplit(
+      List<String> lines, String baseline, String floor, String variant, String floorDoes, String own) {
+    Stats floorShare = ratio("compile", baseline, floor, 1);
+    Stats ownShare = ratio("compile", floor, variant, 1);
+    if (floorShare == null || ownShare == null) {
+      return;
+    }
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "%-6s of that, %s (%s) adds %+.1f%% to %s; %s adds %+.1f%% (%+.1f..%+.1f) to %s",
+            "info",
+            floorDoes,
+            floor,
+            100 * (floorShare.median - 1),
+            baseline,
+            own,
+            100 * (ownShare.median - 1),
+            100 * (ownShare.min - 1),
+            100 * (ownShare.max - 1),
+            floor));
   }
 
   /** The time {@code variant} adds to {@code baseline}, against a limit in percent. */

@@ -135,8 +135,8 @@ class SummaryTest {
             "info   of that, enabling any one method check (errorprone+noop) adds +20.0% to"
                 + " errorprone; the check's own work adds +4.2% (+4.2..+4.2) to errorprone+noop",
             "MISSED javac+processor adds +150.0% (+150.0..+150.0) to javac (target < 5%)",
-            "info   of that, javac's share of generating the wrappers (javac+filer) is +100.0% of"
-                + " javac; the processor's own work adds +25.0% (+25.0..+25.0) to javac+filer")
+            "info   of that, writing the same wrappers through the Filer (javac+filer) adds +100.0%"
+                + " to javac; the processor's own work adds +25.0% (+25.0..+25.0) to javac+filer")
         .inOrder();
   }
 
