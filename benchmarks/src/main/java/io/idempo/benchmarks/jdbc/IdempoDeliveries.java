@@ -64,16 +64,12 @@ final class IdempoDeliveries {
         return false;
       }
       try (Connection connection = dataSource.getConnection()) {
-        connection.setAutoCommit(false);
-        try {
-          JdbcDeliveries.insertLedger(connection, key);
-          connection.commit();
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        } finally {
-          connection.setAutoCommit(true);
-        }
+        JdbcDeliveries.inTransaction(
+            connection,
+            c -> {
+              JdbcDeliveries.insertLedger(c, key);
+              return true;
+            });
       } catch (SQLException | RuntimeException e) {
         claim.release(e);
         throw new IllegalStateException("ledger insert failed for key " + key, e);

@@ -90,20 +90,43 @@ public final class JdbcDeliveries {
     }
   }
 
+  /** Plain-JDBC work in one transaction: true to commit, false to roll back. */
+  @FunctionalInterface
+  interface TransactionBody {
+    boolean run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code body} in a transaction on {@code connection}: commits if it returns true, rolls
+   * back if it returns false or throws, and leaves the connection in auto-commit.
+   */
+  static boolean inTransaction(Connection connection, TransactionBody body) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      boolean commit = body.run(connection);
+      if (commit) {
+        connection.commit();
+      } else {
+        connection.rollback();
+      }
+      return commit;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
   private static Delivery limit(DataSource dataSource) {
     return key -> {
       try (Connection connection = dataSource.getConnection()) {
-        connection.setAutoCommit(false);
-        try {
-          insertLedger(connection, key);
-          connection.commit();
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        } finally {
-          connection.setAutoCommit(true);
-        }
-        return true;
+        return inTransaction(
+            connection,
+            c -> {
+              insertLedger(c, key);
+              return true;
+            });
       } catch (SQLException e) {
         throw new IllegalStateException("ledger insert failed for key " + key, e);
       }
@@ -124,21 +147,15 @@ public final class JdbcDeliveries {
     }
     return key -> {
       try (Connection connection = dataSource.getConnection()) {
-        connection.setAutoCommit(false);
-        try {
-          if (!insertEventId(connection, insertEventId, key)) {
-            connection.rollback();
-            return false;
-          }
-          insertLedger(connection, key);
-          connection.commit();
-          return true;
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        } finally {
-          connection.setAutoCommit(true);
-        }
+        return inTransaction(
+            connection,
+            c -> {
+              if (!insertEventId(c, insertEventId, key)) {
+                return false;
+              }
+              insertLedger(c, key);
+              return true;
+            });
       } catch (SQLException e) {
         throw new IllegalStateException("ledger insert failed for key " + key, e);
       }

@@ -542,6 +542,14 @@ public final class Summary {
             floor));
   }
 
+  /** Met at the median, met only in the best round ("spread"), or missed. */
+  private static String verdict(boolean metAtMedian, boolean metInBestRound) {
+    if (metAtMedian) {
+      return "met";
+    }
+    return metInBestRound ? "spread" : "MISSED";
+  }
+
   /** The time {@code variant} adds to {@code baseline}, against a limit in percent. */
   private void compileTarget(List<String> lines, String variant, String baseline, double limitPercent) {
     Stats r = ratio("compile", baseline, variant, 1); // time(variant)/time(baseline)
@@ -549,19 +557,11 @@ public final class Summary {
       return;
     }
     double added = 100 * (r.median - 1);
-    String verdict;
-    if (added < limitPercent) {
-      verdict = "met";
-    } else if (100 * (r.min - 1) < limitPercent) {
-      verdict = "spread";
-    } else {
-      verdict = "MISSED";
-    }
     lines.add(
         String.format(
             Locale.ROOT,
             "%-6s %s adds %+.1f%% (%+.1f..%+.1f) to %s (target < %.0f%%)",
-            verdict,
+            verdict(added < limitPercent, 100 * (r.min - 1) < limitPercent),
             variant,
             added,
             100 * (r.min - 1),
@@ -575,19 +575,11 @@ public final class Summary {
     if (r == null) {
       return;
     }
-    String verdict;
-    if (r.median >= atLeast) {
-      verdict = "met";
-    } else if (r.max >= atLeast) {
-      verdict = "spread";
-    } else {
-      verdict = "MISSED";
-    }
     lines.add(
         String.format(
             Locale.ROOT,
             "%-6s %s %s at %d thread%s: %.2fx %s (%.2f..%.2f; target >= %.2fx)",
-            verdict,
+            verdict(r.median >= atLeast, r.max >= atLeast),
             suite,
             impl,
             threads,
