@@ -34,6 +34,14 @@ public abstract class Dialect {
   private static final String COLUMNS =
       "handler_name, idempotency_key, status, result, claim_token, expires_at, created_at";
 
+  /** The SET clause of {@link #takeOver}: status, token, expires_at, created_at. */
+  private static final String TAKE_OVER_SET =
+      " SET status = ?, result = NULL, claim_token = ?, expires_at = ?, created_at = ?";
+
+  /** The WHERE clause of {@link #takeOver}: handler, key, now. */
+  private static final String TAKE_OVER_WHERE =
+      " WHERE handler_name = ? AND idempotency_key = ? AND expires_at <= ?";
+
   Dialect() {}
 
   /** The dialect for a database product name from {@code DatabaseMetaData}. */
@@ -57,11 +65,20 @@ public abstract class Dialect {
   public abstract String ddlResource();
 
   /**
-   * Inserts a claim row: handler, key, status, token, expires_at, created_at. Returns an update
-   * count of 0 or, if {@link #insertRaisesDuplicateKey()}, fails with SQLState 23505 when the row
-   * exists.
+   * Inserts a claim row: handler, key, status, token, expires_at, created_at, after the lock
+   * timeout where the statement bounds its own lock waits (see {@link #sessionLockTimeout}). Writes
+   * nothing when the row exists or, if {@link #insertRaisesDuplicateKey()}, fails with SQLState
+   * 23505.
    */
   abstract String insertClaim(String table);
+
+  /**
+   * Takes over an expired record: status, token, expires_at, created_at, handler, key, now, after
+   * the lock timeout where the statement bounds its own lock waits (see {@link
+   * #sessionLockTimeout}). Matches no row unless the record is still expired, so of two deliveries
+   * only one takes it over.
+   */
+  abstract String takeOver(String table);
 
   /** True if {@link #insertClaim} reports an existing row by a duplicate-key error. */
   abstract boolean insertRaisesDuplicateKey();
@@ -88,10 +105,13 @@ public abstract class Dialect {
 
   /**
    * The statement that bounds the session's row-lock waits to {@code millis}, for a database whose
-   * query timeout is a session setting that must not be changed around each statement (H2: {@code
-   * setQueryTimeout} runs {@code SET QUERY_TIMEOUT}, which would also apply to the handler's own
-   * statements, and every {@code SET} makes H2 compile all prepared statements again). The store
-   * runs it once per connection. Null where the claim statements carry a query timeout instead.
+   * lock timeout can only be a session setting (H2: {@code setQueryTimeout} runs {@code SET
+   * QUERY_TIMEOUT}, which would also apply to the handler's own statements, and every {@code SET}
+   * makes H2 compile all prepared statements again). The store runs it once per connection.
+   *
+   * <p>Null where the claim statements ({@link #insertClaim}, {@link #takeOver}) bound their own
+   * lock waits instead. Their first parameter is then the lock timeout in milliseconds, as text, and
+   * they return a row for each row they wrote, in place of an update count.
    */
   abstract String sessionLockTimeout(int millis);
 
@@ -108,16 +128,6 @@ public abstract class Dialect {
         + " WHERE handler_name = ? AND idempotency_key = ?";
   }
 
-  /**
-   * Takes over an expired record: status, token, expires_at, created_at, handler, key, now. Matches
-   * no row unless the record is still expired, so of two deliveries only one takes it over.
-   */
-  final String takeOver(String table) {
-    return "UPDATE "
-        + table
-        + " SET status = ?, result = NULL, claim_token = ?, expires_at = ?, created_at = ?"
-        + " WHERE handler_name = ? AND idempotency_key = ? AND expires_at <= ?";
-  }
 
   /** Marks a lease-mode claim completed: status, result, expires_at, handler, key, token. */
   final String completeLease(String table) {
@@ -185,8 +195,7 @@ public abstract class Dialect {
   /** True if {@code e} says the statement gave up waiting for a lock another transaction holds. */
   static boolean isLockTimeout(SQLException e) {
     String state = e.getSQLState();
-    return "57014".equals(state) // canceled by the query timeout (H2 and PostgreSQL)
-        || "55P03".equals(state) // PostgreSQL lock_timeout
+    return "55P03".equals(state) // PostgreSQL lock_timeout
         || "HYT00".equals(state) // H2 lock timeout
         || e.getErrorCode() == 50200; // H2 LOCK_TIMEOUT_1
   }
@@ -223,6 +232,11 @@ public abstract class Dialect {
     }
 
     @Override
+    String takeOver(String table) {
+      return "UPDATE " + table + TAKE_OVER_SET + TAKE_OVER_WHERE;
+    }
+
+    @Override
     boolean insertRaisesDuplicateKey() {
       return true;
     }
@@ -252,6 +266,40 @@ public abstract class Dialect {
   }
 
   private static final class PostgresDialect extends Dialect {
+    /**
+     * Where the claim keeps the {@code lock_timeout} that was in force before its first statement,
+     * until a statement that wrote its row puts it back. Empty (or undefined) outside a claim.
+     */
+    private static final String SAVED_LOCK_TIMEOUT = "'idempo.outer_lock_timeout'";
+
+    /**
+     * Bounds the claim statement's lock waits: sets {@code lock_timeout} to the first parameter for
+     * the transaction, having saved the value in force, unless an earlier statement of the same
+     * claim saved it already (an insert that found the row, before a take-over). The statement
+     * reads its row from {@code lock_bound}, so both settings are made before it can wait for a
+     * lock. This costs no round trip and no driver timer, unlike a JDBC query timeout.
+     */
+    private static final String BOUND_LOCK_WAITS =
+        "WITH lock_bound AS (SELECT set_config('lock_timeout', ?, true) FROM (SELECT set_config("
+            + SAVED_LOCK_TIMEOUT
+            + ", coalesce(nullif(current_setting("
+            + SAVED_LOCK_TIMEOUT
+            + ", true), ''), current_setting('lock_timeout')), true)) AS saved) ";
+
+    /**
+     * Puts the saved {@code lock_timeout} back when the statement wrote its row, so the handler's
+     * statements that follow in the transaction wait as the connection was set up to, and then
+     * empties the saved value (the inner call runs first: its result, cut to nothing, is the outer
+     * call's argument). When a claim ends without writing its row, the store ends the transaction
+     * or rolls back to the claim's savepoint, which undoes both settings.
+     */
+    private static final String RESTORE_LOCK_TIMEOUT =
+        " RETURNING set_config("
+            + SAVED_LOCK_TIMEOUT
+            + ", left(set_config('lock_timeout', current_setting("
+            + SAVED_LOCK_TIMEOUT
+            + "), true), 0), true)";
+
     @Override
     public String productName() {
       return "PostgreSQL";
@@ -267,12 +315,25 @@ public abstract class Dialect {
       // Waits for a concurrent uncommitted insert of the same key, then inserts nothing (0) if
       // that one committed, or the row (1) if it rolled back. Never an error, so the transaction
       // stays usable.
-      return "INSERT INTO "
+      return BOUND_LOCK_WAITS
+          + "INSERT INTO "
           + table
           + " ("
           + columns()
-          + ") VALUES (?, ?, ?, NULL, ?, ?, ?)"
-          + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING";
+          + ") SELECT ?, ?, ?, NULL, ?, ?, ? FROM lock_bound"
+          + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING"
+          + RESTORE_LOCK_TIMEOUT;
+    }
+
+    @Override
+    String takeOver(String table) {
+      return BOUND_LOCK_WAITS
+          + "UPDATE "
+          + table
+          + TAKE_OVER_SET
+          + " FROM lock_bound"
+          + TAKE_OVER_WHERE
+          + RESTORE_LOCK_TIMEOUT;
     }
 
     @Override

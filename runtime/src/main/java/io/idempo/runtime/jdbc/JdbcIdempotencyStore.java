@@ -111,9 +111,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private final Clock clock;
   private final InFlightPolicy inFlightPolicy;
   private final IdempotencyListener listener;
-  private final int lockTimeoutSeconds;
+  /** The lock timeout in milliseconds, bound where the claim statements carry it (see Dialect). */
+  private final String lockTimeoutMillis;
 
-  /** The statement that sets the session's lock timeout (H2), or null (see Dialect). */
+  /**
+   * The statement that sets the session's lock timeout (H2), or null where the claim statements
+   * bound their own lock waits (see Dialect).
+   */
   private final String sessionLockTimeout;
 
   /** Physical connections whose session lock timeout this store has set; held weakly. */
@@ -139,9 +143,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     this.clock = builder.clock;
     this.inFlightPolicy = builder.inFlightPolicy;
     this.listener = builder.listener;
-    this.lockTimeoutSeconds = (int) Math.max(1, (builder.lockTimeout.toMillis() + 999) / 1000);
-    this.sessionLockTimeout =
-        dialect.sessionLockTimeout((int) Math.min(Integer.MAX_VALUE, builder.lockTimeout.toMillis()));
+    // At least 1 ms: a lock timeout of 0 means "wait forever" to both databases.
+    int lockTimeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, builder.lockTimeout.toMillis()));
+    this.lockTimeoutMillis = Integer.toString(lockTimeout);
+    this.sessionLockTimeout = dialect.sessionLockTimeout(lockTimeout);
     String t = table.qualified();
     this.insertClaim = dialect.insertClaim(t);
     this.selectRecord = dialect.selectRecord(t);
@@ -470,12 +475,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Instant now)
       throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(insertClaim)) {
-      insert.setString(1, handler.name());
-      insert.setString(2, storedKey);
-      insert.setString(3, status);
-      insert.setString(4, token);
-      insert.setObject(5, timestamp(expiresAt));
-      insert.setObject(6, timestamp(now));
+      int first = bindLockTimeout(insert);
+      insert.setString(first, handler.name());
+      insert.setString(first + 1, storedKey);
+      insert.setString(first + 2, status);
+      insert.setString(first + 3, token);
+      insert.setObject(first + 4, timestamp(expiresAt));
+      insert.setObject(first + 5, timestamp(now));
       return executeWithLockTimeout(insert) == 1;
     } catch (SQLException e) {
       if (dialect.insertRaisesDuplicateKey() && Dialect.isDuplicateKey(e)) {
@@ -536,27 +542,47 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Instant now)
       throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(takeOver)) {
-      update.setString(1, status);
-      update.setString(2, token);
-      update.setObject(3, timestamp(expiresAt));
-      update.setObject(4, timestamp(now));
-      update.setString(5, handler.name());
-      update.setString(6, storedKey);
-      update.setObject(7, timestamp(now));
+      int first = bindLockTimeout(update);
+      update.setString(first, status);
+      update.setString(first + 1, token);
+      update.setObject(first + 2, timestamp(expiresAt));
+      update.setObject(first + 3, timestamp(now));
+      update.setString(first + 4, handler.name());
+      update.setString(first + 5, storedKey);
+      update.setObject(first + 6, timestamp(now));
       return executeWithLockTimeout(update) == 1;
     }
   }
 
   /**
+   * Binds the lock timeout where the claim statement bounds its own lock waits (PostgreSQL), and
+   * returns the index of the statement's first parameter after it.
+   */
+  private int bindLockTimeout(PreparedStatement statement) throws SQLException {
+    if (sessionLockTimeout != null) {
+      return 1;
+    }
+    statement.setString(1, lockTimeoutMillis);
+    return 2;
+  }
+
+  /**
    * Runs a claim statement that may wait for another transaction's row lock, for at most the lock
-   * timeout: the statement's query timeout, or, where that is a session setting (H2), the
-   * session's lock timeout, which {@link #boundLockWaits} has set.
+   * timeout, and returns the number of rows it wrote. The statement bounds its own wait and returns
+   * a row per row written (PostgreSQL), or the session's lock timeout, which {@link
+   * #boundLockWaits} has set, bounds it (H2).
    */
   private int executeWithLockTimeout(PreparedStatement statement) throws SQLException {
-    if (sessionLockTimeout == null) {
-      statement.setQueryTimeout(lockTimeoutSeconds);
+    if (sessionLockTimeout != null) {
+      return statement.executeUpdate();
     }
-    return statement.executeUpdate();
+    int written = 0;
+    try (ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        written++;
+      }
+    }
+    return written;
   }
 
   /**
@@ -1069,10 +1095,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
      * transactional-mode delivery of the same key) before the key counts as in flight. Default 10
      * seconds.
      *
-     * <p>On PostgreSQL this is the claim statements' query timeout, in whole seconds, rounded up.
-     * On H2, where the query timeout is a session setting, the store instead sets the session's
-     * {@code LOCK_TIMEOUT} to it, once per connection; it then bounds every lock wait on that
-     * connection, the handler's own too (it never cancels a statement that is not waiting).
+     * <p>On PostgreSQL each claim statement sets {@code lock_timeout} to it, in milliseconds, for
+     * its own wait, and puts the connection's previous {@code lock_timeout} back before the
+     * handler runs, so the handler's statements wait as the connection was set up to. On H2, where
+     * the lock timeout is only a session setting, the store sets the session's {@code
+     * LOCK_TIMEOUT} to it, once per connection; it then bounds every lock wait on that connection,
+     * the handler's own too (it never cancels a statement that is not waiting).
      */
     public Builder lockTimeout(Duration lockTimeout) {
       Objects.requireNonNull(lockTimeout, "lockTimeout");

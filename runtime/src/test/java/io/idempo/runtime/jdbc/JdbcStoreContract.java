@@ -207,7 +207,7 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
   }
 
   @Test
-  void theLockTimeoutDoesNotLeakIntoTheHandlersStatements() throws Exception {
+  void theHandlersStatementsHaveNoQueryTimeout() throws Exception {
     JdbcIdempotencyStore store = jdbcStore();
     Claim claim = store.claim(handler("ship", Mode.TRANSACTIONAL), "k");
     try (Connection connection = store.dataSource().getConnection();
@@ -309,6 +309,33 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     assertThat(listener.events).contains("inProgress:k");
     first.complete(null);
     assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
+  }
+
+  @Test
+  void aTakeOverOfALockedExpiredRecordGivesUpAfterTheLockTimeout() throws Exception {
+    JdbcIdempotencyStore store = storeBuilder(database).lockTimeout(Duration.ofSeconds(1)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("ship", Mode.TRANSACTIONAL);
+    store.claim(handler, "k").complete(null);
+    clock.advance(Duration.ofHours(2));
+    try (Connection locker = database.getConnection()) {
+      // Another transaction holds the expired record's row lock, as a concurrent take-over would.
+      locker.setAutoCommit(false);
+      try (Statement lock = locker.createStatement()) {
+        lock.executeQuery("SELECT status FROM idempo_claims FOR UPDATE").close();
+      }
+      DuplicateInProgressException e =
+          inAnotherThread(
+              () ->
+                  assertThrows(
+                      DuplicateInProgressException.class, () -> store.claim(handler, "k")));
+      assertThat(e.key()).isEqualTo("k");
+      locker.rollback();
+    }
+    Claim retry = store.claim(handler, "k");
+    assertThat(retry.isDuplicate()).isFalse();
+    retry.complete(null);
+    assertThat(listener.events).containsAtLeast("inProgress:k", "expired:k").inOrder();
   }
 
   // --- nested claims

@@ -15,7 +15,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +110,85 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
     assertThat(retry.isDuplicate()).isFalse();
     retry.complete(null);
     assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
+  }
+
+  @Test
+  void theHandlerWaitsForLocksAsTheConnectionWasSetUpTo() throws Exception {
+    // A pool's connection-init SQL, run on every connection the store takes.
+    DataSource initialized = runningOnEachConnection(database, "SET lock_timeout = '7s'");
+    JdbcIdempotencyStore store =
+        storeBuilder(initialized).lockTimeout(Duration.ofMillis(1500)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    List<String> seen = new ArrayList<>();
+    Callable<String> body =
+        () -> {
+          seen.add(lockTimeout(store.dataSource()));
+          deliver(
+              store,
+              inner,
+              "i" + seen.size(),
+              () -> {
+                seen.add(lockTimeout(store.dataSource()));
+                return "inner";
+              });
+          seen.add(lockTimeout(store.dataSource()));
+          return "outer";
+        };
+    deliver(store, outer, "o", body);
+    clock.advance(Duration.ofHours(2));
+    deliver(store, outer, "o", body); // taken over: the record expired
+    assertThat(listener.events).contains("expired:o");
+    assertThat(seen).containsExactly("7s", "7s", "7s", "7s", "7s", "7s");
+  }
+
+  @Test
+  void aClaimLeavesNoLockTimeoutOnThePooledConnection() throws Exception {
+    JdbcIdempotencyStore store = storeBuilder(database).lockTimeout(Duration.ofMillis(1500)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor transactional = handler("tx", Mode.TRANSACTIONAL);
+    HandlerDescriptor lease = handler("lease", Mode.LEASE);
+    List<String> seen = new ArrayList<>();
+    for (HandlerDescriptor handler : List.of(transactional, lease)) {
+      deliver(
+          store,
+          handler,
+          "k",
+          () -> {
+            seen.add(lockTimeout(store.dataSource()));
+            return "done";
+          });
+      deliver(store, handler, "k", () -> "not run"); // a duplicate
+      seen.add(lockTimeout(database));
+    }
+    assertThat(seen).containsExactly("0", "0", "0", "0");
+  }
+
+  private static String lockTimeout(DataSource dataSource) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement show = connection.createStatement();
+        ResultSet value = show.executeQuery("SHOW lock_timeout")) {
+      value.next();
+      return value.getString(1);
+    }
+  }
+
+  /** A DataSource that runs {@code sql} on each connection it hands out. */
+  private static DataSource runningOnEachConnection(DataSource dataSource, String sql) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            PostgresIdempotencyStoreTest.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(method, dataSource, args);
+              if (result instanceof Connection connection) {
+                try (Statement init = connection.createStatement()) {
+                  init.execute(sql);
+                }
+              }
+              return result;
+            });
   }
 
   /** A DataSource whose connections do not unwrap to the PostgreSQL driver, as some wrappers do. */
