@@ -38,6 +38,7 @@ public class MemoryBenchmark {
     MemoryDeliveries.IDEMPO,
     MemoryDeliveries.CAMEL,
     MemoryDeliveries.SPRING,
+    MemoryDeliveries.HANDWRITTEN,
     MemoryDeliveries.LIMIT
   })
   public String impl;

@@ -6,6 +6,8 @@ import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.InMemoryIdempotencyStore;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.springframework.integration.metadata.SimpleMetadataStore;
@@ -14,6 +16,12 @@ import org.springframework.integration.selector.MetadataStoreSelector;
 /**
  * The in-memory implementations, each in the configuration its documentation shows. Every one
  * claims the key and then completes it; none does any work, so the suite measures the dedup alone.
+ *
+ * <p>Two references are no peers: {@code limit}, a bare {@code ConcurrentHashMap.putIfAbsent} that
+ * never forgets a key, and {@code handwritten}, the least a store bounded to {@link #CAPACITY} keys
+ * costs: the same map plus a queue of keys in insertion order, from which each new key over the
+ * capacity evicts the oldest. It has no claim in progress, no ttl and no completion order, which
+ * every idempotency store needs.
  */
 public final class MemoryDeliveries {
 
@@ -22,6 +30,7 @@ public final class MemoryDeliveries {
 
   public static final String CAMEL = "camel-memory";
   public static final String SPRING = "spring-memory";
+  public static final String HANDWRITTEN = "handwritten";
   public static final String LIMIT = "limit";
 
   /**
@@ -41,16 +50,18 @@ public final class MemoryDeliveries {
       case IDEMPO -> idempo();
       case CAMEL -> camel();
       case SPRING -> spring();
+      case HANDWRITTEN -> handwritten();
       case LIMIT -> limit();
       default ->
           throw new IllegalArgumentException(
               String.format(
                   Locale.ROOT,
-                  "unknown in-memory implementation '%s'; use one of %s, %s, %s, %s",
+                  "unknown in-memory implementation '%s'; use one of %s, %s, %s, %s, %s",
                   name,
                   IDEMPO,
                   CAMEL,
                   SPRING,
+                  HANDWRITTEN,
                   LIMIT));
     };
   }
@@ -83,6 +94,26 @@ public final class MemoryDeliveries {
     MetadataStoreSelector selector =
         new MetadataStoreSelector(message -> (String) message.getPayload(), new SimpleMetadataStore());
     return key -> selector.accept(new KeyMessage(key));
+  }
+
+  private static Delivery handwritten() {
+    ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
+    ConcurrentLinkedQueue<String> insertionOrder = new ConcurrentLinkedQueue<>();
+    AtomicInteger size = new AtomicInteger();
+    return key -> {
+      if (seen.putIfAbsent(key, Boolean.TRUE) != null) {
+        return false;
+      }
+      insertionOrder.add(key);
+      if (size.incrementAndGet() > CAPACITY) {
+        String oldest = insertionOrder.poll();
+        if (oldest != null) {
+          seen.remove(oldest);
+          size.decrementAndGet();
+        }
+      }
+      return true;
+    };
   }
 
   private static Delivery limit() {

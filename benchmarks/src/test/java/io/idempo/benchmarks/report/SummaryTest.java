@@ -115,6 +115,29 @@ class SummaryTest {
   }
 
   @Test
+  void theMemoryTargetsAreSplitAtTheHandwrittenBoundedMap() {
+    String memory = "io.idempo.benchmarks.memory.MemoryBenchmark.deliver";
+    String[][] impls = {
+      {"idempo-memory", "3000000"}, {"camel-memory", "2000000"}, {"handwritten", "4000000"},
+      {"limit", "8000000"}
+    };
+    StringBuilder json = new StringBuilder("[");
+    for (String[] impl : impls) {
+      json.append(json.length() > 1 ? "," : "")
+          .append(jmh(memory, 4, "\"impl\":\"" + impl[0] + "\"", Double.parseDouble(impl[1]), "ops/s"));
+    }
+    Summary summary = new Summary(Summary.parseJmh(json.append("]").toString(), "round-1"), List.of());
+    assertThat(summary.bestPeer("memory", 4)).isEqualTo("camel-memory");
+    assertThat(summary.targets())
+        .containsAtLeast(
+            "MISSED memory idempo-memory at 4 threads: 1.50x camel-memory (1.50..1.50; target >= 3.00x)",
+            "MISSED memory idempo-memory at 4 threads: 0.38x limit (0.38..0.38; target >= 0.50x)",
+            "info   of that, at 4 threads a hand-written map bounded to the same capacity reaches"
+                + " 0.50x limit (0.50..0.50); idempo-memory reaches 0.75x handwritten (0.75..0.75)")
+        .inOrder();
+  }
+
+  @Test
   void compileTargetsAreFollowedByTheFloorsThatSplitThem() {
     String compile = "io.idempo.benchmarks.compile.CompileBenchmark.compile";
     StringBuilder json = new StringBuilder("[");
