@@ -128,7 +128,6 @@ public abstract class Dialect {
         + " WHERE handler_name = ? AND idempotency_key = ?";
   }
 
-
   /** Marks a lease-mode claim completed: status, result, expires_at, handler, key, token. */
   final String completeLease(String table) {
     return "UPDATE "
@@ -313,8 +312,8 @@ public abstract class Dialect {
     @Override
     String insertClaim(String table) {
       // Waits for a concurrent uncommitted insert of the same key, then inserts nothing (0) if
-      // that one committed, or the row (1) if it rolled back. Never an error, so the transaction
-      // stays usable.
+      // that one committed, or the row (1) if it rolled back. An existing row is no error, so the
+      // transaction stays usable; only a wait past the lock timeout is.
       return BOUND_LOCK_WAITS
           + "INSERT INTO "
           + table
