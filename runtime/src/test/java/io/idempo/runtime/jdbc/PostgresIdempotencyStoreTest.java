@@ -176,30 +176,35 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
 
   /** A DataSource that runs {@code sql} on each connection it hands out. */
   private static DataSource runningOnEachConnection(DataSource dataSource, String sql) {
-    return (DataSource)
-        Proxy.newProxyInstance(
-            PostgresIdempotencyStoreTest.class.getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-              Object result = invoke(method, dataSource, args);
-              if (result instanceof Connection connection) {
-                try (Statement init = connection.createStatement()) {
-                  init.execute(sql);
-                }
-              }
-              return result;
-            });
+    return mappingConnections(
+        dataSource,
+        connection -> {
+          try (Statement init = connection.createStatement()) {
+            init.execute(sql);
+          }
+          return connection;
+        });
   }
 
   /** A DataSource whose connections do not unwrap to the PostgreSQL driver, as some wrappers do. */
   private static DataSource hidingDriver(DataSource dataSource) {
+    return mappingConnections(dataSource, PostgresIdempotencyStoreTest::hideDriver);
+  }
+
+  /** What a wrapping DataSource does to each connection before handing it out. */
+  private interface ConnectionMapper {
+    Connection map(Connection connection) throws SQLException;
+  }
+
+  /** {@code dataSource}, with {@code mapper} applied to each connection it hands out. */
+  private static DataSource mappingConnections(DataSource dataSource, ConnectionMapper mapper) {
     return (DataSource)
         Proxy.newProxyInstance(
             PostgresIdempotencyStoreTest.class.getClassLoader(),
             new Class<?>[] {DataSource.class},
             (proxy, method, args) -> {
               Object result = invoke(method, dataSource, args);
-              return result instanceof Connection connection ? hideDriver(connection) : result;
+              return result instanceof Connection connection ? mapper.map(connection) : result;
             });
   }
 
