@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -31,20 +30,24 @@ import java.util.function.Consumer;
  *
  * <p>A store of fewer than {@value #STRIPED_FROM} entries keeps that bound exactly (momentarily one
  * more record per thread claiming a new key at that instant: a claim inserts its record, then
- * counts it) and evicts in exact completion order. A larger store splits its bookkeeping into
- * {@value #STRIPES} stripes, so that threads claiming at once do not write the same memory: each
- * thread keeps to a stripe of its own (threads share stripes only beyond {@value #STRIPES}), where
- * it counts its claims and queues its completions. Two things become approximate, by a known
- * amount:
+ * counts it) and evicts in exact order. A larger store splits its bookkeeping into {@value
+ * #STRIPES} stripes, so that threads claiming at once do not write the same memory: each thread
+ * keeps to a stripe of its own (threads share stripes only beyond {@value #STRIPES}), where it
+ * counts its claims and queues its completions. Two things become approximate, by a known amount:
  *
  * <ul>
  *   <li>the count: a stripe adds its claims to the store's total {@value #COUNT_BATCH} at a time,
- *       so the store may hold up to {@code (STRIPES - 1) * (COUNT_BATCH - 1)} records over its
- *       capacity (465; 0.47% of the default capacity);
- *   <li>the order: a thread evicts from its own stripe first, so the record evicted is the oldest
- *       of that stripe rather than of the store. Every {@value #SWEEP_INTERVAL}th eviction looks at
- *       the next stripe in turn and evicts there if its oldest record is older, so a stripe that no
- *       thread uses any more is emptied too, oldest first.
+ *       so the store may hold up to {@code (STRIPES - 1) * (COUNT_BATCH - 1)} records more than its
+ *       capacity: 465, or 0.47% of the default capacity;
+ *   <li>the order: a new key evicts from its own thread's stripe (in it, a record past its ttl
+ *       first, otherwise its oldest), unless another stripe's oldest completed record is older
+ *       than its own stripe's oldest by more than an eighth of the latter's age: then from the
+ *       stripe with the oldest. So with one ttl, a record evicted at age {@code a} leaves no
+ *       completed record older than {@code 9/8 a} (to the millisecond), a thread that starts
+ *       late takes its share from the others, and a stripe that no thread uses any more is
+ *       emptied, oldest first. With several ttls, a record past its ttl may stay until its
+ *       stripe's next completion or {@link #purgeExpired()}, while an older record of a longer
+ *       ttl goes.
  * </ul>
  *
  * <p>There is no transaction, so {@link IdempotentHandler.Mode#TRANSACTIONAL} and {@link
@@ -67,8 +70,19 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /** How many claims (or deletions) a stripe of a striped store counts before it adds them up. */
   static final int COUNT_BATCH = 32;
 
-  /** Every this many evictions, a stripe looks at the next stripe's oldest record. */
-  static final int SWEEP_INTERVAL = 16;
+  /**
+   * A striped store's thread, looking for an older stripe to evict from, takes one whose oldest
+   * record is older than its own stripe's oldest by more than 1/this of the latter's age.
+   */
+  static final int OLDER_BY_FRACTION = 8;
+
+
+  private static final int LONGS_PER_CACHE_LINE = 8;
+
+  private static final VarHandle SHARED_WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+
+  /** Where {@link #sharedWords} keeps the count. */
+  private static final int COUNTED = LONGS_PER_CACHE_LINE;
 
   /** An expiry that never comes. */
   private static final long NEVER = Long.MAX_VALUE;
@@ -91,8 +105,14 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private final Stripe[] stripes;
 
-  /** The records counted so far; each stripe holds back fewer than its count batch more or less. */
-  private final AtomicLong counted = new AtomicLong();
+  /**
+   * The words that threads of different stripes write, each on a cache line of its own (a line
+   * left empty on either side), so that writing one never evicts another, or the store's fields,
+   * from a processor's cache: at {@link #COUNTED} the records counted so far (each stripe holds
+   * back fewer than its count batch more or less), then each stripe's oldest completion (see
+   * {@link StripeFields#oldestCompletedAt()}).
+   */
+  private final long[] sharedWords;
 
   private final int countBatch;
   private final int maxEntries;
@@ -110,8 +130,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     this.maxEntries = builder.maxEntries;
     boolean striped = builder.maxEntries >= STRIPED_FROM;
     this.stripes = new Stripe[striped ? STRIPES : 1];
+    this.sharedWords = new long[(stripes.length + 3) * LONGS_PER_CACHE_LINE];
     for (int i = 0; i < stripes.length; i++) {
-      stripes[i] = new Stripe(i);
+      stripes[i] = new Stripe(sharedWords, COUNTED + (i + 1) * LONGS_PER_CACHE_LINE);
     }
     this.countBatch = striped ? COUNT_BATCH : 1;
     this.clock = builder.clock;
@@ -208,7 +229,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return count;
   }
 
-  /** The number of records held, completed or in progress, expired or not. */
+  /**
+   * The number of records held, completed or in progress, expired or not. A striped store adds it
+   * up stripe by stripe, so claims running meanwhile on other threads can skew it.
+   */
   public int size() {
     long size = 0;
     for (Stripe stripe : stripes) {
@@ -237,25 +261,36 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * if it cannot: every record is a claim in progress.
    */
   private boolean admit(Stripe own, long now) {
-    boolean over;
-    Stripe swept = null;
-    long ownOldest = Long.MAX_VALUE;
+    long ownOldest;
     synchronized (own) {
-      over = count(own, 1) > maxEntries;
-      if (over && stripes.length > 1 && ++own.evictions % SWEEP_INTERVAL == 0) {
-        swept = stripes[(own.index + own.evictions / SWEEP_INTERVAL) & (stripes.length - 1)];
-        ownOldest = own.oldestCompletedAt();
+      if (count(own, 1) <= maxEntries) {
+        return true;
+      }
+      ownOldest = own.oldestCompletedAt();
+    }
+    // Evict from this thread's own stripe, whose memory this processor holds already, unless
+    // another stripe's oldest completed record is older than this one's by more than an eighth of
+    // its age: then from the stripe with the oldest.
+    Stripe target = own;
+    if (stripes.length > 1) {
+      long best =
+          ownOldest == Long.MAX_VALUE
+              ? Long.MAX_VALUE
+              : ownOldest - Math.max(0, now - ownOldest) / OLDER_BY_FRACTION;
+      for (Stripe stripe : stripes) {
+        long oldest = stripe.oldestCompletedAt();
+        if (oldest < best) {
+          best = oldest;
+          target = stripe;
+        }
       }
     }
-    if (!over) {
+    if (evictFrom(target, now)) {
       return true;
     }
-    if (swept != null && swept != own && evictFrom(swept, now, ownOldest)) {
-      return true;
-    }
-    // The own stripe first; if it has no completed record, any other stripe's.
-    for (int i = 0; i < stripes.length; i++) {
-      if (evictFrom(stripes[(own.index + i) & (stripes.length - 1)], now, Long.MAX_VALUE)) {
+    // Its record went meanwhile: take any stripe's.
+    for (Stripe stripe : stripes) {
+      if (evictFrom(stripe, now)) {
         return true;
       }
     }
@@ -265,18 +300,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return false;
   }
 
-  /**
-   * Evicts one completed record of {@code stripe}, if it has one completed before {@code before}
-   * or past its ttl.
-   */
-  private boolean evictFrom(Stripe stripe, long now, long before) {
+  /** Evicts one completed record of {@code stripe}, if it has one. */
+  private boolean evictFrom(Stripe stripe, long now) {
     synchronized (stripe) {
       ArrayDeque<Entry> queue;
       while ((queue = stripe.evictionCandidate(now)) != null) {
-        Entry head = queue.peek();
-        if (head.expiresAt > now && head.completedAt >= before) {
-          return false;
-        }
         if (deleteHead(stripe, queue)) {
           return true;
         }
@@ -292,6 +320,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    */
   private boolean deleteHead(Stripe stripe, ArrayDeque<Entry> queue) {
     Entry head = queue.poll();
+    stripe.publishOldest();
     if (head.records.remove(head.storedKey, head)) {
       count(stripe, -1);
       return true;
@@ -308,10 +337,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     int pending = stripe.uncounted + delta;
     if (pending >= countBatch || pending <= -countBatch) {
       stripe.uncounted = 0;
-      return counted.addAndGet(pending);
+      return (long) SHARED_WORDS.getAndAdd(sharedWords, COUNTED, (long) pending) + pending;
     }
     stripe.uncounted = pending;
-    return counted.get() + pending;
+    return (long) SHARED_WORDS.getVolatile(sharedWords, COUNTED) + pending;
   }
 
   private IdempotencyStoreException storeFull(HandlerDescriptor handler, String storedKey) {
@@ -359,11 +388,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * A stripe's bookkeeping: the records it counted and its completed records in completion order,
    * one queue per ttl. Within a queue, completion order is expiry order, so each queue's head is
    * its first record to expire and its oldest. Guarded by the stripe's own lock ({@code
-   * synchronized}), which only the threads keeping to it take, but for a sweep or a store with no
-   * completed record elsewhere.
+   * synchronized}), which other threads take only to evict an older record or to release a claim
+   * of this stripe's.
    */
   private static class StripeFields {
-    final int index;
     final HashMap<Duration, ArrayDeque<Entry>> completedByTtl = new HashMap<>();
 
     /** The records counted in this stripe and still held. */
@@ -372,16 +400,29 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     /** Claims minus deletions not yet added to the store's total. */
     int uncounted;
 
-    /** How many evictions this stripe's threads started. */
-    int evictions;
+    /** The store's shared words, and this stripe's slot in them for its oldest completion. */
+    private final long[] sharedWords;
 
-    StripeFields(int index) {
-      this.index = index;
+    private final int slot;
+
+    StripeFields(long[] sharedWords, int slot) {
+      this.sharedWords = sharedWords;
+      this.slot = slot;
+      setOldestCompletedAt(Long.MAX_VALUE);
     }
 
-    /** The queue of completed records with {@code ttl}. */
-    ArrayDeque<Entry> queue(Duration ttl) {
-      return completedByTtl.computeIfAbsent(ttl, t -> new ArrayDeque<>());
+    /**
+     * When this stripe's oldest completed record completed, in epoch millis; Long.MAX_VALUE if it
+     * has none. Other threads read it without the lock, to choose a stripe to evict from. It sits
+     * on a cache line of its own, away from the fields written on every claim, and changes at most
+     * once a millisecond, so reading it seldom misses the cache.
+     */
+    long oldestCompletedAt() {
+      return (long) SHARED_WORDS.getOpaque(sharedWords, slot);
+    }
+
+    private void setOldestCompletedAt(long oldest) {
+      SHARED_WORDS.setOpaque(sharedWords, slot, oldest);
     }
 
     /**
@@ -407,8 +448,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       return candidate;
     }
 
-    /** When this stripe's oldest completed record completed; Long.MAX_VALUE if it has none. */
-    long oldestCompletedAt() {
+    /** Queues a record just completed, and returns its queue. */
+    ArrayDeque<Entry> queue(Entry completed, Duration ttl) {
+      ArrayDeque<Entry> queue = completedByTtl.computeIfAbsent(ttl, t -> new ArrayDeque<>());
+      queue.add(completed);
+      if (oldestCompletedAt() == Long.MAX_VALUE) {
+        setOldestCompletedAt(completed.completedAt);
+      }
+      return queue;
+    }
+
+    /** Sets {@link #oldestCompletedAt()} after a queue's head was taken off. */
+    void publishOldest() {
       long oldest = Long.MAX_VALUE;
       for (ArrayDeque<Entry> queue : completedByTtl.values()) {
         Entry head = queue.peek();
@@ -416,7 +467,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
           oldest = Math.min(oldest, head.completedAt);
         }
       }
-      return oldest;
+      if (oldest != oldestCompletedAt()) {
+        setOldestCompletedAt(oldest);
+      }
     }
   }
 
@@ -435,8 +488,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     long pad6;
     long pad7;
 
-    Stripe(int index) {
-      super(index);
+    Stripe(long[] sharedWords, int slot) {
+      super(sharedWords, slot);
     }
   }
 
@@ -526,8 +579,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       }
       Stripe stripe = claimed.stripe;
       synchronized (stripe) {
-        ArrayDeque<Entry> queue = stripe.queue(ttl);
-        queue.add(claimed);
+        ArrayDeque<Entry> queue = stripe.queue(claimed, ttl);
         for (int i = 0; i < TRIM_PER_COMPLETION; i++) {
           Entry head = queue.peek();
           if (head.expiresAt > now) {

@@ -7,6 +7,7 @@ import io.idempo.IdempotentHandler.Mode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -197,6 +198,182 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     for (int i = completionOrder.length - (1000 - 2 * threads); i < completionOrder.length; i++) {
       assertThat(store.claim(handler, completionOrder[i]).isDuplicate()).isTrue();
     }
+  }
+
+  /** The smallest store that splits into stripes. */
+  private static final int STRIPED = InMemoryIdempotencyStore.STRIPED_FROM;
+
+  /** How far over its capacity a striped store may count, by its Javadoc. */
+  private static final int COUNT_SLACK =
+      (InMemoryIdempotencyStore.STRIPES - 1) * (InMemoryIdempotencyStore.COUNT_BATCH - 1);
+
+  /** Runs {@code work} on a thread of its own, so that it keeps to another stripe. */
+  private static <T> T onAnotherThread(Callable<T> work) throws Exception {
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      return thread.submit(work).get(60, TimeUnit.SECONDS);
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+
+  @Test
+  void aStripedStoreUsedByOneThreadKeepsItsBoundAndItsNewestRecordsExactly() {
+    InMemoryIdempotencyStore store = bounded(STRIPED);
+    HandlerDescriptor handler = handler("striped-one-thread", Mode.TRANSACTIONAL);
+    int keys = 3 * STRIPED;
+    int largest = 0;
+    for (int i = 0; i < keys; i++) {
+      store.claim(handler, "k" + i).complete(null);
+      clock.advance(Duration.ofMillis(1));
+      largest = Math.max(largest, store.size());
+    }
+
+    assertThat(largest).isEqualTo(STRIPED);
+    for (int i = keys - STRIPED; i < keys; i++) {
+      assertThat(store.claim(handler, "k" + i).isDuplicate()).isTrue();
+    }
+    Claim evicted = store.claim(handler, "k" + (keys - STRIPED - 1));
+    assertThat(evicted.isDuplicate()).isFalse();
+    evicted.release(new RuntimeException());
+  }
+
+  @Test
+  void aThreadThatStartsLateEvictsTheOlderRecordsOfAnotherThreadNotItsOwn() throws Exception {
+    InMemoryIdempotencyStore store = bounded(STRIPED);
+    HandlerDescriptor handler = handler("striped-late-thread", Mode.TRANSACTIONAL);
+    onAnotherThread(
+        () -> {
+          for (int i = 0; i < STRIPED; i++) {
+            store.claim(handler, "early-" + i).complete(null);
+            clock.advance(Duration.ofMillis(1));
+          }
+          return null;
+        });
+
+    int late = STRIPED / 2;
+    for (int i = 0; i < late; i++) {
+      store.claim(handler, "late-" + i).complete(null);
+      clock.advance(Duration.ofMillis(1));
+    }
+
+    assertThat(store.size()).isAtMost(STRIPED + COUNT_SLACK);
+    for (int i = 0; i < late; i++) {
+      assertThat(store.claim(handler, "late-" + i).isDuplicate()).isTrue();
+    }
+    // The newest early records stay; the oldest went first.
+    for (int i = late + COUNT_SLACK; i < STRIPED; i++) {
+      assertThat(store.claim(handler, "early-" + i).isDuplicate()).isTrue();
+    }
+    Claim oldest = store.claim(handler, "early-0");
+    assertThat(oldest.isDuplicate()).isFalse();
+    oldest.release(new RuntimeException());
+  }
+
+  @Test
+  void aStripeThatNoThreadUsesAnyMoreIsEmptiedOldestFirst() throws Exception {
+    InMemoryIdempotencyStore store = bounded(STRIPED);
+    HandlerDescriptor handler = handler("striped-abandoned", Mode.TRANSACTIONAL);
+    onAnotherThread(
+        () -> {
+          for (int i = 0; i < STRIPED / 2; i++) {
+            store.claim(handler, "gone-" + i).complete(null);
+            clock.advance(Duration.ofMillis(1));
+          }
+          return null;
+        });
+
+    // Four capacities' worth of newer keys: every record of the abandoned stripe is older.
+    for (int i = 0; i < 4 * STRIPED; i++) {
+      store.claim(handler, "busy-" + i).complete(null);
+      clock.advance(Duration.ofMillis(1));
+    }
+
+    for (int i = 0; i < STRIPED / 2; i += 97) {
+      Claim gone = store.claim(handler, "gone-" + i);
+      assertThat(gone.isDuplicate()).isFalse();
+      gone.release(new RuntimeException());
+    }
+    assertThat(store.claim(handler, "busy-" + (4 * STRIPED - 1)).isDuplicate()).isTrue();
+  }
+
+  @Test
+  void concurrentThreadsInAStripedStoreStayWithinTheCountSlack() throws Exception {
+    InMemoryIdempotencyStore store = bounded(STRIPED);
+    HandlerDescriptor handler = handler("striped-concurrent", Mode.TRANSACTIONAL);
+    int threads = 4;
+    int keysPerThread = 2 * STRIPED;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        runs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < keysPerThread; i++) {
+                    String key = thread + "-" + i;
+                    Claim claim = store.claim(handler, key);
+                    assertThat(claim.isDuplicate()).isFalse();
+                    claim.complete(null);
+                    if (i % 100 == 0) {
+                      clock.advance(Duration.ofMillis(1));
+                    }
+                    // Each thread's newest record is there to be found as a duplicate.
+                    assertThat(store.claim(handler, key).isDuplicate()).isTrue();
+                  }
+                }));
+      }
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.size()).isAtLeast(STRIPED - COUNT_SLACK);
+    assertThat(store.size()).isAtMost(STRIPED + COUNT_SLACK);
+  }
+
+  @Test
+  void aStripedStoreFullOfClaimsInProgressRefusesNewKeysInsteadOfGrowing() throws Exception {
+    InMemoryIdempotencyStore store = bounded(STRIPED);
+    HandlerDescriptor handler = handler("striped-full", Mode.TRANSACTIONAL);
+    List<Claim> running = new ArrayList<>();
+    for (int i = 0; i < STRIPED; i++) {
+      running.add(store.claim(handler, "running-" + i));
+    }
+
+    // Another thread's stripe is empty, but the store is not.
+    IdempotencyStoreException e =
+        onAnotherThread(
+            () -> assertThrows(IdempotencyStoreException.class, () -> store.claim(handler, "new")));
+    assertThat(e).hasMessageThat().contains("full");
+    assertThat(store.size()).isEqualTo(STRIPED);
+
+    running.get(0).complete(null);
+    Claim fresh = onAnotherThread(() -> store.claim(handler, "new"));
+    assertThat(fresh.isDuplicate()).isFalse();
+    fresh.complete(null);
+    assertThat(store.claim(handler, "running-0").isDuplicate()).isFalse(); // evicted for "new"
+  }
+
+  @Test
+  void aKeyTakenOverByAnotherThreadAfterItsTtlStaysCountedOnce() throws Exception {
+    InMemoryIdempotencyStore store = bounded(STRIPED);
+    HandlerDescriptor handler =
+        HandlerDescriptor.builder("h#striped-again").keyPath("id").ttl(Duration.ofMinutes(1)).build();
+    for (int round = 0; round < 100; round++) {
+      Claim claim =
+          round % 2 == 0
+              ? store.claim(handler, "k")
+              : onAnotherThread(() -> store.claim(handler, "k"));
+      assertThat(claim.isDuplicate()).isFalse();
+      claim.complete(null);
+      assertThat(store.size()).isEqualTo(1);
+      clock.advance(Duration.ofMinutes(2));
+    }
+    assertThat(store.purgeExpired()).isEqualTo(1);
+    assertThat(store.size()).isEqualTo(0);
   }
 
   @Test
