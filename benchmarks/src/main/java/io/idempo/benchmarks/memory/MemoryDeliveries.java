@@ -18,10 +18,10 @@ import org.springframework.integration.selector.MetadataStoreSelector;
  * claims the key and then completes it; none does any work, so the suite measures the dedup alone.
  *
  * <p>Two references are no peers: {@code limit}, a bare {@code ConcurrentHashMap.putIfAbsent} that
- * never forgets a key, and {@code handwritten}, the least a store bounded to {@link #CAPACITY} keys
- * costs: the same map plus a queue of keys in insertion order, from which each new key over the
+ * never forgets a key, and {@code handwritten}, the plainest store bounded to {@link #CAPACITY}
+ * keys: the same map plus one queue of keys in insertion order, from which each new key over the
  * capacity evicts the oldest. It has no claim in progress, no ttl and no completion order, which
- * every idempotency store needs.
+ * every idempotency store needs; but all threads share its queue and its counter.
  */
 public final class MemoryDeliveries {
 

@@ -501,9 +501,8 @@ public final class Summary {
   }
 
   /**
-   * Splits a throughput target against {@code limit} at {@code handwritten}, the least any
-   * implementation of the suite costs: how far the reference gets, and how far {@code impl} gets of
-   * it.
+   * Splits a throughput target against {@code limit} at {@code handwritten}, the suite's reference
+   * written by hand: how far the reference gets, and how far {@code impl} gets of it.
    */
   private void handwrittenSplit(
       List<String> lines, String suite, String impl, int threads, String reference) {
