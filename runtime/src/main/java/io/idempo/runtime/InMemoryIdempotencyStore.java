@@ -2,15 +2,15 @@ package io.idempo.runtime;
 
 import io.idempo.IdempotentHandler;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -18,37 +18,16 @@ import java.util.function.Consumer;
  * single process whose dedup history may be lost when it stops.
  *
  * <p>Claims are atomic per key: a delivery is one {@link ConcurrentHashMap#putIfAbsent}, and its
- * completion one compare-and-set on the record it created.
- *
- * <p>The store holds about {@linkplain Builder#maxEntries(int) max entries} records. When it is
- * full, a new key evicts one completed record: one past its ttl if there is one, otherwise the one
- * completed first; a claim in progress is never evicted. Eviction costs the same at any size:
- * completed records wait in completion-ordered queues, one per ttl. If every record is a claim in
- * progress, the new claim fails with {@link IdempotencyStoreException} instead of growing the
- * store. Evicting a completed record before its ttl means that a very late duplicate of it would
- * run again: size the store for the traffic of one ttl.
- *
- * <p>A store of fewer than {@value #STRIPED_FROM} entries keeps that bound exactly (momentarily one
- * more record per thread claiming a new key at that instant: a claim inserts its record, then
- * counts it) and evicts in exact order. A larger store splits its bookkeeping into {@value
- * #STRIPES} stripes, so that threads claiming at once do not write the same memory: each thread
- * keeps to a stripe of its own (threads share stripes only beyond {@value #STRIPES}), where it
- * counts its claims and queues its completions. Two things become approximate, by a known amount:
- *
- * <ul>
- *   <li>the count: a stripe adds its claims to the store's total {@value #COUNT_BATCH} at a time,
- *       so the store may hold up to {@code (STRIPES - 1) * (COUNT_BATCH - 1)} records more than its
- *       capacity: 465, or 0.47% of the default capacity;
- *   <li>the order: a new key evicts from its own thread's stripe (in it, a record past its ttl
- *       first, otherwise its oldest), unless another stripe's oldest completed record is older
- *       than its own stripe's oldest by more than an eighth of the latter's age: then from the
- *       stripe with the oldest. So with one ttl, a record evicted at age {@code a} leaves no
- *       completed record older than {@code 9/8 a} (to the millisecond), a thread that starts
- *       late takes its share from the others, and a stripe that no thread uses any more is
- *       emptied, oldest first. With several ttls, a record past its ttl may stay until its
- *       stripe's next completion or {@link #purgeExpired()}, while an older record of a longer
- *       ttl goes.
- * </ul>
+ * completion one compare-and-set on the record it created; only eviction takes a lock. The store
+ * holds at most {@linkplain Builder#maxEntries(int) max entries} records (momentarily one more per
+ * thread claiming a new key at that instant: a claim inserts its record, then evicts). When it is
+ * full, a new key evicts completed records: first those past their ttl, then those completed
+ * first, a batch at a time (about 1/1024 of the capacity, at most 32), under the eviction lock; a
+ * claim in progress is never evicted. Eviction costs the same at any size: it takes the heads of
+ * completion-ordered queues, one queue per ttl. If every record is a claim in progress, the new
+ * claim fails with {@link IdempotencyStoreException} instead of growing the store. Evicting a
+ * completed record before its ttl means that a very late duplicate of it would run again: size
+ * the store for the traffic of one ttl.
  *
  * <p>There is no transaction, so {@link IdempotentHandler.Mode#TRANSACTIONAL} and {@link
  * IdempotentHandler.Mode#LEASE} behave the same, except that a lease-mode claim in progress counts
@@ -61,40 +40,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /** The default capacity. */
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
-  /** The smallest capacity that splits into stripes; a smaller store counts exactly. */
-  static final int STRIPED_FROM = 16_384;
-
-  /** The number of stripes of a striped store: a power of two. */
-  static final int STRIPES = 16;
-
-  /** How many claims (or deletions) a stripe of a striped store counts before it adds them up. */
-  static final int COUNT_BATCH = 32;
-
-  /**
-   * A striped store's thread, looking for an older stripe to evict from, takes one whose oldest
-   * record is older than its own stripe's oldest by more than 1/this of the latter's age.
-   */
-  static final int OLDER_BY_FRACTION = 8;
-
-
-  private static final int LONGS_PER_CACHE_LINE = 8;
-
-  private static final VarHandle SHARED_WORDS = MethodHandles.arrayElementVarHandle(long[].class);
-
-  /** Where {@link #sharedWords} keeps the count. */
-  private static final int COUNTED = LONGS_PER_CACHE_LINE;
-
   /** An expiry that never comes. */
   private static final long NEVER = Long.MAX_VALUE;
 
   /** How many expired records a completion deletes from the head of its queue, at most. */
   private static final int TRIM_PER_COMPLETION = 2;
-
-  /** Hands each thread, on its first claim, the next stripe index in turn. */
-  private static final AtomicInteger NEXT_THREAD_INDEX = new AtomicInteger();
-
-  private static final ThreadLocal<int[]> THREAD_INDEX =
-      ThreadLocal.withInitial(() -> new int[] {NEXT_THREAD_INDEX.getAndIncrement()});
 
   private static final System.Logger LOG =
       System.getLogger(InMemoryIdempotencyStore.class.getName());
@@ -103,19 +53,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> recordsByHandler =
       new ConcurrentHashMap<>();
 
-  private final Stripe[] stripes;
-
   /**
-   * The words that threads of different stripes write, each on a cache line of its own (a line
-   * left empty on either side), so that writing one never evicts another, or the store's fields,
-   * from a processor's cache: at {@link #COUNTED} the records counted so far (each stripe holds
-   * back fewer than its count batch more or less), then each stripe's oldest completion (see
-   * {@link StripeFields#oldestCompletedAt()}).
+   * Completed records in completion order, one queue per ttl. Within a queue, completion order is
+   * expiry order, so each queue's head is its first record to expire and its oldest. Any thread
+   * appends; only the holder of {@link #evictionLock} takes from the head.
    */
-  private final long[] sharedWords;
+  private final ConcurrentHashMap<Duration, ConcurrentLinkedQueue<Entry>> completedByTtl =
+      new ConcurrentHashMap<>();
 
-  private final int countBatch;
+  private final ReentrantLock evictionLock = new ReentrantLock();
+  private final LongAdder size = new LongAdder();
   private final int maxEntries;
+  private final int evictionBatch;
   private final Clock clock;
   private final InFlightPolicy inFlightPolicy;
   private final IdempotencyListener listener;
@@ -128,13 +77,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private InMemoryIdempotencyStore(Builder builder) {
     this.maxEntries = builder.maxEntries;
-    boolean striped = builder.maxEntries >= STRIPED_FROM;
-    this.stripes = new Stripe[striped ? STRIPES : 1];
-    this.sharedWords = new long[(stripes.length + 3) * LONGS_PER_CACHE_LINE];
-    for (int i = 0; i < stripes.length; i++) {
-      stripes[i] = new Stripe(sharedWords, COUNTED + (i + 1) * LONGS_PER_CACHE_LINE);
-    }
-    this.countBatch = striped ? COUNT_BATCH : 1;
+    this.evictionBatch = Math.max(1, Math.min(32, builder.maxEntries / 1024));
     this.clock = builder.clock;
     this.inFlightPolicy = builder.inFlightPolicy;
     this.listener = builder.listener;
@@ -151,16 +94,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(handler, "handler");
     String storedKey = StoredKeys.storedKey(handler, key);
     ConcurrentHashMap<String, Entry> records = recordsOf(handler);
-    Stripe stripe = stripes[THREAD_INDEX.get()[0] & (stripes.length - 1)];
     long now = clock.millis();
-    Entry claimed = new Entry(records, stripe, storedKey, leaseEnd(handler, now));
+    Entry claimed = new Entry(records, storedKey, leaseEnd(handler, now));
     long waitStart = 0;
     int attempt = 0;
     while (true) {
       Entry current = records.putIfAbsent(storedKey, claimed);
       if (current == null) {
-        if (!admit(stripe, now)) {
-          records.remove(storedKey, claimed);
+        size.increment();
+        if (size.sum() > maxEntries && !makeRoom(now)) {
+          if (records.remove(storedKey, claimed)) {
+            size.decrement();
+          }
           throw storeFull(handler, storedKey);
         }
         if (listening) {
@@ -186,20 +131,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
           throw new DuplicateInProgressException(handler, key);
         }
         now = clock.millis();
-        claimed = new Entry(records, stripe, storedKey, leaseEnd(handler, now));
+        claimed = new Entry(records, storedKey, leaseEnd(handler, now));
         continue;
       }
       // Expired: a completed record past its ttl, or a lease that ran out. Take it over.
       if (state == Entry.IN_PROGRESS && !current.abandon()) {
         continue; // completed or released meanwhile: decide again
       }
-      // The key's record stays counted in the stripe that counted it, and the new record with it.
-      Entry takeover = new Entry(records, current.stripe, storedKey, claimed.leaseEnd);
-      if (records.replace(storedKey, current, takeover)) {
+      if (records.replace(storedKey, current, claimed)) {
         if (listening) {
           notifyListener(l -> l.expired(handler, storedKey));
         }
-        return new MemoryClaim(handler, takeover);
+        return new MemoryClaim(handler, claimed);
       }
     }
   }
@@ -212,35 +155,28 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   public long purgeExpired() {
     long now = clock.millis();
     long purged = 0;
-    for (Stripe stripe : stripes) {
-      synchronized (stripe) {
-        for (ArrayDeque<Entry> queue : stripe.completedByTtl.values()) {
-          Entry head;
-          while ((head = queue.peek()) != null && head.expiresAt <= now) {
-            if (deleteHead(stripe, queue)) {
-              purged++;
-            }
+    evictionLock.lock();
+    try {
+      for (ConcurrentLinkedQueue<Entry> queue : completedByTtl.values()) {
+        Entry head;
+        while ((head = queue.peek()) != null && head.expiresAt <= now) {
+          queue.poll();
+          if (delete(head)) {
+            purged++;
           }
         }
       }
+    } finally {
+      evictionLock.unlock();
     }
     long count = purged;
     notifyListener(l -> l.purged(count));
     return count;
   }
 
-  /**
-   * The number of records held, completed or in progress, expired or not. A striped store adds it
-   * up stripe by stripe, so claims running meanwhile on other threads can skew it.
-   */
+  /** The number of records held, completed or in progress, expired or not. */
   public int size() {
-    long size = 0;
-    for (Stripe stripe : stripes) {
-      synchronized (stripe) {
-        size += stripe.held;
-      }
-    }
-    return (int) size;
+    return size.intValue();
   }
 
   /** The capacity. */
@@ -255,92 +191,91 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         : recordsByHandler.computeIfAbsent(handler.name(), name -> new ConcurrentHashMap<>());
   }
 
-  /**
-   * Counts a record just inserted by a claim of this thread's {@code own} stripe, and evicts a
-   * completed record if that takes the store over its capacity. Returns false, counting nothing,
-   * if it cannot: every record is a claim in progress.
-   */
-  private boolean admit(Stripe own, long now) {
-    long ownOldest;
-    synchronized (own) {
-      if (count(own, 1) <= maxEntries) {
-        return true;
-      }
-      ownOldest = own.oldestCompletedAt();
-    }
-    // Evict from this thread's own stripe, whose memory this processor holds already, unless
-    // another stripe's oldest completed record is older than this one's by more than an eighth of
-    // its age: then from the stripe with the oldest.
-    Stripe target = own;
-    if (stripes.length > 1) {
-      long best =
-          ownOldest == Long.MAX_VALUE
-              ? Long.MAX_VALUE
-              : ownOldest - Math.max(0, now - ownOldest) / OLDER_BY_FRACTION;
-      for (Stripe stripe : stripes) {
-        long oldest = stripe.oldestCompletedAt();
-        if (oldest < best) {
-          best = oldest;
-          target = stripe;
-        }
-      }
-    }
-    if (evictFrom(target, now)) {
-      return true;
-    }
-    // Its record went meanwhile: take any stripe's.
-    for (Stripe stripe : stripes) {
-      if (evictFrom(stripe, now)) {
-        return true;
-      }
-    }
-    synchronized (own) {
-      count(own, -1);
-    }
-    return false;
+  /** The queue of completed records with {@code ttl}. */
+  private ConcurrentLinkedQueue<Entry> completedQueue(Duration ttl) {
+    ConcurrentLinkedQueue<Entry> queue = completedByTtl.get(ttl);
+    return queue != null
+        ? queue
+        : completedByTtl.computeIfAbsent(ttl, t -> new ConcurrentLinkedQueue<>());
   }
 
-  /** Evicts one completed record of {@code stripe}, if it has one. */
-  private boolean evictFrom(Stripe stripe, long now) {
-    synchronized (stripe) {
-      ArrayDeque<Entry> queue;
-      while ((queue = stripe.evictionCandidate(now)) != null) {
-        if (deleteHead(stripe, queue)) {
-          return true;
+
+  /**
+   * Brings the store back to its capacity by evicting completed records, a batch at a time.
+   * Returns false if it cannot, because every record is a claim in progress. A thread that finds
+   * another one evicting waits for it, then evicts only what is still over the capacity: usually
+   * nothing, as the other thread evicted a batch.
+   */
+  private boolean makeRoom(long now) {
+    evictionLock.lock();
+    try {
+      // A fixed count: claims that go on meanwhile must not keep this thread evicting forever.
+      long excess = size.sum() - maxEntries;
+      for (long i = 0; i < excess + evictionBatch - 1; i++) {
+        if (!evictOne(now)) {
+          return size.sum() <= maxEntries;
         }
-        // The head had been taken over after its ttl: its key's record is another one. Go on.
       }
+      return true;
+    } finally {
+      evictionLock.unlock();
+    }
+  }
+
+  /**
+   * Takes one completed record off a queue and deletes it: a head past its ttl if there is one,
+   * otherwise the head completed first. Returns false if every queue is empty. Holds the lock.
+   */
+  private boolean evictOne(long now) {
+    ConcurrentLinkedQueue<Entry> from = null;
+    long oldest = Long.MAX_VALUE;
+    for (ConcurrentLinkedQueue<Entry> queue : completedByTtl.values()) {
+      Entry head = queue.peek();
+      if (head == null) {
+        continue;
+      }
+      if (head.expiresAt <= now) {
+        from = queue;
+        break;
+      }
+      if (head.completedAt < oldest) {
+        oldest = head.completedAt;
+        from = queue;
+      }
+    }
+    if (from == null) {
       return false;
     }
+    delete(from.poll()); // the lock holder is the only taker, so this is the head it looked at
+    return true;
   }
 
-  /**
-   * Takes a queue's head off and deletes its record, unless another delivery has taken the key
-   * over since the record expired. Holds the stripe's lock.
-   */
-  private boolean deleteHead(Stripe stripe, ArrayDeque<Entry> queue) {
-    Entry head = queue.poll();
-    stripe.publishOldest();
-    if (head.records.remove(head.storedKey, head)) {
-      count(stripe, -1);
+  /** Deletes expired records from the head of {@code queue}, a few, unless eviction is busy. */
+  private void trimExpired(ConcurrentLinkedQueue<Entry> queue, long now) {
+    Entry head = queue.peek();
+    if (head == null || head.expiresAt > now || !evictionLock.tryLock()) {
+      return;
+    }
+    try {
+      for (int i = 0; i < TRIM_PER_COMPLETION; i++) {
+        head = queue.peek();
+        if (head == null || head.expiresAt > now) {
+          return;
+        }
+        delete(queue.poll());
+      }
+    } finally {
+      evictionLock.unlock();
+    }
+  }
+
+  /** Deletes a completed record, unless another delivery has taken it over since it expired. */
+  private boolean delete(Entry completed) {
+    if (completed.records.remove(completed.storedKey, completed)) {
+      size.decrement();
       return true;
     }
     return false;
-  }
-
-  /**
-   * Counts {@code delta} records in {@code stripe}, and returns the store's total as this stripe
-   * sees it. Holds the stripe's lock.
-   */
-  private long count(Stripe stripe, int delta) {
-    stripe.held += delta;
-    int pending = stripe.uncounted + delta;
-    if (pending >= countBatch || pending <= -countBatch) {
-      stripe.uncounted = 0;
-      return (long) SHARED_WORDS.getAndAdd(sharedWords, COUNTED, (long) pending) + pending;
-    }
-    stripe.uncounted = pending;
-    return (long) SHARED_WORDS.getVolatile(sharedWords, COUNTED) + pending;
   }
 
   private IdempotencyStoreException storeFull(HandlerDescriptor handler, String storedKey) {
@@ -385,115 +320,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * A stripe's bookkeeping: the records it counted and its completed records in completion order,
-   * one queue per ttl. Within a queue, completion order is expiry order, so each queue's head is
-   * its first record to expire and its oldest. Guarded by the stripe's own lock ({@code
-   * synchronized}), which other threads take only to evict an older record or to release a claim
-   * of this stripe's.
-   */
-  private static class StripeFields {
-    final HashMap<Duration, ArrayDeque<Entry>> completedByTtl = new HashMap<>();
-
-    /** The records counted in this stripe and still held. */
-    long held;
-
-    /** Claims minus deletions not yet added to the store's total. */
-    int uncounted;
-
-    /** The store's shared words, and this stripe's slot in them for its oldest completion. */
-    private final long[] sharedWords;
-
-    private final int slot;
-
-    StripeFields(long[] sharedWords, int slot) {
-      this.sharedWords = sharedWords;
-      this.slot = slot;
-      setOldestCompletedAt(Long.MAX_VALUE);
-    }
-
-    /**
-     * When this stripe's oldest completed record completed, in epoch millis; Long.MAX_VALUE if it
-     * has none. Other threads read it without the lock, to choose a stripe to evict from. It sits
-     * on a cache line of its own, away from the fields written on every claim, and changes at most
-     * once a millisecond, so reading it seldom misses the cache.
-     */
-    long oldestCompletedAt() {
-      return (long) SHARED_WORDS.getOpaque(sharedWords, slot);
-    }
-
-    private void setOldestCompletedAt(long oldest) {
-      SHARED_WORDS.setOpaque(sharedWords, slot, oldest);
-    }
-
-    /**
-     * The queue to evict from: one whose head is past its ttl if there is one, otherwise the one
-     * whose head completed first; null if every queue is empty.
-     */
-    ArrayDeque<Entry> evictionCandidate(long now) {
-      ArrayDeque<Entry> candidate = null;
-      long oldest = Long.MAX_VALUE;
-      for (ArrayDeque<Entry> queue : completedByTtl.values()) {
-        Entry head = queue.peek();
-        if (head == null) {
-          continue;
-        }
-        if (head.expiresAt <= now) {
-          return queue;
-        }
-        if (head.completedAt < oldest) {
-          oldest = head.completedAt;
-          candidate = queue;
-        }
-      }
-      return candidate;
-    }
-
-    /** Queues a record just completed, and returns its queue. */
-    ArrayDeque<Entry> queue(Entry completed, Duration ttl) {
-      ArrayDeque<Entry> queue = completedByTtl.computeIfAbsent(ttl, t -> new ArrayDeque<>());
-      queue.add(completed);
-      if (oldestCompletedAt() == Long.MAX_VALUE) {
-        setOldestCompletedAt(completed.completedAt);
-      }
-      return queue;
-    }
-
-    /** Sets {@link #oldestCompletedAt()} after a queue's head was taken off. */
-    void publishOldest() {
-      long oldest = Long.MAX_VALUE;
-      for (ArrayDeque<Entry> queue : completedByTtl.values()) {
-        Entry head = queue.peek();
-        if (head != null) {
-          oldest = Math.min(oldest, head.completedAt);
-        }
-      }
-      if (oldest != oldestCompletedAt()) {
-        setOldestCompletedAt(oldest);
-      }
-    }
-  }
-
-  /**
-   * A stripe, padded: threads on different processors write different stripes, so no stripe's
-   * fields may share a cache line with the next object in memory.
-   */
-  @SuppressWarnings("unused") // the padding is never read
-  private static final class Stripe extends StripeFields {
-    long pad0;
-    long pad1;
-    long pad2;
-    long pad3;
-    long pad4;
-    long pad5;
-    long pad6;
-    long pad7;
-
-    Stripe(long[] sharedWords, int slot) {
-      super(sharedWords, slot);
-    }
-  }
-
-  /**
    * One record: a claim in progress, then a completed record. The maps compare records by
    * identity, so a claim only ever completes or removes the record it created.
    */
@@ -513,10 +339,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     final ConcurrentHashMap<String, Entry> records;
-
-    /** The stripe that counts this record, and queues it once completed. */
-    final Stripe stripe;
-
     final String storedKey;
 
     /** End of the lease in epoch millis (lease mode), or NEVER. */
@@ -532,10 +354,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     /** IN_PROGRESS, then COMPLETED (by its claim) or ABANDONED (by a takeover after the lease). */
     volatile int state = IN_PROGRESS;
 
-    Entry(
-        ConcurrentHashMap<String, Entry> records, Stripe stripe, String storedKey, long leaseEnd) {
+    Entry(ConcurrentHashMap<String, Entry> records, String storedKey, long leaseEnd) {
       this.records = records;
-      this.stripe = stripe;
       this.storedKey = storedKey;
       this.leaseEnd = leaseEnd;
     }
@@ -577,17 +397,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 + " the handler's effects may have happened twice. Choose a lease longer than the"
                 + " handler's slowest run");
       }
-      Stripe stripe = claimed.stripe;
-      synchronized (stripe) {
-        ArrayDeque<Entry> queue = stripe.queue(claimed, ttl);
-        for (int i = 0; i < TRIM_PER_COMPLETION; i++) {
-          Entry head = queue.peek();
-          if (head.expiresAt > now) {
-            break;
-          }
-          deleteHead(stripe, queue);
-        }
-      }
+      ConcurrentLinkedQueue<Entry> queue = completedQueue(ttl);
+      queue.add(claimed);
+      trimExpired(queue, now);
       if (listening) {
         notifyListener(l -> l.completed(handler, claimed.storedKey));
       }
@@ -596,9 +408,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     @Override
     protected void discard(Throwable failure) {
       if (claimed.records.remove(claimed.storedKey, claimed)) {
-        synchronized (claimed.stripe) {
-          count(claimed.stripe, -1);
-        }
+        size.decrement();
       }
       if (listening) {
         notifyListener(l -> l.released(handler, claimed.storedKey, failure));

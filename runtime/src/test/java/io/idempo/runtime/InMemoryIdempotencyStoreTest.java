@@ -200,14 +200,13 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     }
   }
 
-  /** The smallest store that splits into stripes. */
-  private static final int STRIPED = InMemoryIdempotencyStore.STRIPED_FROM;
+  /** A capacity large enough that a full store evicts in batches. */
+  private static final int LARGE = 16_384;
 
-  /** How far over its capacity a striped store may count, by its Javadoc. */
-  private static final int COUNT_SLACK =
-      (InMemoryIdempotencyStore.STRIPES - 1) * (InMemoryIdempotencyStore.COUNT_BATCH - 1);
+  /** The most records one eviction batch takes beyond the one a new key needs. */
+  private static final int BATCH = 32;
 
-  /** Runs {@code work} on a thread of its own, so that it keeps to another stripe. */
+  /** Runs {@code work} on a thread of its own. */
   private static <T> T onAnotherThread(Callable<T> work) throws Exception {
     ExecutorService thread = Executors.newSingleThreadExecutor();
     try {
@@ -218,10 +217,10 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
   }
 
   @Test
-  void aStripedStoreUsedByOneThreadKeepsItsBoundAndItsNewestRecordsExactly() {
-    InMemoryIdempotencyStore store = bounded(STRIPED);
-    HandlerDescriptor handler = handler("striped-one-thread", Mode.TRANSACTIONAL);
-    int keys = 3 * STRIPED;
+  void aLargeStoreUsedByOneThreadKeepsItsBoundAndItsNewestRecords() {
+    InMemoryIdempotencyStore store = bounded(LARGE);
+    HandlerDescriptor handler = handler("large-one-thread", Mode.TRANSACTIONAL);
+    int keys = 3 * LARGE;
     int largest = 0;
     for (int i = 0; i < keys; i++) {
       store.claim(handler, "k" + i).complete(null);
@@ -229,40 +228,40 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
       largest = Math.max(largest, store.size());
     }
 
-    assertThat(largest).isEqualTo(STRIPED);
-    for (int i = keys - STRIPED; i < keys; i++) {
+    assertThat(largest).isEqualTo(LARGE);
+    for (int i = keys - LARGE + BATCH; i < keys; i++) {
       assertThat(store.claim(handler, "k" + i).isDuplicate()).isTrue();
     }
-    Claim evicted = store.claim(handler, "k" + (keys - STRIPED - 1));
+    Claim evicted = store.claim(handler, "k" + (keys - LARGE - 1));
     assertThat(evicted.isDuplicate()).isFalse();
     evicted.release(new RuntimeException());
   }
 
   @Test
   void aThreadThatStartsLateEvictsTheOlderRecordsOfAnotherThreadNotItsOwn() throws Exception {
-    InMemoryIdempotencyStore store = bounded(STRIPED);
-    HandlerDescriptor handler = handler("striped-late-thread", Mode.TRANSACTIONAL);
+    InMemoryIdempotencyStore store = bounded(LARGE);
+    HandlerDescriptor handler = handler("large-late-thread", Mode.TRANSACTIONAL);
     onAnotherThread(
         () -> {
-          for (int i = 0; i < STRIPED; i++) {
+          for (int i = 0; i < LARGE; i++) {
             store.claim(handler, "early-" + i).complete(null);
             clock.advance(Duration.ofMillis(1));
           }
           return null;
         });
 
-    int late = STRIPED / 2;
+    int late = LARGE / 2;
     for (int i = 0; i < late; i++) {
       store.claim(handler, "late-" + i).complete(null);
       clock.advance(Duration.ofMillis(1));
     }
 
-    assertThat(store.size()).isAtMost(STRIPED + COUNT_SLACK);
+    assertThat(store.size()).isAtMost(LARGE);
     for (int i = 0; i < late; i++) {
       assertThat(store.claim(handler, "late-" + i).isDuplicate()).isTrue();
     }
     // The newest early records stay; the oldest went first.
-    for (int i = late + COUNT_SLACK; i < STRIPED; i++) {
+    for (int i = late + BATCH; i < LARGE; i++) {
       assertThat(store.claim(handler, "early-" + i).isDuplicate()).isTrue();
     }
     Claim oldest = store.claim(handler, "early-0");
@@ -271,38 +270,38 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
   }
 
   @Test
-  void aStripeThatNoThreadUsesAnyMoreIsEmptiedOldestFirst() throws Exception {
-    InMemoryIdempotencyStore store = bounded(STRIPED);
-    HandlerDescriptor handler = handler("striped-abandoned", Mode.TRANSACTIONAL);
+  void recordsOfAThreadThatStoppedAreEvictedOldestFirst() throws Exception {
+    InMemoryIdempotencyStore store = bounded(LARGE);
+    HandlerDescriptor handler = handler("large-abandoned", Mode.TRANSACTIONAL);
     onAnotherThread(
         () -> {
-          for (int i = 0; i < STRIPED / 2; i++) {
+          for (int i = 0; i < LARGE / 2; i++) {
             store.claim(handler, "gone-" + i).complete(null);
             clock.advance(Duration.ofMillis(1));
           }
           return null;
         });
 
-    // Four capacities' worth of newer keys: every record of the abandoned stripe is older.
-    for (int i = 0; i < 4 * STRIPED; i++) {
+    // Four capacities' worth of newer keys: every record of the stopped thread is older.
+    for (int i = 0; i < 4 * LARGE; i++) {
       store.claim(handler, "busy-" + i).complete(null);
       clock.advance(Duration.ofMillis(1));
     }
 
-    for (int i = 0; i < STRIPED / 2; i += 97) {
+    for (int i = 0; i < LARGE / 2; i += 97) {
       Claim gone = store.claim(handler, "gone-" + i);
       assertThat(gone.isDuplicate()).isFalse();
       gone.release(new RuntimeException());
     }
-    assertThat(store.claim(handler, "busy-" + (4 * STRIPED - 1)).isDuplicate()).isTrue();
+    assertThat(store.claim(handler, "busy-" + (4 * LARGE - 1)).isDuplicate()).isTrue();
   }
 
   @Test
-  void concurrentThreadsInAStripedStoreStayWithinTheCountSlack() throws Exception {
-    InMemoryIdempotencyStore store = bounded(STRIPED);
-    HandlerDescriptor handler = handler("striped-concurrent", Mode.TRANSACTIONAL);
+  void concurrentThreadsInALargeStoreStayWithinTheBound() throws Exception {
+    InMemoryIdempotencyStore store = bounded(LARGE);
+    HandlerDescriptor handler = handler("large-concurrent", Mode.TRANSACTIONAL);
     int threads = 4;
-    int keysPerThread = 2 * STRIPED;
+    int keysPerThread = 2 * LARGE;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> runs = new ArrayList<>();
@@ -330,25 +329,25 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(store.size()).isAtLeast(STRIPED - COUNT_SLACK);
-    assertThat(store.size()).isAtMost(STRIPED + COUNT_SLACK);
+    assertThat(store.size()).isAtLeast(LARGE - threads * BATCH);
+    assertThat(store.size()).isAtMost(LARGE);
   }
 
   @Test
-  void aStripedStoreFullOfClaimsInProgressRefusesNewKeysInsteadOfGrowing() throws Exception {
-    InMemoryIdempotencyStore store = bounded(STRIPED);
-    HandlerDescriptor handler = handler("striped-full", Mode.TRANSACTIONAL);
+  void aLargeStoreFullOfClaimsInProgressRefusesAnotherThreadsNewKey() throws Exception {
+    InMemoryIdempotencyStore store = bounded(LARGE);
+    HandlerDescriptor handler = handler("large-full", Mode.TRANSACTIONAL);
     List<Claim> running = new ArrayList<>();
-    for (int i = 0; i < STRIPED; i++) {
+    for (int i = 0; i < LARGE; i++) {
       running.add(store.claim(handler, "running-" + i));
     }
 
-    // Another thread's stripe is empty, but the store is not.
+    // Another thread finds the store just as full.
     IdempotencyStoreException e =
         onAnotherThread(
             () -> assertThrows(IdempotencyStoreException.class, () -> store.claim(handler, "new")));
     assertThat(e).hasMessageThat().contains("full");
-    assertThat(store.size()).isEqualTo(STRIPED);
+    assertThat(store.size()).isEqualTo(LARGE);
 
     running.get(0).complete(null);
     Claim fresh = onAnotherThread(() -> store.claim(handler, "new"));
@@ -359,9 +358,9 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
 
   @Test
   void aKeyTakenOverByAnotherThreadAfterItsTtlStaysCountedOnce() throws Exception {
-    InMemoryIdempotencyStore store = bounded(STRIPED);
+    InMemoryIdempotencyStore store = bounded(LARGE);
     HandlerDescriptor handler =
-        HandlerDescriptor.builder("h#striped-again").keyPath("id").ttl(Duration.ofMinutes(1)).build();
+        HandlerDescriptor.builder("h#large-again").keyPath("id").ttl(Duration.ofMinutes(1)).build();
     for (int round = 0; round < 100; round++) {
       Claim claim =
           round % 2 == 0
