@@ -203,8 +203,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /**
    * Brings the store back to its capacity by evicting completed records, a batch at a time.
    * Returns false if it cannot, because every record is a claim in progress. A thread that finds
-   * another one evicting waits for it, then evicts only what is still over the capacity: usually
-   * nothing, as the other thread evicted a batch.
+   * another one evicting waits for the lock; the batch the other thread evicted below the
+   * capacity leaves it that much less to evict, often nothing.
    */
   private boolean makeRoom(long now) {
     evictionLock.lock();
