@@ -78,8 +78,18 @@ class CheckerRobustnessTest {
     Files.createDirectories(canary.getParent());
     Files.writeString(
         canary,
-        "package canary;\n\npublic class Canary implements Runnable {\n  private int runs;\n\n"
-            + "  @Override\n  public void run() {\n    runs++;\n  }\n}\n");
+        """
+        package canary;
+
+        public class Canary implements Runnable {
+          private int runs;
+
+          @Override
+          public void run() {
+            runs++;
+          }
+        }
+        """);
     List<File> withCanary = new ArrayList<>(files);
     withCanary.add(canary.toFile());
     List<String> check =
@@ -201,8 +211,10 @@ class CheckerRobustnessTest {
 
   private static List<File> classPathEntries() {
     List<File> entries = new ArrayList<>();
-    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      entries.add(new File(e));
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
+      if (!e.isEmpty()) {
+        entries.add(new File(e));
+      }
     }
     return entries;
   }

@@ -101,8 +101,8 @@ final class ChildConsumer {
     synchronized (output) {
       for (String line : output) {
         if (line.startsWith("STATS ")) {
-          for (String part : line.substring(6).split(" ")) {
-            String[] kv = part.split("=");
+          for (String part : line.substring(6).split(" ", -1)) {
+            String[] kv = part.split("=", 2);
             if (kv[0].equals(name)) {
               return Long.parseLong(kv[1]);
             }

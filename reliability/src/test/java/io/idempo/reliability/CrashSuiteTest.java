@@ -69,7 +69,7 @@ class CrashSuiteTest {
     String schema = Postgres.freshSchema(prefix);
     String url = Postgres.url(schema);
     SimplePool db = new SimplePool(url);
-    Random random = new Random(Sizes.SEED ^ mode.ordinal());
+    Random random = new Random(Sizes.SEED ^ mode.name().hashCode());
     Stream stream = Stream.publish(db, Sizes.KILLS * 250 + 500, 0.5, random.nextLong());
     Consumer.createClaimsTable(db);
     Path logs = Files.createDirectories(Path.of("target", "consumer-logs", schema));
@@ -82,7 +82,7 @@ class CrashSuiteTest {
       ChildConsumer child = ChildConsumer.start(url, mode, THREADS, name, 1_000, logs);
       assertWithMessage("consumer %s started", name).that(child.awaitStarted(60)).isTrue();
       // Kill at a random point: after a random amount of progress, plus a random sub-delay.
-      long progress = 50 + random.nextInt(350);
+      long progress = 50L + random.nextInt(350);
       while (child.isAlive()
           && Ledger.count(db, "SELECT count(*) FROM broker WHERE acked") < ackedBefore + progress) {
         Thread.sleep(5);

@@ -326,8 +326,13 @@ final class HandlerSourceGenerator {
                 .append("() {}\n  protected ")
                 .append(ctorName)
                 .append(
-                    "(java.util.List<? extends java.lang.Number> claim) throws java.io.IOException {\n"
-                        + "    if (claim.isEmpty()) {\n      throw new java.io.IOException(\"empty\");\n    }\n  }\n");
+                    """
+                    (java.util.List<? extends java.lang.Number> claim) throws java.io.IOException {
+                        if (claim.isEmpty()) {
+                          throw new java.io.IOException("empty");
+                        }
+                      }
+                    """);
         default -> body.append("  private ").append(ctorName).append("() {}\n");
       }
     }
@@ -463,8 +468,14 @@ final class HandlerSourceGenerator {
         "java.lang.String id, long seq, " + name + ".Inner inner, " + name + ".Kind kind, java.util.UUID uuid,"
             + " java.util.List<java.lang.String> tags, java.lang.Object payload";
     String nested =
-        "  public enum Kind {\n    A,\n    B\n  }\n\n"
-            + "  public void touch() {}\n";
+        """
+          public enum Kind {
+            A,
+            B
+          }
+
+          public void touch() {}
+        """;
     if (record) {
       return "package " + pkg + ";\n\npublic record " + name + "(" + components + ") {\n"
           + "  public record Inner(java.lang.String code) {}\n\n" + nested + "}\n";

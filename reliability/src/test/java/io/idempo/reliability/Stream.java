@@ -45,7 +45,7 @@ final class Stream {
     long[] amount = new long[events];
     for (int i = 0; i < events; i++) {
       account[i] = random.nextInt(ACCOUNTS);
-      amount[i] = 1 + random.nextInt(1000);
+      amount[i] = 1L + random.nextInt(1000);
       stream.expectedBalance[account[i]] += amount[i];
     }
     List<Integer> order = new ArrayList<>(stream.deliveries);
