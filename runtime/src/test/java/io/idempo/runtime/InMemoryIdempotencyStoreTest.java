@@ -203,8 +203,17 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
   /** A capacity large enough that a full store evicts in batches. */
   private static final int LARGE = 16_384;
 
-  /** The most records one eviction batch takes beyond the one a new key needs. */
+  /** More than one eviction batch takes beyond the record a new key needs. */
   private static final int BATCH = 32;
+
+  /** Claims and completes {@code prefix + i} for i below {@code count}, 1 ms apart. */
+  private void completeKeys(
+      InMemoryIdempotencyStore store, HandlerDescriptor handler, String prefix, int count) {
+    for (int i = 0; i < count; i++) {
+      store.claim(handler, prefix + i).complete(null);
+      clock.advance(Duration.ofMillis(1));
+    }
+  }
 
   /** Runs {@code work} on a thread of its own. */
   private static <T> T onAnotherThread(Callable<T> work) throws Exception {
@@ -243,18 +252,12 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     HandlerDescriptor handler = handler("large-late-thread", Mode.TRANSACTIONAL);
     onAnotherThread(
         () -> {
-          for (int i = 0; i < LARGE; i++) {
-            store.claim(handler, "early-" + i).complete(null);
-            clock.advance(Duration.ofMillis(1));
-          }
+          completeKeys(store, handler, "early-", LARGE);
           return null;
         });
 
     int late = LARGE / 2;
-    for (int i = 0; i < late; i++) {
-      store.claim(handler, "late-" + i).complete(null);
-      clock.advance(Duration.ofMillis(1));
-    }
+    completeKeys(store, handler, "late-", late);
 
     assertThat(store.size()).isAtMost(LARGE);
     for (int i = 0; i < late; i++) {
@@ -275,18 +278,12 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     HandlerDescriptor handler = handler("large-abandoned", Mode.TRANSACTIONAL);
     onAnotherThread(
         () -> {
-          for (int i = 0; i < LARGE / 2; i++) {
-            store.claim(handler, "gone-" + i).complete(null);
-            clock.advance(Duration.ofMillis(1));
-          }
+          completeKeys(store, handler, "gone-", LARGE / 2);
           return null;
         });
 
     // Four capacities' worth of newer keys: every record of the stopped thread is older.
-    for (int i = 0; i < 4 * LARGE; i++) {
-      store.claim(handler, "busy-" + i).complete(null);
-      clock.advance(Duration.ofMillis(1));
-    }
+    completeKeys(store, handler, "busy-", 4 * LARGE);
 
     for (int i = 0; i < LARGE / 2; i += 97) {
       Claim gone = store.claim(handler, "gone-" + i);
