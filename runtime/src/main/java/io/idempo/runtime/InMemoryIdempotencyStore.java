@@ -2,14 +2,19 @@ package io.idempo.runtime;
 
 import io.idempo.IdempotentHandler;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -18,16 +23,34 @@ import java.util.function.Consumer;
  * single process whose dedup history may be lost when it stops.
  *
  * <p>Claims are atomic per key: a delivery is one {@link ConcurrentHashMap#putIfAbsent}, and its
- * completion one compare-and-set on the record it created; only eviction takes a lock. The store
- * holds at most {@linkplain Builder#maxEntries(int) max entries} records (momentarily one more per
- * thread claiming a new key at that instant: a claim inserts its record, then evicts). When it is
- * full, a new key evicts completed records: first those past their ttl, then those completed
- * first, a batch at a time (about 1/1024 of the capacity, at most 32), under the eviction lock; a
+ * completion one compare-and-set on the record it created. The store holds at most {@linkplain
+ * Builder#maxEntries(int) max entries} records (momentarily one more per thread claiming a new key
+ * at that instant: a claim inserts its record, then counts it). When it is full, a new key evicts
+ * completed records: first those past their ttl, then those completed first, a batch at a time; a
  * claim in progress is never evicted. Eviction costs the same at any size: it takes the heads of
  * completion-ordered queues, one queue per ttl. If every record is a claim in progress, the new
  * claim fails with {@link IdempotencyStoreException} instead of growing the store. Evicting a
- * completed record before its ttl means that a very late duplicate of it would run again: size
- * the store for the traffic of one ttl.
+ * completed record before its ttl means that a very late duplicate of it would run again: size the
+ * store for the traffic of one ttl.
+ *
+ * <p>Threads share as little memory as they can, because shared memory is what costs when many
+ * threads deliver at once. Threads map by id to stripes, at least four per processor. A stripe
+ * takes room for new records from the store a batch at a time (1/128 of the capacity divided among
+ * the stripes, at most 256 records; 1 in a store of fewer than 128 records per stripe), and buffers
+ * the records its threads complete. Only when its room is used up, or a batch of completions is
+ * buffered, does a thread take the store's lock: to move every stripe's buffered completions into
+ * the queues and, if the store is full, to take a batch of records to evict, which it then deletes
+ * outside the lock. Three things follow:
+ *
+ * <ul>
+ *   <li>A completed record is evictable once it has been moved into its queue: at most two batches
+ *       per stripe wait in buffers.
+ *   <li>Eviction follows completion order within a stripe. Completions of different stripes moved
+ *       at once (at most two batches from each) are not reordered among themselves.
+ *   <li>Room a stripe took but has not used yet (less than a batch) is taken back when the store
+ *       has nothing else to evict, so a store full of claims in progress holds exactly its
+ *       capacity.
+ * </ul>
  *
  * <p>There is no transaction, so {@link IdempotentHandler.Mode#TRANSACTIONAL} and {@link
  * IdempotentHandler.Mode#LEASE} behave the same, except that a lease-mode claim in progress counts
@@ -43,7 +66,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /** An expiry that never comes. */
   private static final long NEVER = Long.MAX_VALUE;
 
-  /** How many expired records a completion deletes from the head of its queue, at most. */
+  /** How many expired records each completion moved into the queues deletes from their heads. */
   private static final int TRIM_PER_COMPLETION = 2;
 
   private static final System.Logger LOG =
@@ -53,18 +76,40 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> recordsByHandler =
       new ConcurrentHashMap<>();
 
+  /** Guards the queues and {@link #unclaimed}. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** Records taken off the queues to evict, whose map deletes are still under way. */
+  private final AtomicInteger evicting = new AtomicInteger();
+
   /**
    * Completed records in completion order, one queue per ttl. Within a queue, completion order is
-   * expiry order, so each queue's head is its first record to expire and its oldest. Any thread
-   * appends; only the holder of {@link #evictionLock} takes from the head.
+   * expiry order, so each queue's head is its first record to expire and its oldest.
    */
-  private final ConcurrentHashMap<Duration, ConcurrentLinkedQueue<Entry>> completedByTtl =
-      new ConcurrentHashMap<>();
+  private final Map<Duration, ArrayDeque<Entry>> completedByTtl = new HashMap<>();
 
-  private final ReentrantLock evictionLock = new ReentrantLock();
-  private final LongAdder size = new LongAdder();
+  /** The queues of {@link #completedByTtl}, to look at every head without an iterator. */
+  private final List<ArrayDeque<Entry>> queues = new ArrayList<>();
+
+  /** The ttl and queue {@link #queueFor} returned last: handlers rarely share a store. */
+  private Duration lastTtl;
+
+  private ArrayDeque<Entry> lastQueue;
+
+  /** Capacity that no record and no stripe holds. */
+  private long unclaimed;
+
+  /** Where threads keep their share of the capacity and their completions; by thread id. */
+  private final Stripe[] stripes;
+
   private final int maxEntries;
-  private final int evictionBatch;
+
+  /**
+   * How much room a thread takes from the store at a time (evicting as many records when the store
+   * is full), and how many completions it buffers before it moves them into the queues.
+   */
+  private final int batch;
+
   private final Clock clock;
   private final InFlightPolicy inFlightPolicy;
   private final IdempotencyListener listener;
@@ -77,7 +122,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private InMemoryIdempotencyStore(Builder builder) {
     this.maxEntries = builder.maxEntries;
-    this.evictionBatch = Math.max(1, Math.min(32, builder.maxEntries / 1024));
+    this.unclaimed = builder.maxEntries;
+    // A power of two of at least four per processor, at most 64.
+    int stripeCount =
+        Math.min(64, Integer.highestOneBit(4 * Runtime.getRuntime().availableProcessors() - 1) * 2);
+    // Stripes hold at most 1/128 of the capacity as room they have not used yet.
+    this.batch = Math.max(1, Math.min(256, builder.maxEntries / 128 / stripeCount));
+    this.stripes = new Stripe[stripeCount];
+    for (int i = 0; i < stripeCount; i++) {
+      stripes[i] = new Stripe(2 * batch);
+    }
     this.clock = builder.clock;
     this.inFlightPolicy = builder.inFlightPolicy;
     this.listener = builder.listener;
@@ -101,11 +155,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     while (true) {
       Entry current = records.putIfAbsent(storedKey, claimed);
       if (current == null) {
-        size.increment();
-        if (size.sum() > maxEntries && !makeRoom(now)) {
-          if (records.remove(storedKey, claimed)) {
-            size.decrement();
-          }
+        if (!takeRoom(now)) {
+          records.remove(storedKey, claimed);
           throw storeFull(handler, storedKey);
         }
         if (listening) {
@@ -134,7 +185,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         claimed = new Entry(records, storedKey, leaseEnd(handler, now));
         continue;
       }
-      // Expired: a completed record past its ttl, or a lease that ran out. Take it over.
+      // Expired: a completed record past its ttl, or a lease that ran out. Take it over, with the
+      // room it holds.
       if (state == Entry.IN_PROGRESS && !current.abandon()) {
         continue; // completed or released meanwhile: decide again
       }
@@ -155,19 +207,20 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   public long purgeExpired() {
     long now = clock.millis();
     long purged = 0;
-    evictionLock.lock();
+    lock.lock();
     try {
-      for (ConcurrentLinkedQueue<Entry> queue : completedByTtl.values()) {
+      moveCompletions(true);
+      for (ArrayDeque<Entry> queue : queues) {
         Entry head;
-        while ((head = queue.peek()) != null && head.expiresAt <= now) {
-          queue.poll();
+        while ((head = queue.peekFirst()) != null && head.expiresAt <= now) {
+          queue.pollFirst();
           if (delete(head)) {
             purged++;
           }
         }
       }
     } finally {
-      evictionLock.unlock();
+      lock.unlock();
     }
     long count = purged;
     notifyListener(l -> l.purged(count));
@@ -176,7 +229,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** The number of records held, completed or in progress, expired or not. */
   public int size() {
-    return size.intValue();
+    lock.lock();
+    try {
+      long spare = 0;
+      for (Stripe stripe : stripes) {
+        synchronized (stripe) {
+          spare += stripe.room;
+        }
+      }
+      return (int) (maxEntries - unclaimed - spare);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The capacity. */
@@ -191,46 +255,213 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         : recordsByHandler.computeIfAbsent(handler.name(), name -> new ConcurrentHashMap<>());
   }
 
-  /** The queue of completed records with {@code ttl}. */
-  private ConcurrentLinkedQueue<Entry> completedQueue(Duration ttl) {
-    ConcurrentLinkedQueue<Entry> queue = completedByTtl.get(ttl);
-    return queue != null
-        ? queue
-        : completedByTtl.computeIfAbsent(ttl, t -> new ConcurrentLinkedQueue<>());
+  /** The calling thread's stripe. Thread ids are consecutive, so busy threads rarely share one. */
+  private Stripe stripe() {
+    return stripes[(int) Thread.currentThread().getId() & (stripes.length - 1)];
   }
 
-
   /**
-   * Brings the store back to its capacity by evicting completed records, a batch at a time.
-   * Returns false if it cannot, because every record is a claim in progress. A thread that finds
-   * another one evicting waits for the lock; the batch the other thread evicted below the
-   * capacity leaves it that much less to evict, often nothing.
+   * Takes room for one new record from the calling thread's stripe, or from the store when the
+   * stripe has none left. Returns false if the store is full of claims in progress.
    */
-  private boolean makeRoom(long now) {
-    evictionLock.lock();
-    try {
-      // A fixed count: claims that go on meanwhile must not keep this thread evicting forever.
-      long excess = size.sum() - maxEntries;
-      for (long i = 0; i < excess + evictionBatch - 1; i++) {
-        if (!evictOne(now)) {
-          return size.sum() <= maxEntries;
+  private boolean takeRoom(long now) {
+    Stripe stripe = stripe();
+    synchronized (stripe) {
+      if (stripe.room > 0) {
+        stripe.room--;
+        return true;
+      }
+    }
+    Entry[] victims = new Entry[batch];
+    while (true) {
+      int granted;
+      int chosen = 0;
+      lockStore();
+      try {
+        moveCompletions(false);
+        granted = (int) Math.min(unclaimed, batch);
+        unclaimed -= granted;
+        Entry victim;
+        while (granted + chosen < batch && (victim = pollOldest(now)) != null) {
+          victims[chosen++] = victim;
+        }
+        if (granted == 0 && chosen == 0 && moveCompletions(true) > 0) {
+          while (granted + chosen < batch && (victim = pollOldest(now)) != null) {
+            victims[chosen++] = victim;
+          }
+        }
+        if (granted == 0 && chosen == 0) {
+          takeBackSpareRoom();
+          granted = (int) Math.min(unclaimed, batch);
+          unclaimed -= granted;
+        }
+        if (chosen > 0) {
+          evicting.addAndGet(chosen);
+        }
+      } finally {
+        lock.unlock();
+      }
+      // The map deletes happen outside the lock, so that threads evict in parallel.
+      int freed = 0;
+      for (int i = 0; i < chosen; i++) {
+        if (remove(victims[i])) {
+          freed++;
+        }
+        victims[i] = null;
+      }
+      int room = granted + freed;
+      if (room > 1) {
+        synchronized (stripe) {
+          stripe.room += room - 1;
         }
       }
-      return true;
-    } finally {
-      evictionLock.unlock();
+      if (chosen > 0) {
+        evicting.addAndGet(-chosen);
+      }
+      if (room > 0) {
+        return true;
+      }
+      if (chosen == 0) {
+        if (evicting.get() == 0) {
+          return false;
+        }
+        // Another thread is deleting records it evicted: wait for their room, then look again.
+        while (evicting.get() > 0) {
+          Thread.onSpinWait();
+        }
+      }
+      // Otherwise every victim had been taken over since it expired: look again.
+    }
+  }
+
+  /** Gives the room of a record that a claim removed back to the calling thread's stripe. */
+  private void giveBackRoom() {
+    Stripe stripe = stripe();
+    synchronized (stripe) {
+      stripe.room++;
+    }
+  }
+
+  /** Takes back the room that stripes hold unused, for a thread that found the store full. */
+  private void takeBackSpareRoom() {
+    for (Stripe stripe : stripes) {
+      synchronized (stripe) {
+        unclaimed += stripe.room;
+        stripe.room = 0;
+      }
     }
   }
 
   /**
-   * Takes one completed record off a queue and deletes it: a head past its ttl if there is one,
-   * otherwise the head completed first. Returns false if every queue is empty. Holds the lock.
+   * Buffers a completed record in the calling thread's stripe. Once a batch is buffered, moves
+   * every stripe's completions into the queues if no other thread holds the lock; the next thread
+   * that needs room moves them anyway. Only a full buffer, two batches, makes a thread wait for the
+   * lock.
    */
-  private boolean evictOne(long now) {
-    ConcurrentLinkedQueue<Entry> from = null;
+  private void addCompleted(Entry completed, Duration ttl, long now) {
+    Stripe stripe = stripe();
+    while (true) {
+      int buffered;
+      synchronized (stripe) {
+        buffered = stripe.completedCount;
+        if (buffered < stripe.completed.length) {
+          stripe.completed[buffered] = completed;
+          stripe.completedTtl[buffered++] = ttl;
+          stripe.completedCount = buffered;
+        } else {
+          buffered = -1;
+        }
+      }
+      if (buffered >= 0 && buffered < batch) {
+        return;
+      }
+      boolean mustWait = buffered < 0;
+      if (mustWait) {
+        lockStore();
+      } else if (!lock.tryLock()) {
+        return;
+      }
+      try {
+        int moved = moveCompletions(false);
+        trimExpired(moved * TRIM_PER_COMPLETION, now);
+      } finally {
+        lock.unlock();
+      }
+      if (!mustWait) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Moves the completions buffered in the stripes into the queues and returns how many it moved.
+   * Each stripe's completions keep their order; those of different stripes moved at once are not
+   * interleaved by time, which would read every record (in another processor's cache). Unless
+   * {@code everyStripe}, it skips the stripes that look empty. Holds the lock.
+   */
+  private int moveCompletions(boolean everyStripe) {
+    int moved = 0;
+    for (Stripe stripe : stripes) {
+      // A read without the stripe's lock: at worst it misses a completion just buffered.
+      if (!everyStripe && stripe.completedCount == 0) {
+        continue;
+      }
+      synchronized (stripe) {
+        int n = stripe.completedCount;
+        for (int i = 0; i < n; i++) {
+          queueFor(stripe.completedTtl[i]).addLast(stripe.completed[i]);
+        }
+        Arrays.fill(stripe.completed, 0, n, null);
+        Arrays.fill(stripe.completedTtl, 0, n, null);
+        stripe.completedCount = 0;
+        moved += n;
+      }
+    }
+    return moved;
+  }
+
+  /** The queue of completed records with {@code ttl}. Holds the lock. */
+  private ArrayDeque<Entry> queueFor(Duration ttl) {
+    if (ttl.equals(lastTtl)) {
+      return lastQueue;
+    }
+    ArrayDeque<Entry> queue = completedByTtl.get(ttl);
+    if (queue == null) {
+      queue = new ArrayDeque<>();
+      completedByTtl.put(ttl, queue);
+      queues.add(queue);
+    }
+    lastTtl = ttl;
+    lastQueue = queue;
+    return queue;
+  }
+
+  /**
+   * Takes the lock. A thread that finds it held spins a little first: the holder only moves
+   * references, so parking would often cost more than the wait.
+   */
+  private void lockStore() {
+    for (int spin = 0; spin < 64; spin++) {
+      if (lock.tryLock()) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    lock.lock();
+  }
+
+  /**
+   * Takes the completed record to evict next off its queue: a head past its ttl if there is one,
+   * otherwise the head completed first. Returns null if every queue is empty. Holds the lock.
+   */
+  private Entry pollOldest(long now) {
+    if (queues.size() == 1) {
+      return queues.get(0).pollFirst();
+    }
+    ArrayDeque<Entry> from = null;
     long oldest = Long.MAX_VALUE;
-    for (ConcurrentLinkedQueue<Entry> queue : completedByTtl.values()) {
-      Entry head = queue.peek();
+    for (ArrayDeque<Entry> queue : queues) {
+      Entry head = queue.peekFirst();
       if (head == null) {
         continue;
       }
@@ -243,39 +474,36 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         from = queue;
       }
     }
-    if (from == null) {
-      return false;
-    }
-    delete(from.poll()); // the lock holder is the only taker, so this is the head it looked at
-    return true;
+    return from == null ? null : from.pollFirst();
   }
 
-  /** Deletes expired records from the head of {@code queue}, a few, unless eviction is busy. */
-  private void trimExpired(ConcurrentLinkedQueue<Entry> queue, long now) {
-    Entry head = queue.peek();
-    if (head == null || head.expiresAt > now || !evictionLock.tryLock()) {
-      return;
-    }
-    try {
-      for (int i = 0; i < TRIM_PER_COMPLETION; i++) {
-        head = queue.peek();
-        if (head == null || head.expiresAt > now) {
-          return;
-        }
-        delete(queue.poll());
+  /** Deletes up to {@code limit} expired records from the heads of the queues. Holds the lock. */
+  private void trimExpired(int limit, long now) {
+    int left = limit;
+    for (ArrayDeque<Entry> queue : queues) {
+      Entry head;
+      while (left > 0 && (head = queue.peekFirst()) != null && head.expiresAt <= now) {
+        delete(queue.pollFirst());
+        left--;
       }
-    } finally {
-      evictionLock.unlock();
     }
   }
 
-  /** Deletes a completed record, unless another delivery has taken it over since it expired. */
+  /** Deletes a completed record and frees its room, like {@link #remove}. Holds the lock. */
   private boolean delete(Entry completed) {
-    if (completed.records.remove(completed.storedKey, completed)) {
-      size.decrement();
+    if (remove(completed)) {
+      unclaimed++;
       return true;
     }
     return false;
+  }
+
+  /**
+   * Removes a completed record from its map, unless another delivery has taken its key over since
+   * it expired (the new record then holds its room). The caller frees the room.
+   */
+  private static boolean remove(Entry completed) {
+    return completed.records.remove(completed.storedKey, completed);
   }
 
   private IdempotencyStoreException storeFull(HandlerDescriptor handler, String storedKey) {
@@ -360,15 +588,36 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       this.leaseEnd = leaseEnd;
     }
 
-    boolean complete(byte[] result, long completedAt, long expiresAt) {
+    boolean complete(byte[] result, long completedAt, Duration ttl) {
       this.result = result;
       this.completedAt = completedAt;
-      this.expiresAt = expiresAt;
+      this.expiresAt = plus(completedAt, ttl);
       return STATE.compareAndSet(this, IN_PROGRESS, COMPLETED);
     }
 
     boolean abandon() {
       return STATE.compareAndSet(this, IN_PROGRESS, ABANDONED);
+    }
+  }
+
+  /**
+   * A share of the store for the threads whose ids map to it: room for new records, handed out by
+   * the store a batch at a time, and the records they completed since the store last moved them
+   * into its queues. Guarded by its own monitor, which no thread holds while it waits for the
+   * store's lock.
+   */
+  private static final class Stripe {
+    final Entry[] completed;
+
+    /** The ttl of each completed record, so that moving them need not read the records. */
+    final Duration[] completedTtl;
+
+    int completedCount;
+    int room;
+
+    Stripe(int buffer) {
+      this.completed = new Entry[buffer];
+      this.completedTtl = new Duration[buffer];
     }
   }
 
@@ -384,8 +633,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     @Override
     protected void recordCompletion(byte[] encodedResult) {
       long now = clock.millis();
-      Duration ttl = handler.ttl();
-      if (!claimed.complete(encodedResult, now, plus(now, ttl))) {
+      if (!claimed.complete(encodedResult, now, handler.ttl())) {
         throw new IdempotencyStoreException(
             "lease of handler "
                 + handler.name()
@@ -397,9 +645,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 + " the handler's effects may have happened twice. Choose a lease longer than the"
                 + " handler's slowest run");
       }
-      ConcurrentLinkedQueue<Entry> queue = completedQueue(ttl);
-      queue.add(claimed);
-      trimExpired(queue, now);
+      addCompleted(claimed, handler.ttl(), now);
       if (listening) {
         notifyListener(l -> l.completed(handler, claimed.storedKey));
       }
@@ -408,7 +654,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     @Override
     protected void discard(Throwable failure) {
       if (claimed.records.remove(claimed.storedKey, claimed)) {
-        size.decrement();
+        giveBackRoom();
       }
       if (listening) {
         notifyListener(l -> l.released(handler, claimed.storedKey, failure));

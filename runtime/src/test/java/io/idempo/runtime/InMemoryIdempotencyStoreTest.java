@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.IdempotentHandler.Mode;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -351,6 +352,68 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     assertThat(fresh.isDuplicate()).isFalse();
     fresh.complete(null);
     assertThat(store.claim(handler, "running-0").isDuplicate()).isFalse(); // evicted for "new"
+  }
+
+  @Test
+  void roomAnotherThreadTookButDidNotUseIsTakenBackWhenTheStoreIsFull() throws Exception {
+    InMemoryIdempotencyStore store = bounded(LARGE);
+    HandlerDescriptor handler = handler("large-spare-room", Mode.TRANSACTIONAL);
+    // The other thread's stripe takes a batch of room and uses one record of it.
+    Claim other = onAnotherThread(() -> store.claim(handler, "other"));
+    List<Claim> running = new ArrayList<>();
+    for (int i = 0; i < LARGE - 1; i++) {
+      running.add(store.claim(handler, "running-" + i));
+    }
+
+    assertThat(store.size()).isEqualTo(LARGE);
+    IdempotencyStoreException e =
+        assertThrows(IdempotencyStoreException.class, () -> store.claim(handler, "one-too-many"));
+    assertThat(e).hasMessageThat().contains("full");
+    other.complete(null);
+    running.forEach(claim -> claim.complete(null));
+  }
+
+  @Test
+  void concurrentClaimsNeverFindAStoreWithRoomFull() throws Exception {
+    int capacity = 32;
+    InMemoryIdempotencyStore store = bounded(capacity);
+    HandlerDescriptor handler = handler("small-concurrent", Mode.TRANSACTIONAL);
+    int threads = 4;
+    int openPerThread = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        runs.add(
+            pool.submit(
+                () -> {
+                  // At a claim, its thread has 4 claims in progress and each other thread at most
+                  // 5, and at most one record being completed or released: 4 + 3 x 6 = 22 records
+                  // that cannot be evicted, fewer than the capacity. So no claim may find the
+                  // store full, whatever the other threads are doing meanwhile.
+                  ArrayDeque<Claim> open = new ArrayDeque<>();
+                  for (int i = 0; i < 20_000; i++) {
+                    open.add(store.claim(handler, thread + "-" + i));
+                    if (open.size() > openPerThread) {
+                      Claim oldest = open.poll();
+                      if (i % 7 == 0) {
+                        oldest.release(new RuntimeException("fails now and then"));
+                      } else {
+                        oldest.complete(null);
+                      }
+                    }
+                  }
+                  open.forEach(claim -> claim.complete(null));
+                }));
+      }
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.size()).isAtMost(capacity);
   }
 
   @Test
