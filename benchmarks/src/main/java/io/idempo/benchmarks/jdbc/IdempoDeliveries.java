@@ -15,7 +15,7 @@ import javax.sql.DataSource;
  */
 final class IdempoDeliveries {
 
-  private static final String HANDLER_NAME = "io.idempo.benchmarks.Ledger#record";
+  static final String HANDLER_NAME = "io.idempo.benchmarks.Ledger#record";
 
   private IdempoDeliveries() {}
 

@@ -2,10 +2,16 @@ package io.idempo.benchmarks.jdbc;
 
 import io.idempo.benchmarks.Delivery;
 import io.idempo.benchmarks.memory.KeyMessage;
+import io.idempo.runtime.HandlerDescriptor;
+import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.integration.jdbc.metadata.JdbcMetadataStore;
@@ -26,6 +32,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       into a key-only table in the work's transaction, and a duplicate rolls back. No result to
  *       replay, no ttl index, no lease mode: the least any dedup row in the work's transaction
  *       costs, against which {@code idempo-tx}'s own columns and index are measured;
+ *   <li>{@code handwritten-wide}, on demand only (not in {@link #ALL}): the same hand-written
+ *       pattern, but its row is Idempo's, in Idempo's own table (the same columns, values and
+ *       indexes, created by {@link JdbcIdempotencyStore#createTableIfMissing()}). Measured beside
+ *       {@code handwritten} and {@code idempo-tx}, it splits their difference into what the row
+ *       costs and what Idempo's code costs;
  *   <li>{@code camel-jdbc}, {@code spring-jdbc}: the peer's repository as configured by default,
  *       which records the key in its own transaction (Camel) or in auto-commit (Spring) before the
  *       work's transaction;
@@ -48,11 +59,18 @@ public final class JdbcDeliveries {
   public static final String SPRING = "spring-jdbc";
   public static final String SPRING_TX = "spring-jdbc-tx";
   public static final String HANDWRITTEN = "handwritten";
+  public static final String HANDWRITTEN_WIDE = "handwritten-wide";
   public static final String LIMIT = "limit";
 
   /** Every implementation, in report order. */
   public static final List<String> ALL =
       List.of(IDEMPO_TX, IDEMPO_LEASE, CAMEL, CAMEL_TX, SPRING, SPRING_TX, HANDWRITTEN, LIMIT);
+
+  /** Diagnostic implementations, run only when named. */
+  public static final List<String> DIAGNOSTIC = List.of(HANDWRITTEN_WIDE);
+
+  /** {@code handwritten-wide}'s table: Idempo's, under a name of its own. */
+  private static final String WIDE_TABLE = "handwritten_claims";
 
   /** The amount every ledger row records. */
   static final long AMOUNT = 100;
@@ -74,10 +92,16 @@ public final class JdbcDeliveries {
       case SPRING -> spring(dataSource);
       case SPRING_TX -> springJoined(dataSource);
       case HANDWRITTEN -> handwritten(dataSource);
+      case HANDWRITTEN_WIDE -> handwrittenWide(dataSource);
       case LIMIT -> limit(dataSource);
       default ->
           throw new IllegalArgumentException(
-              "unknown JDBC implementation '" + name + "'; use one of " + ALL);
+              "unknown JDBC implementation '"
+                  + name
+                  + "'; use one of "
+                  + ALL
+                  + " or, for diagnosis, "
+                  + DIAGNOSTIC);
     };
   }
 
@@ -160,6 +184,58 @@ public final class JdbcDeliveries {
         throw new IllegalStateException("ledger insert failed for key " + key, e);
       }
     };
+  }
+
+  private static Delivery handwrittenWide(DataSource dataSource) {
+    JdbcIdempotencyStore.builder(dataSource).tableName(WIDE_TABLE).build().createTableIfMissing();
+    String insertRow;
+    try (Connection connection = dataSource.getConnection()) {
+      insertRow =
+          "INSERT INTO "
+              + WIDE_TABLE
+              + " (handler_name, idempotency_key, status, result, claim_token, expires_at,"
+              + " created_at) VALUES (?, ?, 'COMPLETED', NULL, ?, ?, ?)"
+              + (connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")
+                  ? " ON CONFLICT DO NOTHING"
+                  : "");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot connect to the benchmark database", e);
+    }
+    return key -> {
+      try (Connection connection = dataSource.getConnection()) {
+        return inTransaction(
+            connection,
+            c -> {
+              if (!insertWideRow(c, insertRow, key)) {
+                return false;
+              }
+              insertLedger(c, key);
+              return true;
+            });
+      } catch (SQLException e) {
+        throw new IllegalStateException("ledger insert failed for key " + key, e);
+      }
+    };
+  }
+
+  /** Inserts Idempo's row, with the values Idempo writes; false if the key was there already. */
+  private static boolean insertWideRow(Connection connection, String sql, String key)
+      throws SQLException {
+    Instant now = Instant.now();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      insert.setString(1, IdempoDeliveries.HANDLER_NAME);
+      insert.setString(2, key);
+      insert.setString(3, new UUID(random.nextLong(), random.nextLong()).toString());
+      insert.setObject(4, now.plus(HandlerDescriptor.DEFAULT_TTL).atOffset(ZoneOffset.UTC));
+      insert.setObject(5, now.atOffset(ZoneOffset.UTC));
+      return insert.executeUpdate() == 1;
+    } catch (SQLException e) {
+      if ("23505".equals(e.getSQLState())) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Records the event id in the work's transaction; false if it was there already. */

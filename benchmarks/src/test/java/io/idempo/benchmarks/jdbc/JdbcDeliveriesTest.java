@@ -23,6 +23,9 @@ class JdbcDeliveriesTest {
     for (String impl : JdbcDeliveries.ALL) {
       COUNTS.put(impl, DeliveryCounts.count(Database.Kind.H2, impl, 100));
     }
+    for (String impl : JdbcDeliveries.DIAGNOSTIC) {
+      COUNTS.put(impl, DeliveryCounts.count(Database.Kind.H2, impl, 100));
+    }
   }
 
   private static DeliveryCounts.Result count(String impl) {
@@ -68,6 +71,16 @@ class JdbcDeliveriesTest {
     assertThat(handwritten.commits + handwritten.rollbacks).isEqualTo(1.0);
     // A first delivery: the event id and the work; a duplicate: the event id alone.
     assertThat(handwritten.statements).isEqualTo(2 * handwritten.commits + handwritten.rollbacks);
+  }
+
+  @Test
+  void theHandwrittenPatternWithIdempoRowRunsTheSameStatementsAsTheHandwrittenOne() {
+    DeliveryCounts.Result wide = count(JdbcDeliveries.HANDWRITTEN_WIDE);
+    DeliveryCounts.Result handwritten = count(JdbcDeliveries.HANDWRITTEN);
+    assertThat(wide.effectOk).isTrue();
+    assertThat(wide.statements).isEqualTo(handwritten.statements);
+    assertThat(wide.commits).isEqualTo(handwritten.commits);
+    assertThat(wide.rollbacks).isEqualTo(handwritten.rollbacks);
   }
 
   @Test
