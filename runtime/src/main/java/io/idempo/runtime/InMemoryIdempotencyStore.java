@@ -47,9 +47,9 @@ import java.util.function.Consumer;
  *       per stripe wait in buffers.
  *   <li>Eviction follows completion order within a stripe. Completions of different stripes moved
  *       at once (at most two batches from each) are not reordered among themselves.
- *   <li>Room a stripe took but has not used yet (less than a batch) is taken back when the store
- *       has nothing else to evict, so a store full of claims in progress holds exactly its
- *       capacity.
+ *   <li>Room a stripe took but has not used yet (less than a batch, plus the room of claims its
+ *       threads released) is taken back when the store has nothing else to evict, so a store full
+ *       of claims in progress holds exactly its capacity.
  * </ul>
  *
  * <p>There is no transaction, so {@link IdempotentHandler.Mode#TRANSACTIONAL} and {@link
