@@ -69,8 +69,18 @@ public abstract class Dialect {
    * timeout where the statement bounds its own lock waits (see {@link #sessionLockTimeout}). Writes
    * nothing when the row exists or, if {@link #insertRaisesDuplicateKey()}, fails with SQLState
    * 23505.
+   *
+   * <p>Where {@link #insertReadsRecord()}, it is a query that also reads the record it did not
+   * insert, so that a duplicate costs one round trip: its last two parameters are handler and key
+   * again, and it returns one row of (inserted, status, result, claim_token, expires_at): {@code
+   * true} and nulls if it inserted the row; {@code false} and the record if the record was there
+   * when the statement began; no row at all if the row it yielded to was committed after that,
+   * which only a statement that begins later can read.
    */
   abstract String insertClaim(String table);
+
+  /** True if {@link #insertClaim} also reads the record it found instead of inserting. */
+  abstract boolean insertReadsRecord();
 
   /**
    * Takes over an expired record: status, token, expires_at, created_at, handler, key, now, after
@@ -241,6 +251,11 @@ public abstract class Dialect {
     }
 
     @Override
+    boolean insertReadsRecord() {
+      return false;
+    }
+
+    @Override
     TransactionHealth transactionHealth(Connection connection) {
       return TransactionHealth.HEALTHY; // H2 rolls back only the failed statement
     }
@@ -311,17 +326,29 @@ public abstract class Dialect {
 
     @Override
     String insertClaim(String table) {
-      // Waits for a concurrent uncommitted insert of the same key, then inserts nothing (0) if
-      // that one committed, or the row (1) if it rolled back. An existing row is no error, so the
-      // transaction stays usable; only a wait past the lock timeout is.
+      // The insert waits for a concurrent uncommitted insert of the same key, then inserts nothing
+      // if that one committed, or the row if it rolled back. An existing row is no error, so the
+      // transaction stays usable; only a wait past the lock timeout is. The outer query reads the
+      // record in the statement's snapshot, unless the insert wrote the row (then it reads
+      // nothing: the condition on "inserted" is decided once, before the table is read).
       return BOUND_LOCK_WAITS
-          + "INSERT INTO "
+          + ", inserted AS (INSERT INTO "
           + table
           + " ("
           + columns()
           + ") SELECT ?, ?, ?, NULL, ?, ?, ? FROM lock_bound"
           + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING"
-          + RESTORE_LOCK_TIMEOUT;
+          + RESTORE_LOCK_TIMEOUT
+          + ") SELECT TRUE, NULL::VARCHAR, NULL::BYTEA, NULL::VARCHAR, NULL::TIMESTAMPTZ"
+          + " FROM inserted UNION ALL SELECT FALSE, status, result, claim_token, expires_at FROM "
+          + table
+          + " WHERE handler_name = ? AND idempotency_key = ? AND NOT EXISTS (SELECT 1 FROM"
+          + " inserted)";
+    }
+
+    @Override
+    boolean insertReadsRecord() {
+      return true;
     }
 
     @Override

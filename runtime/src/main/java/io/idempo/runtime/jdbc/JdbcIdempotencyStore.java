@@ -436,10 +436,24 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       throws SQLException {
     for (int i = 0; i < MAX_ATTEMPTS; i++) {
       try {
-        if (insert(connection, handler, storedKey, status, token, expiresAt, now)) {
-          return new Attempt(Outcome.ACQUIRED, null);
+        Attempt existing;
+        if (dialect.insertReadsRecord()) {
+          Attempt found =
+              insertOrRead(connection, handler, storedKey, status, token, expiresAt, now, joined);
+          if (found != null && found.outcome == Outcome.ACQUIRED) {
+            return found;
+          }
+          // No row: the row the insert yielded to was committed after the statement began.
+          existing =
+              found == null
+                  ? read(connection, handler, storedKey, now, joined)
+                  : found.outcome == Outcome.EXPIRED ? null : found;
+        } else {
+          if (insert(connection, handler, storedKey, status, token, expiresAt, now)) {
+            return new Attempt(Outcome.ACQUIRED, null);
+          }
+          existing = read(connection, handler, storedKey, now, joined);
         }
-        Attempt existing = read(connection, handler, storedKey, now, joined);
         if (existing != null) {
           return existing;
         }
@@ -492,6 +506,45 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   /**
+   * Inserts the claim row or reads the record in its place, in one statement (see {@link
+   * Dialect#insertReadsRecord()}). Returns {@link Outcome#ACQUIRED} if it inserted the row, what
+   * the record decides if it read a live one, {@link Outcome#EXPIRED} if it read an expired one,
+   * or null if it read no row.
+   */
+  private Attempt insertOrRead(
+      Connection connection,
+      HandlerDescriptor handler,
+      String storedKey,
+      String status,
+      String token,
+      Instant expiresAt,
+      Instant now,
+      Transaction joined)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(insertClaim)) {
+      int first = bindLockTimeout(insert);
+      insert.setString(first, handler.name());
+      insert.setString(first + 1, storedKey);
+      insert.setString(first + 2, status);
+      insert.setString(first + 3, token);
+      insert.setObject(first + 4, timestamp(expiresAt));
+      insert.setObject(first + 5, timestamp(now));
+      insert.setString(first + 6, handler.name());
+      insert.setString(first + 7, storedKey);
+      try (ResultSet row = insert.executeQuery()) {
+        if (!row.next()) {
+          return null;
+        }
+        if (row.getBoolean(1)) {
+          return new Attempt(Outcome.ACQUIRED, null);
+        }
+        Attempt live = decide(row, 2, handler, storedKey, now, joined);
+        return live != null ? live : new Attempt(Outcome.EXPIRED, null);
+      }
+    }
+  }
+
+  /**
    * Reads the record: a live one decides the claim (null when the row is gone or expired). A row
    * that the thread's own transaction holds is a re-entrant claim, refused.
    */
@@ -506,30 +559,43 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       select.setString(1, handler.name());
       select.setString(2, storedKey);
       try (ResultSet row = select.executeQuery()) {
-        if (!row.next()) {
-          return null;
-        }
-        String status = row.getString(1);
-        byte[] result = row.getBytes(2);
-        String token = row.getString(3);
-        Instant expiresAt = row.getObject(4, OffsetDateTime.class).toInstant();
-        if (joined != null && joined.holds(token)) {
-          throw new IllegalStateException(
-              "handler "
-                  + handler.name()
-                  + " claimed key '"
-                  + abbreviate(storedKey)
-                  + "' again on a thread whose transaction already holds that claim; a handler"
-                  + " must not process the same message re-entrantly");
-        }
-        if (!expiresAt.isAfter(now)) {
-          return null;
-        }
-        return COMPLETED.equals(status)
-            ? new Attempt(Outcome.DUPLICATE, result)
-            : new Attempt(Outcome.IN_PROGRESS, null);
+        return row.next() ? decide(row, 1, handler, storedKey, now, joined) : null;
       }
     }
+  }
+
+  /**
+   * What the record in {@code row}'s columns from {@code first} on (status, result, claim_token,
+   * expires_at) decides: a duplicate or a claim in progress if it is live, null if it has expired.
+   * A row that the thread's own transaction holds is a re-entrant claim, refused.
+   */
+  private static Attempt decide(
+      ResultSet row,
+      int first,
+      HandlerDescriptor handler,
+      String storedKey,
+      Instant now,
+      Transaction joined)
+      throws SQLException {
+    String status = row.getString(first);
+    byte[] result = row.getBytes(first + 1);
+    String token = row.getString(first + 2);
+    Instant expiresAt = row.getObject(first + 3, OffsetDateTime.class).toInstant();
+    if (joined != null && joined.holds(token)) {
+      throw new IllegalStateException(
+          "handler "
+              + handler.name()
+              + " claimed key '"
+              + abbreviate(storedKey)
+              + "' again on a thread whose transaction already holds that claim; a handler"
+              + " must not process the same message re-entrantly");
+    }
+    if (!expiresAt.isAfter(now)) {
+      return null;
+    }
+    return COMPLETED.equals(status)
+        ? new Attempt(Outcome.DUPLICATE, result)
+        : new Attempt(Outcome.IN_PROGRESS, null);
   }
 
   private boolean takeOver(
@@ -915,7 +981,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     ACQUIRED,
     TAKEN_OVER,
     DUPLICATE,
-    IN_PROGRESS
+    IN_PROGRESS,
+    /** The record is there but past its expiry: take it over. Never the result of a claim. */
+    EXPIRED
   }
 
   private static final class Attempt {
