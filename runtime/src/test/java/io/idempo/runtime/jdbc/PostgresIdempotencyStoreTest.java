@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -184,6 +185,39 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
           }
           return connection;
         });
+  }
+
+  @Test
+  void aDuplicateCostsTheClaimStatementAloneAndStillReplaysTheResult() throws Exception {
+    AtomicInteger prepared = new AtomicInteger();
+    JdbcIdempotencyStore store =
+        storeBuilder(mappingConnections(database, c -> countingPrepares(c, prepared))).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("h", Mode.TRANSACTIONAL);
+    prepared.set(0);
+    store.claim(handler, "k").complete(new byte[] {7});
+    assertThat(prepared.get()).isEqualTo(2); // the claim, then the result into its row
+
+    prepared.set(0);
+    Claim duplicate = store.claim(handler, "k");
+
+    assertThat(duplicate.isDuplicate()).isTrue();
+    assertThat(duplicate.replayedResult()).isEqualTo(new byte[] {7});
+    assertThat(prepared.get()).isEqualTo(1);
+  }
+
+  /** {@code connection}, counting the statements prepared on it in {@code prepared}. */
+  private static Connection countingPrepares(Connection connection, AtomicInteger prepared) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            PostgresIdempotencyStoreTest.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("prepareStatement")) {
+                prepared.incrementAndGet();
+              }
+              return invoke(method, connection, args);
+            });
   }
 
   /** A DataSource whose connections do not unwrap to the PostgreSQL driver, as some wrappers do. */
