@@ -91,11 +91,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /** The queues of {@link #completedByTtl}, to look at every head without an iterator. */
   private final List<ArrayDeque<Entry>> queues = new ArrayList<>();
 
-  /** The ttl and queue {@link #queueFor} returned last: handlers rarely share a store. */
-  private Duration lastTtl;
-
-  private ArrayDeque<Entry> lastQueue;
-
   /** Capacity that no record and no stripe holds. */
   private long unclaimed;
 
@@ -275,25 +270,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Entry[] victims = new Entry[batch];
     while (true) {
       int granted;
-      int chosen = 0;
+      int chosen;
       lockStore();
       try {
         moveCompletions(false);
-        granted = (int) Math.min(unclaimed, batch);
-        unclaimed -= granted;
-        Entry victim;
-        while (granted + chosen < batch && (victim = pollOldest(now)) != null) {
-          victims[chosen++] = victim;
-        }
+        granted = grantUnclaimed();
+        chosen = chooseVictims(victims, batch - granted, now);
         if (granted == 0 && chosen == 0 && moveCompletions(true) > 0) {
-          while (granted + chosen < batch && (victim = pollOldest(now)) != null) {
-            victims[chosen++] = victim;
-          }
+          chosen = chooseVictims(victims, batch, now);
         }
         if (granted == 0 && chosen == 0) {
           takeBackSpareRoom();
-          granted = (int) Math.min(unclaimed, batch);
-          unclaimed -= granted;
+          granted = grantUnclaimed();
         }
         if (chosen > 0) {
           evicting.addAndGet(chosen);
@@ -332,6 +320,26 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       }
       // Otherwise every victim had been taken over since it expired: look again.
     }
+  }
+
+  /** Takes up to a batch of the room no stripe holds. Holds the lock. */
+  private int grantUnclaimed() {
+    int granted = (int) Math.min(unclaimed, batch);
+    unclaimed -= granted;
+    return granted;
+  }
+
+  /**
+   * Takes up to {@code count} records to evict off the queues into {@code victims}, and returns
+   * how many it took. Holds the lock.
+   */
+  private int chooseVictims(Entry[] victims, int count, long now) {
+    int chosen = 0;
+    Entry victim;
+    while (chosen < count && (victim = pollOldest(now)) != null) {
+      victims[chosen++] = victim;
+    }
+    return chosen;
   }
 
   /** Gives the room of a record that a claim removed back to the calling thread's stripe. */
@@ -422,17 +430,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** The queue of completed records with {@code ttl}. Holds the lock. */
   private ArrayDeque<Entry> queueFor(Duration ttl) {
-    if (ttl.equals(lastTtl)) {
-      return lastQueue;
-    }
     ArrayDeque<Entry> queue = completedByTtl.get(ttl);
     if (queue == null) {
       queue = new ArrayDeque<>();
       completedByTtl.put(ttl, queue);
       queues.add(queue);
     }
-    lastTtl = ttl;
-    lastQueue = queue;
     return queue;
   }
 

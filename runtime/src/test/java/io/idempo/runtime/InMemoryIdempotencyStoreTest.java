@@ -216,6 +216,25 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     }
   }
 
+  /** Does {@link #completeKeys} on a thread of its own, which then stops. */
+  private void completeKeysOnAnotherThread(
+      InMemoryIdempotencyStore store, HandlerDescriptor handler, String prefix, int count)
+      throws Exception {
+    onAnotherThread(
+        () -> {
+          completeKeys(store, handler, prefix, count);
+          return null;
+        });
+  }
+
+  /** Asserts that {@code key} was evicted: a late duplicate of it runs again. */
+  private static void assertForgotten(
+      InMemoryIdempotencyStore store, HandlerDescriptor handler, String key) {
+    Claim claim = store.claim(handler, key);
+    assertThat(claim.isDuplicate()).isFalse();
+    claim.release(new RuntimeException());
+  }
+
   /** Runs {@code work} on a thread of its own. */
   private static <T> T onAnotherThread(Callable<T> work) throws Exception {
     ExecutorService thread = Executors.newSingleThreadExecutor();
@@ -242,20 +261,14 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     for (int i = keys - LARGE + BATCH; i < keys; i++) {
       assertThat(store.claim(handler, "k" + i).isDuplicate()).isTrue();
     }
-    Claim evicted = store.claim(handler, "k" + (keys - LARGE - 1));
-    assertThat(evicted.isDuplicate()).isFalse();
-    evicted.release(new RuntimeException());
+    assertForgotten(store, handler, "k" + (keys - LARGE - 1));
   }
 
   @Test
   void aThreadThatStartsLateEvictsTheOlderRecordsOfAnotherThreadNotItsOwn() throws Exception {
     InMemoryIdempotencyStore store = bounded(LARGE);
     HandlerDescriptor handler = handler("large-late-thread", Mode.TRANSACTIONAL);
-    onAnotherThread(
-        () -> {
-          completeKeys(store, handler, "early-", LARGE);
-          return null;
-        });
+    completeKeysOnAnotherThread(store, handler, "early-", LARGE);
 
     int late = LARGE / 2;
     completeKeys(store, handler, "late-", late);
@@ -268,28 +281,20 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     for (int i = late + BATCH; i < LARGE; i++) {
       assertThat(store.claim(handler, "early-" + i).isDuplicate()).isTrue();
     }
-    Claim oldest = store.claim(handler, "early-0");
-    assertThat(oldest.isDuplicate()).isFalse();
-    oldest.release(new RuntimeException());
+    assertForgotten(store, handler, "early-0");
   }
 
   @Test
   void recordsOfAThreadThatStoppedAreEvictedOldestFirst() throws Exception {
     InMemoryIdempotencyStore store = bounded(LARGE);
     HandlerDescriptor handler = handler("large-abandoned", Mode.TRANSACTIONAL);
-    onAnotherThread(
-        () -> {
-          completeKeys(store, handler, "gone-", LARGE / 2);
-          return null;
-        });
+    completeKeysOnAnotherThread(store, handler, "gone-", LARGE / 2);
 
     // Four capacities' worth of newer keys: every record of the stopped thread is older.
     completeKeys(store, handler, "busy-", 4 * LARGE);
 
     for (int i = 0; i < LARGE / 2; i += 97) {
-      Claim gone = store.claim(handler, "gone-" + i);
-      assertThat(gone.isDuplicate()).isFalse();
-      gone.release(new RuntimeException());
+      assertForgotten(store, handler, "gone-" + i);
     }
     assertThat(store.claim(handler, "busy-" + (4 * LARGE - 1)).isDuplicate()).isTrue();
   }

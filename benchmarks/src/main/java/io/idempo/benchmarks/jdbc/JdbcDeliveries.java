@@ -158,46 +158,49 @@ public final class JdbcDeliveries {
   }
 
   private static Delivery handwritten(DataSource dataSource) {
-    String insertEventId;
-    try (Connection connection = dataSource.getConnection()) {
-      // PostgreSQL skips a conflict, which keeps the transaction usable; H2 fails the statement
-      // only, with a duplicate-key error.
-      insertEventId =
-          connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")
-              ? Database.INSERT_EVENT_ID + " ON CONFLICT DO NOTHING"
-              : Database.INSERT_EVENT_ID;
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot connect to the benchmark database", e);
-    }
-    return key -> {
-      try (Connection connection = dataSource.getConnection()) {
-        return inTransaction(
-            connection,
-            c -> {
-              if (!insertEventId(c, insertEventId, key)) {
-                return false;
-              }
-              insertLedger(c, key);
-              return true;
-            });
-      } catch (SQLException e) {
-        throw new IllegalStateException("ledger insert failed for key " + key, e);
-      }
-    };
+    return eventIdPattern(
+        dataSource, Database.INSERT_EVENT_ID, (insert, key) -> insert.setString(1, key));
   }
 
   private static Delivery handwrittenWide(DataSource dataSource) {
     JdbcIdempotencyStore.builder(dataSource).tableName(WIDE_TABLE).build().createTableIfMissing();
+    return eventIdPattern(
+        dataSource,
+        "INSERT INTO "
+            + WIDE_TABLE
+            + " (handler_name, idempotency_key, status, result, claim_token, expires_at,"
+            + " created_at) VALUES (?, ?, 'COMPLETED', NULL, ?, ?, ?)",
+        (insert, key) -> {
+          // The values Idempo writes.
+          Instant now = Instant.now();
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          insert.setString(1, IdempoDeliveries.HANDLER_NAME);
+          insert.setString(2, key);
+          insert.setString(3, new UUID(random.nextLong(), random.nextLong()).toString());
+          insert.setObject(4, now.plus(HandlerDescriptor.DEFAULT_TTL).atOffset(ZoneOffset.UTC));
+          insert.setObject(5, now.atOffset(ZoneOffset.UTC));
+        });
+  }
+
+  /** Binds a dedup row's insert for a message key. */
+  @FunctionalInterface
+  private interface RowBinder {
+    void bind(PreparedStatement insert, String key) throws SQLException;
+  }
+
+  /**
+   * The concept's pattern 1 in plain JDBC: {@code insert} (without a conflict clause) records the
+   * key in the work's transaction, and a duplicate rolls back.
+   */
+  private static Delivery eventIdPattern(DataSource dataSource, String insert, RowBinder binder) {
     String insertRow;
     try (Connection connection = dataSource.getConnection()) {
+      // PostgreSQL skips a conflict, which keeps the transaction usable; H2 fails the statement
+      // only, with a duplicate-key error.
       insertRow =
-          "INSERT INTO "
-              + WIDE_TABLE
-              + " (handler_name, idempotency_key, status, result, claim_token, expires_at,"
-              + " created_at) VALUES (?, ?, 'COMPLETED', NULL, ?, ?, ?)"
-              + (connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")
-                  ? " ON CONFLICT DO NOTHING"
-                  : "");
+          connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")
+              ? insert + " ON CONFLICT DO NOTHING"
+              : insert;
     } catch (SQLException e) {
       throw new IllegalStateException("cannot connect to the benchmark database", e);
     }
@@ -206,7 +209,7 @@ public final class JdbcDeliveries {
         return inTransaction(
             connection,
             c -> {
-              if (!insertWideRow(c, insertRow, key)) {
+              if (!insertDedupRow(c, insertRow, binder, key)) {
                 return false;
               }
               insertLedger(c, key);
@@ -218,31 +221,11 @@ public final class JdbcDeliveries {
     };
   }
 
-  /** Inserts Idempo's row, with the values Idempo writes; false if the key was there already. */
-  private static boolean insertWideRow(Connection connection, String sql, String key)
-      throws SQLException {
-    Instant now = Instant.now();
-    ThreadLocalRandom random = ThreadLocalRandom.current();
+  /** Records the key in the work's transaction; false if it was there already. */
+  private static boolean insertDedupRow(
+      Connection connection, String sql, RowBinder binder, String key) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(sql)) {
-      insert.setString(1, IdempoDeliveries.HANDLER_NAME);
-      insert.setString(2, key);
-      insert.setString(3, new UUID(random.nextLong(), random.nextLong()).toString());
-      insert.setObject(4, now.plus(HandlerDescriptor.DEFAULT_TTL).atOffset(ZoneOffset.UTC));
-      insert.setObject(5, now.atOffset(ZoneOffset.UTC));
-      return insert.executeUpdate() == 1;
-    } catch (SQLException e) {
-      if ("23505".equals(e.getSQLState())) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  /** Records the event id in the work's transaction; false if it was there already. */
-  private static boolean insertEventId(Connection connection, String sql, String key)
-      throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(sql)) {
-      insert.setString(1, key);
+      binder.bind(insert, key);
       return insert.executeUpdate() == 1;
     } catch (SQLException e) {
       if ("23505".equals(e.getSQLState())) {

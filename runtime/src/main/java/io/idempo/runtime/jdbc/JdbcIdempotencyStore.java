@@ -489,13 +489,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Instant now)
       throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(insertClaim)) {
-      int first = bindLockTimeout(insert);
-      insert.setString(first, handler.name());
-      insert.setString(first + 1, storedKey);
-      insert.setString(first + 2, status);
-      insert.setString(first + 3, token);
-      insert.setObject(first + 4, timestamp(expiresAt));
-      insert.setObject(first + 5, timestamp(now));
+      bindClaimRow(insert, handler, storedKey, status, token, expiresAt, now);
       return executeWithLockTimeout(insert) == 1;
     } catch (SQLException e) {
       if (dialect.insertRaisesDuplicateKey() && Dialect.isDuplicateKey(e)) {
@@ -522,15 +516,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Transaction joined)
       throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(insertClaim)) {
-      int first = bindLockTimeout(insert);
-      insert.setString(first, handler.name());
-      insert.setString(first + 1, storedKey);
-      insert.setString(first + 2, status);
-      insert.setString(first + 3, token);
-      insert.setObject(first + 4, timestamp(expiresAt));
-      insert.setObject(first + 5, timestamp(now));
-      insert.setString(first + 6, handler.name());
-      insert.setString(first + 7, storedKey);
+      int next = bindClaimRow(insert, handler, storedKey, status, token, expiresAt, now);
+      insert.setString(next, handler.name());
+      insert.setString(next + 1, storedKey);
       try (ResultSet row = insert.executeQuery()) {
         if (!row.next()) {
           return null;
@@ -542,6 +530,29 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         return live != null ? live : new Attempt(Outcome.EXPIRED, null);
       }
     }
+  }
+
+  /**
+   * Binds {@link #insertClaim}'s lock timeout (where it has one) and row: handler, key, status,
+   * token, expires_at, created_at. Returns the index of the next parameter.
+   */
+  private int bindClaimRow(
+      PreparedStatement insert,
+      HandlerDescriptor handler,
+      String storedKey,
+      String status,
+      String token,
+      Instant expiresAt,
+      Instant now)
+      throws SQLException {
+    int first = bindLockTimeout(insert);
+    insert.setString(first, handler.name());
+    insert.setString(first + 1, storedKey);
+    insert.setString(first + 2, status);
+    insert.setString(first + 3, token);
+    insert.setObject(first + 4, timestamp(expiresAt));
+    insert.setObject(first + 5, timestamp(now));
+    return first + 6;
   }
 
   /**

@@ -7,6 +7,7 @@ import io.idempo.IdempotentHandler.Mode;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyStoreException;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -208,16 +209,14 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
 
   /** {@code connection}, counting the statements prepared on it in {@code prepared}. */
   private static Connection countingPrepares(Connection connection, AtomicInteger prepared) {
-    return (Connection)
-        Proxy.newProxyInstance(
-            PostgresIdempotencyStoreTest.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("prepareStatement")) {
-                prepared.incrementAndGet();
-              }
-              return invoke(method, connection, args);
-            });
+    return proxy(
+        Connection.class,
+        (proxy, method, args) -> {
+          if (method.getName().equals("prepareStatement")) {
+            prepared.incrementAndGet();
+          }
+          return invoke(method, connection, args);
+        });
   }
 
   /** A DataSource whose connections do not unwrap to the PostgreSQL driver, as some wrappers do. */
@@ -232,30 +231,33 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
 
   /** {@code dataSource}, with {@code mapper} applied to each connection it hands out. */
   private static DataSource mappingConnections(DataSource dataSource, ConnectionMapper mapper) {
-    return (DataSource)
-        Proxy.newProxyInstance(
-            PostgresIdempotencyStoreTest.class.getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-              Object result = invoke(method, dataSource, args);
-              return result instanceof Connection connection ? mapper.map(connection) : result;
-            });
+    return proxy(
+        DataSource.class,
+        (proxy, method, args) -> {
+          Object result = invoke(method, dataSource, args);
+          return result instanceof Connection connection ? mapper.map(connection) : result;
+        });
   }
 
   private static Connection hideDriver(Connection connection) {
-    return (Connection)
+    return proxy(
+        Connection.class,
+        (proxy, method, args) -> {
+          if (method.getName().equals("isWrapperFor")) {
+            return false;
+          }
+          if (method.getName().equals("unwrap")) {
+            throw new SQLException("not a wrapper");
+          }
+          return invoke(method, connection, args);
+        });
+  }
+
+  /** An implementation of {@code type} whose calls go to {@code handler}. */
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return type.cast(
         Proxy.newProxyInstance(
-            PostgresIdempotencyStoreTest.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("isWrapperFor")) {
-                return false;
-              }
-              if (method.getName().equals("unwrap")) {
-                throw new SQLException("not a wrapper");
-              }
-              return invoke(method, connection, args);
-            });
+            PostgresIdempotencyStoreTest.class.getClassLoader(), new Class<?>[] {type}, handler));
   }
 
   private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
