@@ -68,19 +68,14 @@ public abstract class Dialect {
    * Inserts a claim row: handler, key, status, token, expires_at, created_at, after the lock
    * timeout where the statement bounds its own lock waits (see {@link #sessionLockTimeout}). Writes
    * nothing when the row exists or, if {@link #insertRaisesDuplicateKey()}, fails with SQLState
-   * 23505.
+   * 23505. A claim that inserted nothing reads the record with {@link #selectRecord}.
    *
-   * <p>Where {@link #insertReadsRecord()}, it is a query that also reads the record it did not
-   * insert, so that a duplicate costs one round trip: its last two parameters are handler and key
-   * again, and it returns one row of (inserted, status, result, claim_token, expires_at): {@code
-   * true} and nulls if it inserted the row; {@code false} and the record if the record was there
-   * when the statement began; no row at all if the row it yielded to was committed after that,
-   * which only a statement that begins later can read.
+   * <p>It reads nothing itself. A claim statement on PostgreSQL that also read the record it
+   * yielded to (in a {@code UNION ALL} over the insert's {@code RETURNING}) saved a duplicate its
+   * round trip, but cost every claim more server CPU than the read costs the duplicates: with 20%
+   * duplicates, 12–24 µs of server CPU per delivery more (docs/performance.md).
    */
   abstract String insertClaim(String table);
-
-  /** True if {@link #insertClaim} also reads the record it found instead of inserting. */
-  abstract boolean insertReadsRecord();
 
   /**
    * Takes over an expired record: status, token, expires_at, created_at, handler, key, now, after
@@ -251,11 +246,6 @@ public abstract class Dialect {
     }
 
     @Override
-    boolean insertReadsRecord() {
-      return false;
-    }
-
-    @Override
     TransactionHealth transactionHealth(Connection connection) {
       return TransactionHealth.HEALTHY; // H2 rolls back only the failed statement
     }
@@ -326,29 +316,17 @@ public abstract class Dialect {
 
     @Override
     String insertClaim(String table) {
-      // The insert waits for a concurrent uncommitted insert of the same key, then inserts nothing
-      // if that one committed, or the row if it rolled back. An existing row is no error, so the
-      // transaction stays usable; only a wait past the lock timeout is. The outer query reads the
-      // record in the statement's snapshot, unless the insert wrote the row (then it reads
-      // nothing: the condition on "inserted" is decided once, before the table is read).
+      // Waits for a concurrent uncommitted insert of the same key, then inserts nothing (no row)
+      // if that one committed, or the row (one row) if it rolled back. An existing row is no
+      // error, so the transaction stays usable; only a wait past the lock timeout is.
       return BOUND_LOCK_WAITS
-          + ", inserted AS (INSERT INTO "
+          + "INSERT INTO "
           + table
           + " ("
           + columns()
           + ") SELECT ?, ?, ?, NULL, ?, ?, ? FROM lock_bound"
           + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING"
-          + RESTORE_LOCK_TIMEOUT
-          + ") SELECT TRUE, NULL::VARCHAR, NULL::BYTEA, NULL::VARCHAR, NULL::TIMESTAMPTZ"
-          + " FROM inserted UNION ALL SELECT FALSE, status, result, claim_token, expires_at FROM "
-          + table
-          + " WHERE handler_name = ? AND idempotency_key = ? AND NOT EXISTS (SELECT 1 FROM"
-          + " inserted)";
-    }
-
-    @Override
-    boolean insertReadsRecord() {
-      return true;
+          + RESTORE_LOCK_TIMEOUT;
     }
 
     @Override

@@ -436,24 +436,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       throws SQLException {
     for (int i = 0; i < MAX_ATTEMPTS; i++) {
       try {
-        Attempt existing;
-        if (dialect.insertReadsRecord()) {
-          Attempt found =
-              insertOrRead(connection, handler, storedKey, status, token, expiresAt, now, joined);
-          if (found != null && found.outcome == Outcome.ACQUIRED) {
-            return found;
-          }
-          // No row: the row the insert yielded to was committed after the statement began.
-          existing =
-              found == null
-                  ? read(connection, handler, storedKey, now, joined)
-                  : found.outcome == Outcome.EXPIRED ? null : found;
-        } else {
-          if (insert(connection, handler, storedKey, status, token, expiresAt, now)) {
-            return new Attempt(Outcome.ACQUIRED, null);
-          }
-          existing = read(connection, handler, storedKey, now, joined);
+        if (insert(connection, handler, storedKey, status, token, expiresAt, now)) {
+          return new Attempt(Outcome.ACQUIRED, null);
         }
+        Attempt existing = read(connection, handler, storedKey, now, joined);
         if (existing != null) {
           return existing;
         }
@@ -500,43 +486,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * Inserts the claim row or reads the record in its place, in one statement (see {@link
-   * Dialect#insertReadsRecord()}). Returns {@link Outcome#ACQUIRED} if it inserted the row, what
-   * the record decides if it read a live one, {@link Outcome#EXPIRED} if it read an expired one,
-   * or null if it read no row.
-   */
-  private Attempt insertOrRead(
-      Connection connection,
-      HandlerDescriptor handler,
-      String storedKey,
-      String status,
-      String token,
-      Instant expiresAt,
-      Instant now,
-      Transaction joined)
-      throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(insertClaim)) {
-      int next = bindClaimRow(insert, handler, storedKey, status, token, expiresAt, now);
-      insert.setString(next, handler.name());
-      insert.setString(next + 1, storedKey);
-      try (ResultSet row = insert.executeQuery()) {
-        if (!row.next()) {
-          return null;
-        }
-        if (row.getBoolean(1)) {
-          return new Attempt(Outcome.ACQUIRED, null);
-        }
-        Attempt live = decide(row, 2, handler, storedKey, now, joined);
-        return live != null ? live : new Attempt(Outcome.EXPIRED, null);
-      }
-    }
-  }
-
-  /**
    * Binds {@link #insertClaim}'s lock timeout (where it has one) and row: handler, key, status,
-   * token, expires_at, created_at. Returns the index of the next parameter.
+   * token, expires_at, created_at.
    */
-  private int bindClaimRow(
+  private void bindClaimRow(
       PreparedStatement insert,
       HandlerDescriptor handler,
       String storedKey,
@@ -552,7 +505,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     insert.setString(first + 3, token);
     insert.setObject(first + 4, timestamp(expiresAt));
     insert.setObject(first + 5, timestamp(now));
-    return first + 6;
   }
 
   /**
@@ -570,28 +522,27 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       select.setString(1, handler.name());
       select.setString(2, storedKey);
       try (ResultSet row = select.executeQuery()) {
-        return row.next() ? decide(row, 1, handler, storedKey, now, joined) : null;
+        return row.next() ? decide(row, handler, storedKey, now, joined) : null;
       }
     }
   }
 
   /**
-   * What the record in {@code row}'s columns from {@code first} on (status, result, claim_token,
-   * expires_at) decides: a duplicate or a claim in progress if it is live, null if it has expired.
-   * A row that the thread's own transaction holds is a re-entrant claim, refused.
+   * What the record in {@code row} (status, result, claim_token, expires_at) decides: a duplicate
+   * or a claim in progress if it is live, null if it has expired. A row that the thread's own
+   * transaction holds is a re-entrant claim, refused.
    */
   private static Attempt decide(
       ResultSet row,
-      int first,
       HandlerDescriptor handler,
       String storedKey,
       Instant now,
       Transaction joined)
       throws SQLException {
-    String status = row.getString(first);
-    byte[] result = row.getBytes(first + 1);
-    String token = row.getString(first + 2);
-    Instant expiresAt = row.getObject(first + 3, OffsetDateTime.class).toInstant();
+    String status = row.getString(1);
+    byte[] result = row.getBytes(2);
+    String token = row.getString(3);
+    Instant expiresAt = row.getObject(4, OffsetDateTime.class).toInstant();
     if (joined != null && joined.holds(token)) {
       throw new IllegalStateException(
           "handler "
@@ -992,9 +943,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     ACQUIRED,
     TAKEN_OVER,
     DUPLICATE,
-    IN_PROGRESS,
-    /** The record is there but past its expiry: take it over. Never the result of a claim. */
-    EXPIRED
+    IN_PROGRESS
   }
 
   private static final class Attempt {
