@@ -271,38 +271,25 @@ public abstract class Dialect {
 
   private static final class PostgresDialect extends Dialect {
     /**
-     * Where the claim keeps the {@code lock_timeout} that was in force before its first statement,
-     * until a statement that wrote its row puts it back. Empty (or undefined) outside a claim.
-     */
-    private static final String SAVED_LOCK_TIMEOUT = "'idempo.outer_lock_timeout'";
-
-    /**
      * Bounds the claim statement's lock waits: sets {@code lock_timeout} to the first parameter for
-     * the transaction, having saved the value in force, unless an earlier statement of the same
-     * claim saved it already (an insert that found the row, before a take-over). The statement
-     * reads its row from {@code lock_bound}, so both settings are made before it can wait for a
+     * the transaction, having read the value in force into {@code outer_timeout} (in a subquery
+     * that {@code OFFSET 0} keeps from being merged into the outer one, so it is read first). The
+     * statement reads its row from {@code lock_bound}, so both are done before it can wait for a
      * lock. This costs no round trip and no driver timer, unlike a JDBC query timeout.
      */
     private static final String BOUND_LOCK_WAITS =
-        "WITH lock_bound AS (SELECT set_config('lock_timeout', ?, true) FROM (SELECT set_config("
-            + SAVED_LOCK_TIMEOUT
-            + ", coalesce(nullif(current_setting("
-            + SAVED_LOCK_TIMEOUT
-            + ", true), ''), current_setting('lock_timeout')), true)) AS saved) ";
+        "WITH lock_bound AS (SELECT outer_timeout, set_config('lock_timeout', ?, true) FROM"
+            + " (SELECT current_setting('lock_timeout') AS outer_timeout OFFSET 0) AS saved) ";
 
     /**
-     * Puts the saved {@code lock_timeout} back when the statement wrote its row, so the handler's
-     * statements that follow in the transaction wait as the connection was set up to, and then
-     * empties the saved value (the inner call runs first: its result, cut to nothing, is the outer
-     * call's argument). When a claim ends without writing its row, the store ends the transaction
-     * or rolls back to the claim's savepoint, which undoes both settings.
+     * Puts {@code lock_timeout} back when the statement wrote its row, so the handler's statements
+     * that follow in the transaction wait as the connection was set up to. A statement that wrote
+     * nothing leaves the bound in force: the store then ends the transaction or rolls back to the
+     * claim's savepoint, before the claim's next statement that bounds its waits, which would
+     * otherwise read the bound as the value to put back.
      */
     private static final String RESTORE_LOCK_TIMEOUT =
-        " RETURNING set_config("
-            + SAVED_LOCK_TIMEOUT
-            + ", left(set_config('lock_timeout', current_setting("
-            + SAVED_LOCK_TIMEOUT
-            + "), true), 0), true)";
+        " RETURNING set_config('lock_timeout', (SELECT outer_timeout FROM lock_bound), true)";
 
     @Override
     public String productName() {

@@ -307,7 +307,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
               token,
               plus(now, handler.ttl()),
               now,
-              null);
+              null,
+              connection::rollback);
       switch (attempt.outcome) {
         case ACQUIRED, TAKEN_OVER -> {
           Transaction transaction = new Transaction(connection);
@@ -354,7 +355,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                 token,
                 plus(now, handler.ttl()),
                 now,
-                transaction);
+                transaction,
+                () -> connection.rollback(savepoint));
       } catch (SQLException | RuntimeException e) {
         rollbackToQuietly(connection, savepoint);
         throw e;
@@ -401,7 +403,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
               token,
               plus(now, handler.lease()),
               now,
-              null);
+              null,
+              () -> {}); // in auto-commit, each statement's bound ends with it
       switch (attempt.outcome) {
         case ACQUIRED, TAKEN_OVER -> {
           notifyAcquired(attempt.outcome, handler, storedKey);
@@ -421,8 +424,20 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   /**
+   * Undoes what a claim's statements did in its transaction: there, only the lock-wait bound that
+   * a claim statement which wrote nothing leaves in force (see {@link Dialect#sessionLockTimeout}).
+   */
+  @FunctionalInterface
+  private interface ClaimUndo {
+    void run() throws SQLException;
+  }
+
+  /**
    * Inserts the claim row, or reads the existing one and takes it over if it expired. Loops when
-   * the row changes under it (purged, or taken over by another delivery).
+   * the row changes under it (purged, or taken over by another delivery). Where claim statements
+   * bound their own lock waits, one that wrote nothing leaves its bound in force, and {@code undo}
+   * runs before the next one (rare: a take-over, or a row that changed), which would otherwise put
+   * the bound back in place of the connection's own value.
    */
   private Attempt tryClaim(
       Connection connection,
@@ -432,16 +447,25 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       String token,
       Instant expiresAt,
       Instant now,
-      Transaction joined)
+      Transaction joined,
+      ClaimUndo undo)
       throws SQLException {
+    boolean boundInForce = false;
     for (int i = 0; i < MAX_ATTEMPTS; i++) {
       try {
+        if (boundInForce) {
+          undo.run();
+        }
         if (insert(connection, handler, storedKey, status, token, expiresAt, now)) {
           return new Attempt(Outcome.ACQUIRED, null);
         }
+        boundInForce = sessionLockTimeout == null;
         Attempt existing = read(connection, handler, storedKey, now, joined);
         if (existing != null) {
           return existing;
+        }
+        if (boundInForce) {
+          undo.run();
         }
         if (takeOver(connection, handler, storedKey, status, token, expiresAt, now)) {
           return new Attempt(Outcome.TAKEN_OVER, null);
