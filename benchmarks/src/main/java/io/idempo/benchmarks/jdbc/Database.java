@@ -151,6 +151,20 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Updates the planner's statistics of every table. On PostgreSQL a statement's cached plan is
+   * made from the statistics of its last analysis; an analysis of a table of a few pages yields
+   * sequential scans, which a cached plan keeps while the table grows, until the next analysis.
+   */
+  public void analyzeAll() throws SQLException {
+    try (Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String table : tables(connection)) {
+        statement.execute("ANALYZE " + table);
+      }
+    }
+  }
+
   /** The number of rows in the ledger: one per delivery whose work ran. */
   public long ledgerRows() throws SQLException {
     try (Connection connection = pool.getConnection();

@@ -115,6 +115,55 @@ class SummaryTest {
   }
 
   @Test
+  void theHandwrittenRowIsMeasuredAgainstEveryPeerItsTargetNames() {
+    List<Summary.Score> scores = new ArrayList<>();
+    for (String[] r : new String[][] {{"round-1", "1200"}, {"round-2", "1000"}}) {
+      scores.addAll(round(r[0], 900, 500, 800, 1300));
+      scores.addAll(
+          Summary.parseJmh(
+              "["
+                  + jmh(PG, 1, "\"database\":\"postgres\",\"impl\":\"handwritten\"", Double.parseDouble(r[1]), "ops/s")
+                  + "]",
+              r[0]));
+    }
+    List<String> targets = new Summary(scores, List.of()).targets();
+    // handwritten/camel-jdbc: 2.4 and 2.0; handwritten/camel-jdbc-tx: 1.5 and 1.25.
+    String line =
+        "info   at 1 thread a hand-written event-id row in the work's transaction reaches"
+            + " 2.20x camel-jdbc (2.00..2.40), 1.38x camel-jdbc-tx (1.25..1.50)";
+    assertThat(targets).contains(line);
+    // It sits with the peers' targets, before the limit's, which the next line splits.
+    int limitTarget = -1;
+    for (int i = 0; i < targets.size(); i++) {
+      if (targets.get(i).contains("x limit (") && !targets.get(i).startsWith("info")) {
+        limitTarget = i;
+        break;
+      }
+    }
+    assertThat(targets.indexOf(line)).isEqualTo(limitTarget - 1);
+  }
+
+  @Test
+  void cpuTimeIsTabledPerSuiteWithTheServerProcessSeparateOnPostgres() {
+    List<String[]> cpu =
+        List.of(
+            "cpu,jdbc-h2,idempo-tx,16.0,".split(",", -1),
+            "cpu,jdbc-h2,limit,8.0,".split(",", -1),
+            "cpu,jdbc-postgres,idempo-tx,90.0,240.0".split(",", -1),
+            "cpu,jdbc-postgres,limit,60.0,160.0".split(",", -1));
+    String report = new Summary(round("round-1", 900, 500, 800, 1300), List.of(), cpu).render();
+    assertThat(report).contains("== CPU time per delivery, jdbc-h2 in memory, 1 thread (microseconds) ==");
+    assertThat(report).containsMatch("idempo-tx +16\\.0 +2\\.00x");
+    assertThat(report)
+        .contains(
+            "== CPU time per delivery, jdbc-postgres: this JVM's thread and the server's process,"
+                + " 1 thread (microseconds) ==");
+    // 90 + 240 = 330 against 60 + 160 = 220.
+    assertThat(report).containsMatch("idempo-tx +90\\.0 +240\\.0 +330\\.0 +1\\.50x");
+    assertThat(report).containsMatch("limit +60\\.0 +160\\.0 +220\\.0 +1\\.00x");
+  }
+
+  @Test
   void theMemoryTargetsAreSplitAtTheHandwrittenBoundedMap() {
     String memory = "io.idempo.benchmarks.memory.MemoryBenchmark.deliver";
     String[][] impls = {
