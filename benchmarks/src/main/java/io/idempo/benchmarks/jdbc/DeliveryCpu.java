@@ -167,8 +167,7 @@ public final class DeliveryCpu {
     }
   }
 
-  private static void warmUp(Database.Kind kind, Subject subject)
-      throws SQLException {
+  private static void warmUp(Database.Kind kind, Subject subject) throws SQLException {
     long warmUntil = System.nanoTime() + WARM_UP.toNanos();
     for (int lap = 0; System.nanoTime() < warmUntil; lap++) {
       KeyStream warm = KeyStream.create("w" + lap + "-", 0, WARM_UP_LAP, 0.2, 3);

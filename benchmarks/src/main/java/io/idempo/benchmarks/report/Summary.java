@@ -75,6 +75,12 @@ public final class Summary {
     }
   }
 
+  /** The JDBC peers in their default configurations, which commit the key on their own. */
+  private static final List<String> DEFAULT_JDBC_PEERS = List.of("camel-jdbc", "spring-jdbc");
+
+  /** The JDBC peers joined to the work's transaction. */
+  private static final List<String> JOINED_JDBC_PEERS = List.of("camel-jdbc-tx", "spring-jdbc-tx");
+
   private final List<Score> scores;
   private final List<String[]> counts;
   private final List<String[]> cpu;
@@ -479,10 +485,10 @@ public final class Summary {
     List<String> lines = new ArrayList<>();
     String pg = "jdbc-postgres";
     for (int threads : List.of(1, 4)) {
-      for (String peer : List.of("camel-jdbc", "spring-jdbc")) {
+      for (String peer : DEFAULT_JDBC_PEERS) {
         target(lines, pg, "idempo-tx", peer, threads, 1.4);
       }
-      for (String peer : List.of("camel-jdbc-tx", "spring-jdbc-tx")) {
+      for (String peer : JOINED_JDBC_PEERS) {
         target(lines, pg, "idempo-tx", peer, threads, 1.0);
       }
       handwrittenAgainstPeers(lines, pg, threads);
@@ -528,7 +534,8 @@ public final class Summary {
    */
   private void handwrittenAgainstPeers(List<String> lines, String suite, int threads) {
     List<String> ratios = new ArrayList<>();
-    for (String peer : List.of("camel-jdbc", "spring-jdbc", "camel-jdbc-tx", "spring-jdbc-tx")) {
+    for (String peer :
+        Stream.concat(DEFAULT_JDBC_PEERS.stream(), JOINED_JDBC_PEERS.stream()).toList()) {
       Stats r = ratio(suite, "handwritten", peer, threads);
       if (r != null) {
         ratios.add(String.format(Locale.ROOT, "%.2fx %s (%.2f..%.2f)", r.median, peer, r.min, r.max));

@@ -499,7 +499,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Instant now)
       throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(insertClaim)) {
-      bindClaimRow(insert, handler, storedKey, status, token, expiresAt, now);
+      int first = bindLockTimeout(insert);
+      insert.setString(first, handler.name());
+      insert.setString(first + 1, storedKey);
+      insert.setString(first + 2, status);
+      insert.setString(first + 3, token);
+      insert.setObject(first + 4, timestamp(expiresAt));
+      insert.setObject(first + 5, timestamp(now));
       return executeWithLockTimeout(insert) == 1;
     } catch (SQLException e) {
       if (dialect.insertRaisesDuplicateKey() && Dialect.isDuplicateKey(e)) {
@@ -507,28 +513,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       }
       throw e;
     }
-  }
-
-  /**
-   * Binds {@link #insertClaim}'s lock timeout (where it has one) and row: handler, key, status,
-   * token, expires_at, created_at.
-   */
-  private void bindClaimRow(
-      PreparedStatement insert,
-      HandlerDescriptor handler,
-      String storedKey,
-      String status,
-      String token,
-      Instant expiresAt,
-      Instant now)
-      throws SQLException {
-    int first = bindLockTimeout(insert);
-    insert.setString(first, handler.name());
-    insert.setString(first + 1, storedKey);
-    insert.setString(first + 2, status);
-    insert.setString(first + 3, token);
-    insert.setObject(first + 4, timestamp(expiresAt));
-    insert.setObject(first + 5, timestamp(now));
   }
 
   /**
