@@ -538,9 +538,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /**
    * What the record in {@code row} (status, result, claim_token, expires_at) decides: a duplicate
    * or a claim in progress if it is live, null if it has expired. A row that the thread's own
-   * transaction holds is a re-entrant claim, refused.
+   * transaction holds is a re-entrant claim, refused. A status the store never writes is refused
+   * here, in place of a CHECK constraint, which PostgreSQL would build again for every insert.
    */
-  private static Attempt decide(
+  private Attempt decide(
       ResultSet row,
       HandlerDescriptor handler,
       String storedKey,
@@ -548,6 +549,24 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Transaction joined)
       throws SQLException {
     String status = row.getString(1);
+    if (!COMPLETED.equals(status) && !IN_PROGRESS.equals(status)) {
+      throw new IdempotencyStoreException(
+          "record of handler "
+              + handler.name()
+              + " (key path "
+              + handler.keyPath()
+              + ") for key '"
+              + abbreviate(storedKey)
+              + "' in "
+              + table
+              + " has status '"
+              + status
+              + "', which the store never writes (it writes "
+              + IN_PROGRESS
+              + " and "
+              + COMPLETED
+              + "). Correct or delete that row; until then the key's messages are not processed.");
+    }
     byte[] result = row.getBytes(2);
     String token = row.getString(3);
     Instant expiresAt = row.getObject(4, OffsetDateTime.class).toInstant();

@@ -471,6 +471,37 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
   // ---------------------------------------------------------------------------
 
   @Test
+  void aRowWithAStatusTheStoreNeverWritesIsRefusedNamingHandlerKeyPathKeyAndTable()
+      throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    for (Mode mode : Mode.values()) {
+      HandlerDescriptor handler = handler("ship-" + mode, mode);
+      execute(
+          "INSERT INTO idempo_claims (handler_name, idempotency_key, status, claim_token,"
+              + " expires_at, created_at) VALUES ('"
+              + handler.name()
+              + "', 'order-9', 'DONE', 't', TIMESTAMP WITH TIME ZONE '9999-01-01 00:00:00+00',"
+              + " TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00')");
+
+      IdempotencyStoreException refused =
+          assertThrows(IdempotencyStoreException.class, () -> store.claim(handler, "order-9"));
+
+      assertThat(refused)
+          .hasMessageThat()
+          .isEqualTo(
+              "record of handler "
+                  + handler.name()
+                  + " (key path "
+                  + handler.keyPath()
+                  + ") for key 'order-9' in idempo_claims has status 'DONE', which the store never"
+                  + " writes (it writes IN_PROGRESS and COMPLETED). Correct or delete that row;"
+                  + " until then the key's messages are not processed.");
+    }
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims WHERE status = 'DONE'")).isEqualTo(2);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(2);
+  }
+
+  @Test
   void rowsShowStatusKeyDigestResultAndExpiry() throws Exception {
     JdbcIdempotencyStore store = jdbcStore();
     HandlerDescriptor lease = handler("mail", Mode.LEASE);
