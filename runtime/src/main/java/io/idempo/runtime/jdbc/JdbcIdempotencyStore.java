@@ -538,8 +538,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /**
    * What the record in {@code row} (status, result, claim_token, expires_at) decides: a duplicate
    * or a claim in progress if it is live, null if it has expired. A row that the thread's own
-   * transaction holds is a re-entrant claim, refused. A status the store never writes is refused
-   * here, in place of a CHECK constraint, which PostgreSQL would build again for every insert.
+   * transaction holds is a re-entrant claim, refused. A live record with a status the store never
+   * writes is refused here, in place of a CHECK constraint, which PostgreSQL would build again for
+   * every insert; an expired one is taken over like any other.
    */
   private Attempt decide(
       ResultSet row,
@@ -549,6 +550,21 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Transaction joined)
       throws SQLException {
     String status = row.getString(1);
+    byte[] result = row.getBytes(2);
+    String token = row.getString(3);
+    Instant expiresAt = row.getObject(4, OffsetDateTime.class).toInstant();
+    if (joined != null && joined.holds(token)) {
+      throw new IllegalStateException(
+          "handler "
+              + handler.name()
+              + " claimed key '"
+              + abbreviate(storedKey)
+              + "' again on a thread whose transaction already holds that claim; a handler"
+              + " must not process the same message re-entrantly");
+    }
+    if (!expiresAt.isAfter(now)) {
+      return null;
+    }
     if (!COMPLETED.equals(status) && !IN_PROGRESS.equals(status)) {
       throw new IdempotencyStoreException(
           "record of handler "
@@ -566,21 +582,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
               + " and "
               + COMPLETED
               + "). Correct or delete that row; until then the key's messages are not processed.");
-    }
-    byte[] result = row.getBytes(2);
-    String token = row.getString(3);
-    Instant expiresAt = row.getObject(4, OffsetDateTime.class).toInstant();
-    if (joined != null && joined.holds(token)) {
-      throw new IllegalStateException(
-          "handler "
-              + handler.name()
-              + " claimed key '"
-              + abbreviate(storedKey)
-              + "' again on a thread whose transaction already holds that claim; a handler"
-              + " must not process the same message re-entrantly");
-    }
-    if (!expiresAt.isAfter(now)) {
-      return null;
     }
     return COMPLETED.equals(status)
         ? new Attempt(Outcome.DUPLICATE, result)

@@ -8,9 +8,10 @@
 -- for COMPLETED rows; a row past expires_at counts as absent. Keys longer than 255 characters are
 -- stored as 'sha256:' followed by 64 hex digits.
 --
--- status has no CHECK constraint: the store writes only IN_PROGRESS and COMPLETED, and refuses a row
--- with any other status when it reads one. PostgreSQL builds a CHECK constraint's expression again
--- for every INSERT, which cost each claim about 17 microseconds of server CPU (docs/performance.md).
+-- status has no CHECK constraint: the store writes only IN_PROGRESS and COMPLETED, refuses a live
+-- row with any other status when it reads one, and takes an expired one over. PostgreSQL builds
+-- a CHECK constraint's expression again for every INSERT, which cost each claim about 17
+-- microseconds of server CPU (docs/performance.md).
 CREATE TABLE IF NOT EXISTS idempo_claims (
     handler_name    VARCHAR(255)             NOT NULL,
     idempotency_key VARCHAR(255)             NOT NULL,

@@ -471,7 +471,7 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
   // ---------------------------------------------------------------------------
 
   @Test
-  void aRowWithAStatusTheStoreNeverWritesIsRefusedNamingHandlerKeyPathKeyAndTable()
+  void aLiveRowWithAStatusTheStoreNeverWritesIsRefusedNamingHandlerKeyPathKeyAndTable()
       throws Exception {
     JdbcIdempotencyStore store = jdbcStore();
     for (Mode mode : Mode.values()) {
@@ -498,6 +498,26 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
                   + " until then the key's messages are not processed.");
     }
     assertThat(count("SELECT COUNT(*) FROM idempo_claims WHERE status = 'DONE'")).isEqualTo(2);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(2);
+  }
+
+  @Test
+  void anExpiredRowWithAStatusTheStoreNeverWritesIsTakenOver() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    for (Mode mode : Mode.values()) {
+      HandlerDescriptor handler = handler("ship-" + mode, mode);
+      execute(
+          "INSERT INTO idempo_claims (handler_name, idempotency_key, status, claim_token,"
+              + " expires_at, created_at) VALUES ('"
+              + handler.name()
+              + "', 'order-9', 'DONE', 't', TIMESTAMP WITH TIME ZONE '2000-01-01 00:00:00+00',"
+              + " TIMESTAMP WITH TIME ZONE '2000-01-01 00:00:00+00')");
+
+      Claim claim = store.claim(handler, "order-9");
+      assertThat(claim.isDuplicate()).isFalse();
+      claim.complete(null);
+    }
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims WHERE status = 'COMPLETED'")).isEqualTo(2);
     assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(2);
   }
 
