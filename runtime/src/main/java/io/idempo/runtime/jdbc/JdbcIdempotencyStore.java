@@ -565,27 +565,28 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     if (!expiresAt.isAfter(now)) {
       return null;
     }
-    if (!COMPLETED.equals(status) && !IN_PROGRESS.equals(status)) {
-      throw new IdempotencyStoreException(
-          "record of handler "
-              + handler.name()
-              + " (key path "
-              + handler.keyPath()
-              + ") for key '"
-              + abbreviate(storedKey)
-              + "' in "
-              + table
-              + " has status '"
-              + status
-              + "', which the store never writes (it writes "
-              + IN_PROGRESS
-              + " and "
-              + COMPLETED
-              + "). Correct or delete that row; until then the key's messages are not processed.");
+    if (COMPLETED.equals(status)) {
+      return new Attempt(Outcome.DUPLICATE, result);
     }
-    return COMPLETED.equals(status)
-        ? new Attempt(Outcome.DUPLICATE, result)
-        : new Attempt(Outcome.IN_PROGRESS, null);
+    if (IN_PROGRESS.equals(status)) {
+      return new Attempt(Outcome.IN_PROGRESS, null);
+    }
+    throw new IdempotencyStoreException(
+        "record of handler "
+            + handler.name()
+            + " (key path "
+            + handler.keyPath()
+            + ") for key '"
+            + abbreviate(storedKey)
+            + "' in "
+            + table
+            + " has status '"
+            + status
+            + "', which the store never writes (it writes "
+            + IN_PROGRESS
+            + " and "
+            + COMPLETED
+            + "). Correct or delete that row; until then the key's messages are not processed.");
   }
 
   private boolean takeOver(

@@ -476,12 +476,7 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     JdbcIdempotencyStore store = jdbcStore();
     for (Mode mode : Mode.values()) {
       HandlerDescriptor handler = handler("ship-" + mode, mode);
-      execute(
-          "INSERT INTO idempo_claims (handler_name, idempotency_key, status, claim_token,"
-              + " expires_at, created_at) VALUES ('"
-              + handler.name()
-              + "', 'order-9', 'DONE', 't', TIMESTAMP WITH TIME ZONE '9999-01-01 00:00:00+00',"
-              + " TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00')");
+      insertRowOfStatusDone(handler, "order-9", "9999-01-01 00:00:00+00");
 
       IdempotencyStoreException refused =
           assertThrows(IdempotencyStoreException.class, () -> store.claim(handler, "order-9"));
@@ -506,12 +501,7 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     JdbcIdempotencyStore store = jdbcStore();
     for (Mode mode : Mode.values()) {
       HandlerDescriptor handler = handler("ship-" + mode, mode);
-      execute(
-          "INSERT INTO idempo_claims (handler_name, idempotency_key, status, claim_token,"
-              + " expires_at, created_at) VALUES ('"
-              + handler.name()
-              + "', 'order-9', 'DONE', 't', TIMESTAMP WITH TIME ZONE '2000-01-01 00:00:00+00',"
-              + " TIMESTAMP WITH TIME ZONE '2000-01-01 00:00:00+00')");
+      insertRowOfStatusDone(handler, "order-9", "2000-01-01 00:00:00+00");
 
       Claim claim = store.claim(handler, "order-9");
       assertThat(claim.isDuplicate()).isFalse();
@@ -519,6 +509,20 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     }
     assertThat(count("SELECT COUNT(*) FROM idempo_claims WHERE status = 'COMPLETED'")).isEqualTo(2);
     assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(2);
+  }
+
+  /** Writes a row whose status the store never writes, as a hand edit would. */
+  private void insertRowOfStatusDone(HandlerDescriptor handler, String key, String expiresAt)
+      throws SQLException {
+    execute(
+        "INSERT INTO idempo_claims (handler_name, idempotency_key, status, claim_token,"
+            + " expires_at, created_at) VALUES ('"
+            + handler.name()
+            + "', '"
+            + key
+            + "', 'DONE', 't', TIMESTAMP WITH TIME ZONE '"
+            + expiresAt
+            + "', TIMESTAMP WITH TIME ZONE '2000-01-01 00:00:00+00')");
   }
 
   @Test
