@@ -9,6 +9,7 @@ import io.idempo.runtime.IdempotencyStore;
 import io.idempo.runtime.IdempotencyStoreException;
 import io.idempo.runtime.InFlightPolicy;
 import io.idempo.runtime.StoredKeys;
+import io.idempo.runtime.jdbc.ClaimTransactions.ClaimTransaction;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -105,6 +106,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private static final int MAX_ATTEMPTS = 20;
 
   private final DataSource dataSource;
+  private final ClaimTransactions transactions;
   private final TransactionAwareDataSource transactionAware;
   private final Dialect dialect;
   private final TableName table;
@@ -138,6 +140,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   private JdbcIdempotencyStore(Builder builder, Dialect dialect) {
     this.dataSource = builder.dataSource;
+    this.transactions = builder.transactions;
     this.dialect = dialect;
     this.table = builder.table;
     this.clock = builder.clock;
@@ -291,11 +294,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   /** Returns the acquired or duplicate claim, or null if the key is in flight. */
   private Claim claimTransactional(HandlerDescriptor handler, String key, String storedKey) {
-    Connection connection = open(handler, key);
+    ClaimTransaction handle = begin(handler, key);
+    if (handle.joined()) {
+      return claimJoined(handle, handler, key, storedKey);
+    }
+    Connection connection = handle.connection();
     boolean handedOver = false;
     try {
       boundLockWaits(connection);
-      connection.setAutoCommit(false);
       String token = newClaimToken();
       Instant now = clock.instant();
       Attempt attempt =
@@ -311,9 +317,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
               connection::rollback);
       switch (attempt.outcome) {
         case ACQUIRED, TAKEN_OVER -> {
-          Transaction transaction = new Transaction(connection);
+          Transaction transaction = new Transaction(handle);
           TransactionalClaim claim =
-              new TransactionalClaim(transaction, handler, storedKey, token, null);
+              new TransactionalClaim(transaction, handler, storedKey, token, null, true);
           transaction.claims.push(claim);
           bound.set(transaction);
           handedOver = true;
@@ -332,7 +338,43 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       throw failure("claim", handler, key, e);
     } finally {
       if (!handedOver) {
-        rollbackAndClose(connection);
+        end(handle, false);
+      }
+    }
+  }
+
+  /**
+   * Claims in a transaction that the application began (see {@link ClaimTransaction#joined()}):
+   * like a nested claim, under a savepoint, so that a duplicate or a claim in flight leaves the
+   * application's transaction as it was. It does not wait for a claim in flight beyond the lock
+   * timeout, since waiting would hold the application's transaction open.
+   */
+  private Claim claimJoined(
+      ClaimTransaction handle, HandlerDescriptor handler, String key, String storedKey) {
+    Transaction transaction = new Transaction(handle);
+    boolean handedOver = false;
+    boolean undone = false;
+    try {
+      try {
+        boundLockWaits(handle.connection());
+      } catch (SQLException e) {
+        throw failure("claim", handler, key, e);
+      }
+      Claim claim = claimNested(transaction, handler, key, storedKey);
+      if (claim.isDuplicate()) {
+        undone = true;
+      } else {
+        bound.set(transaction);
+        handedOver = true;
+      }
+      return claim;
+    } catch (DuplicateInProgressException e) {
+      undone = !transaction.rollbackOnly;
+      throw e;
+    } finally {
+      if (!handedOver) {
+        // Nothing of the claim is left in the application's transaction unless a statement failed.
+        end(handle, undone);
       }
     }
   }
@@ -364,7 +406,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       switch (attempt.outcome) {
         case ACQUIRED, TAKEN_OVER -> {
           TransactionalClaim claim =
-              new TransactionalClaim(transaction, handler, storedKey, token, savepoint);
+              new TransactionalClaim(
+                  transaction, handler, storedKey, token, savepoint, transaction.claims.isEmpty());
           transaction.claims.push(claim);
           notifyAcquired(attempt.outcome, handler, storedKey);
           return claim;
@@ -383,7 +426,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       }
     } catch (SQLException e) {
       transaction.rollbackOnly = true;
-      throw failure("claim (nested in the thread's transaction)", handler, key, e);
+      throw failure(
+          transaction.claims.isEmpty()
+              ? "claim (in the application's transaction)"
+              : "claim (nested in the thread's transaction)",
+          handler,
+          key,
+          e);
     }
   }
 
@@ -684,13 +733,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   /** A transactional claim's connection, shared by its nested claims. */
   static final class Transaction {
+    final ClaimTransaction handle;
     final Connection connection;
     final Deque<TransactionalClaim> claims = new ArrayDeque<>();
     volatile boolean finished;
     boolean rollbackOnly;
 
-    Transaction(Connection connection) {
-      this.connection = connection;
+    Transaction(ClaimTransaction handle) {
+      this.handle = handle;
+      this.connection = handle.connection();
     }
 
     boolean holds(String token) {
@@ -716,20 +767,28 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     private final String storedKey;
     private final String token;
 
-    /** Null for the outermost claim, which owns the transaction. */
+    /**
+     * Where a nested claim's work starts, and a claim in the application's transaction's; null for
+     * an outermost claim that began its transaction.
+     */
     private final Savepoint savepoint;
+
+    /** True for the first claim of the transaction, which ends the store's use of it. */
+    private final boolean outermost;
 
     TransactionalClaim(
         Transaction transaction,
         HandlerDescriptor handler,
         String storedKey,
         String token,
-        Savepoint savepoint) {
+        Savepoint savepoint,
+        boolean outermost) {
       this.transaction = transaction;
       this.handler = handler;
       this.storedKey = storedKey;
       this.token = token;
       this.savepoint = savepoint;
+      this.outermost = outermost;
     }
 
     @Override
@@ -764,7 +823,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
             }
           }
         }
-        if (savepoint != null) {
+        if (!outermost) {
           transaction.claims.pop();
           notifyListener(l -> l.completed(handler, storedKey));
           return;
@@ -772,10 +831,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         if (transaction.rollbackOnly) {
           throw new SQLException("a nested claim's database error left the transaction unusable");
         }
-        connection.commit();
-      } catch (SQLException e) {
+        transaction.handle.commit();
+      } catch (SQLException | RuntimeException e) {
         transaction.rollbackOnly = true;
-        if (savepoint != null) {
+        if (!outermost) {
           transaction.claims.pop();
           throw new IdempotencyStoreException(
               "cannot record completion of handler "
@@ -790,6 +849,20 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
               e);
         }
         finish(false);
+        if (transaction.handle.joined()) {
+          throw new IdempotencyStoreException(
+              "cannot record completion of handler "
+                  + handler.name()
+                  + " (key '"
+                  + abbreviate(storedKey)
+                  + "') in "
+                  + table
+                  + ": "
+                  + e.getMessage()
+                  + ". The transaction it joined was marked rollback-only, so neither the"
+                  + " handler's work nor the record commits; do not acknowledge the message",
+              e);
+        }
         throw new IdempotencyStoreException(
             "cannot commit the transaction of handler "
                 + handler.name()
@@ -805,7 +878,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
             e);
       }
       finish(true);
-      notifyListener(l -> l.completed(handler, storedKey));
+      // For a joined transaction, completed means committed: its owner's commit, still to come.
+      transaction.handle.afterCommit(() -> notifyListener(l -> l.completed(handler, storedKey)));
     }
 
     @Override
@@ -816,10 +890,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         notifyListener(l -> l.released(handler, storedKey, failure));
         return;
       }
-      if (savepoint != null) {
+      if (!outermost) {
         transaction.claims.pop();
         try {
           transaction.connection.rollback(savepoint);
+          transaction.handle.nestedClaimReleased();
         } catch (SQLException e) {
           transaction.rollbackOnly = true;
           throw new IdempotencyStoreException(
@@ -857,25 +932,17 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       finish(false);
     }
 
-    /** Commits (already done) or rolls back, closes the connection and unbinds the thread. */
+    /**
+     * Ends the store's use of the transaction: after its commit (already done), or rolling it back
+     * (marking it rollback-only if it was joined); gives the connection back and unbinds the thread.
+     */
     private void finish(boolean committed) {
       transaction.finished = true;
       transaction.claims.clear();
       if (bound.get() == transaction) {
         bound.remove();
       }
-      Connection connection = transaction.connection;
-      if (committed) {
-        closeQuietly(connection);
-      } else {
-        try {
-          connection.rollback();
-        } catch (SQLException e) {
-          LOG.log(Level.DEBUG, "rollback failed; closing the connection ends the transaction", e);
-        } finally {
-          closeQuietly(connection);
-        }
-      }
+      end(transaction.handle, committed);
     }
   }
 
@@ -993,6 +1060,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
   }
 
+  private ClaimTransaction begin(HandlerDescriptor handler, String key) {
+    try {
+      return transactions.begin(dataSource);
+    } catch (SQLException e) {
+      throw failure("claim", handler, key, e);
+    }
+  }
+
   private IdempotencyStoreException failure(
       String what, HandlerDescriptor handler, String key, SQLException e) {
     String hint =
@@ -1062,15 +1137,19 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return new UUID(random.nextLong(), random.nextLong()).toString();
   }
 
-  private static void rollbackAndClose(Connection connection) {
+  /**
+   * Gives a claim's transaction back: as it is if {@code committed} (or if nothing of the claim is
+   * left in it), else rolled back, or marked rollback-only if it was joined.
+   */
+  private static void end(ClaimTransaction handle, boolean committed) {
     try {
-      if (!connection.getAutoCommit()) {
-        connection.rollback();
+      if (!committed) {
+        handle.rollback();
       }
-    } catch (SQLException e) {
-      LOG.log(Level.DEBUG, "rollback failed; closing the connection ends the transaction", e);
+    } catch (SQLException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "rollback failed; giving the connection back ends the transaction", e);
     } finally {
-      closeQuietly(connection);
+      handle.close();
     }
   }
 
@@ -1079,14 +1158,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       connection.rollback(savepoint);
     } catch (SQLException e) {
       LOG.log(Level.DEBUG, "rollback to savepoint failed", e);
-    }
-  }
-
-  private static void closeQuietly(Connection connection) {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      LOG.log(Level.DEBUG, "closing a connection failed", e);
     }
   }
 
@@ -1106,6 +1177,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     private InFlightPolicy inFlightPolicy = InFlightPolicy.fail();
     private IdempotencyListener listener = IdempotencyListener.NONE;
     private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+    private ClaimTransactions transactions = ClaimTransactions.LOCAL;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -1138,6 +1210,17 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     /** What a delivery does when its key is claimed by a running delivery. */
     public Builder inFlightPolicy(InFlightPolicy inFlightPolicy) {
       this.inFlightPolicy = Objects.requireNonNull(inFlightPolicy, "inFlightPolicy");
+      return this;
+    }
+
+    /**
+     * Where transactional-mode claims get their transaction. Default {@link
+     * ClaimTransactions#LOCAL}: a connection of the claim's own from the {@code DataSource}. A
+     * framework integration (the Spring Boot starter) passes its transaction manager's, so that
+     * claims join the application's transactions.
+     */
+    public Builder transactions(ClaimTransactions transactions) {
+      this.transactions = Objects.requireNonNull(transactions, "transactions");
       return this;
     }
 
