@@ -76,7 +76,11 @@ public interface ClaimTransactions {
      */
     void afterCommit(Runnable action);
 
-    /** Gives the connection back; called last, exactly once. Never throws. */
+    /**
+     * Gives the connection back; called last, exactly once. Never throws. Called without {@link
+     * #commit} or {@link #rollback} before it, it means the claim left nothing in the transaction
+     * (a duplicate): a transaction begun for the claim ends, a joined one stays as it is.
+     */
     void close();
   }
 }
