@@ -1,0 +1,297 @@
+package io.idempo.spring;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.idempo.IdempotentHandler;
+import io.idempo.runtime.IdempotencyStore;
+import io.idempo.runtime.InMemoryIdempotencyStore;
+import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
+import io.idempo.spring.beans.AuditHandler;
+import io.idempo.spring.beans.Greeting;
+import io.idempo.spring.beans.GreetingHandler;
+import io.idempo.spring.beans.MailHandler;
+import javax.sql.DataSource;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * How handler beans become their wrappers, and how the starter refuses the ways a handler could
+ * end up running without deduplication, each with the fix in the message.
+ */
+class HandlerBeansTest {
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withPropertyValues("spring.datasource.generate-unique-name=true")
+          .withConfiguration(
+              AutoConfigurations.of(
+                  DataSourceAutoConfiguration.class,
+                  DataSourceTransactionManagerAutoConfiguration.class,
+                  JdbcTemplateAutoConfiguration.class,
+                  TransactionAutoConfiguration.class,
+                  IdempoAutoConfiguration.class));
+
+  @Test
+  void aHandlerRegisteredByClassIsItsWrapperAndItsListenerAnnotationStillWorks() {
+    runner
+        .withBean(GreetingHandler.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasNotFailed();
+              GreetingHandler handler = context.getBean(GreetingHandler.class);
+              assertThat(AopUtils.getTargetClass(handler).getSimpleName())
+                  .isEqualTo("IdempotentGreetingHandler");
+              context.publishEvent(new Greeting("g-1", "hello"));
+              context.publishEvent(new Greeting("g-1", "hello again"));
+              context.publishEvent(new Greeting("g-2", "hi"));
+              // @EventListener found on the overridden method: one invocation per event, deduplicated.
+              assertThat(handler.received()).containsExactly("hello", "hi").inOrder();
+            });
+  }
+
+  @Test
+  void theStoreJoinsTheApplicationsTransactionManagerAndCreatesItsTableOnAnEmbeddedDatabase() {
+    runner.run(
+        context -> {
+          JdbcIdempotencyStore store = context.getBean(JdbcIdempotencyStore.class);
+          assertThat(store.tableName()).isEqualTo("idempo_claims");
+          Integer rows =
+              context
+                  .getBean(JdbcTemplate.class)
+                  .queryForObject("SELECT COUNT(*) FROM idempo_claims", Integer.class);
+          assertThat(rows).isEqualTo(0);
+        });
+  }
+
+  @Test
+  void initializeSchemaNeverLeavesTheTableToMigrations() {
+    runner
+        .withPropertyValues("idempo.jdbc.initialize-schema=never")
+        .run(
+            context -> {
+              Integer tables =
+                  context
+                      .getBean(JdbcTemplate.class)
+                      .queryForObject(
+                          "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                              + " WHERE TABLE_NAME = 'IDEMPO_CLAIMS'",
+                          Integer.class);
+              assertThat(tables).isEqualTo(0);
+            });
+  }
+
+  @Test
+  void aCustomTableNameIsUsed() {
+    runner
+        .withPropertyValues("idempo.jdbc.table-name=payments_dedup")
+        .withBean(GreetingHandler.class)
+        .run(
+            context -> {
+              context.publishEvent(new Greeting("g-1", "hello"));
+              Integer rows =
+                  context
+                      .getBean(JdbcTemplate.class)
+                      .queryForObject("SELECT COUNT(*) FROM payments_dedup", Integer.class);
+              assertThat(rows).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void anApplicationsOwnStoreReplacesTheStartersAndIsInjectedIntoWrappers() {
+    InMemoryIdempotencyStore own = new InMemoryIdempotencyStore();
+    runner
+        .withBean(IdempotencyStore.class, () -> own)
+        .withBean(GreetingHandler.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).doesNotHaveBean(JdbcIdempotencyStore.class);
+              context.publishEvent(new Greeting("g-1", "hello"));
+              context.publishEvent(new Greeting("g-1", "hello"));
+              assertThat(context.getBean(GreetingHandler.class).received()).hasSize(1);
+            });
+  }
+
+  @Test
+  void useIdempotencyStoreChoosesTheStoreOfAHandler() {
+    InMemoryIdempotencyStore audit = new InMemoryIdempotencyStore();
+    runner
+        .withUserConfiguration(AuditStoreConfiguration.class)
+        .withBean("auditStore", IdempotencyStore.class, () -> audit)
+        .withBean(AuditHandler.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasNotFailed();
+              AuditHandler handler = context.getBean(AuditHandler.class);
+              handler.audit(new Greeting("g-1", "x"));
+              handler.audit(new Greeting("g-1", "x"));
+              assertThat(handler.runs()).isEqualTo(1);
+              // The claim went to the named store, not the primary one.
+              assertThat(audit.claim(AuditHandlerDescriptor.HANDLER, "g-1").isDuplicate()).isTrue();
+            });
+  }
+
+  @Test
+  void aLeaseModeHandlerClaimsOutsideTheTransactionAndReleasesOnFailure() {
+    runner
+        .withBean(MailHandler.class)
+        .run(
+            context -> {
+              MailHandler mail = context.getBean(MailHandler.class);
+              mail.failNext();
+              assertThrows(IllegalStateException.class, () -> mail.send(new Greeting("g-1", "a")));
+              mail.send(new Greeting("g-1", "a"));
+              mail.send(new Greeting("g-1", "a"));
+              assertThat(mail.sent()).containsExactly("a");
+            });
+  }
+
+  @Test
+  void severalTransactionManagersWithoutAPrimaryOneAskForTheProperty() {
+    runner
+        .withUserConfiguration(TwoTransactionManagers.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasFailed();
+              assertThat(rootMessage(context.getStartupFailure()))
+                  .contains("set idempo.transaction-manager");
+            });
+  }
+
+  @Test
+  void idempoTransactionManagerNamesTheOneToJoin() {
+    runner
+        .withUserConfiguration(TwoTransactionManagers.class)
+        .withPropertyValues("idempo.transaction-manager=second")
+        .withBean(GreetingHandler.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasNotFailed();
+              context.publishEvent(new Greeting("g-1", "hello"));
+              assertThat(context.getBean(GreetingHandler.class).received()).hasSize(1);
+            });
+  }
+
+  @Test
+  void aHandlerWithoutAGeneratedWrapperFailsTheStartupWithTheBuildFix() {
+    // javac shows local classes to no annotation processor, so this one has no wrapper.
+    class LocalHandler {
+      final java.util.List<String> received = new java.util.ArrayList<>();
+
+      @IdempotentHandler(key = "greeting.id")
+      void on(Greeting greeting) {
+        received.add(greeting.text());
+      }
+    }
+    LocalHandler bare = new LocalHandler();
+    bare.on(new Greeting("g-1", "runs every time, without a wrapper"));
+    assertThat(bare.received).hasSize(1);
+    runner
+        .withBean("local", LocalHandler.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasFailed();
+              String message = rootMessage(context.getStartupFailure());
+              assertThat(message).contains("bean 'local' has @IdempotentHandler methods");
+              assertThat(message).contains("io.idempo.spring.IdempotentHandlerBeansTest_LocalHandler is not on the class path");
+              assertThat(message).contains("io.idempo:idempo-processor");
+              assertThat(message).contains("annotationProcessorPaths");
+            });
+  }
+
+  @Test
+  void aBeanMethodThatCreatesTheBareHandlerFailsTheStartupWithTheFix() {
+    runner
+        .withUserConfiguration(BareHandlerConfiguration.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasFailed();
+              String message = rootMessage(context.getStartupFailure());
+              assertThat(message)
+                  .contains("is a io.idempo.spring.beans.GreetingHandler with @IdempotentHandler methods, but not its generated wrapper");
+              assertThat(message).contains("new IdempotentGreetingHandler(store, ...)");
+            });
+  }
+
+  @Test
+  void aBeanMethodThatCreatesTheWrapperIsAccepted() {
+    runner
+        .withUserConfiguration(WrapperConfiguration.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasNotFailed();
+              context.publishEvent(new Greeting("g-1", "hello"));
+              context.publishEvent(new Greeting("g-1", "hello"));
+              assertThat(context.getBean(GreetingHandler.class).received()).hasSize(1);
+            });
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage();
+  }
+
+  /** The descriptor AuditHandler's wrapper claims with: its default name and key path. */
+  static final class AuditHandlerDescriptor {
+    static final io.idempo.runtime.HandlerDescriptor HANDLER =
+        io.idempo.runtime.HandlerDescriptor.builder("io.idempo.spring.beans.AuditHandler#audit")
+            .keyPath("greeting.id")
+            .build();
+
+    private AuditHandlerDescriptor() {}
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class AuditStoreConfiguration {
+    @Bean
+    @Primary
+    IdempotencyStore primaryStore() {
+      return new InMemoryIdempotencyStore();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class TwoTransactionManagers {
+    @Bean
+    PlatformTransactionManager first(DataSource dataSource) {
+      return new DataSourceTransactionManager(dataSource);
+    }
+
+    @Bean
+    PlatformTransactionManager second(DataSource dataSource) {
+      return new DataSourceTransactionManager(dataSource);
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class BareHandlerConfiguration {
+    @Bean
+    GreetingHandler greetingHandler() {
+      return new GreetingHandler();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class WrapperConfiguration {
+    @Bean
+    GreetingHandler greetingHandler(IdempotencyStore store) {
+      return new io.idempo.spring.beans.IdempotentGreetingHandler(store);
+    }
+  }
+}
