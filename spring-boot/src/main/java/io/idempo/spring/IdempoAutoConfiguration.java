@@ -63,10 +63,21 @@ public class IdempoAutoConfiguration {
         ListableBeanFactory beanFactory,
         ObjectProvider<IdempotencyListener> listeners) {
       IdempoProperties.Jdbc jdbc = properties.getJdbc();
+      JdbcIdempotencyStore.Builder builder = JdbcIdempotencyStore.builder(dataSource);
+      try {
+        builder.tableName(jdbc.getTableName());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("idempo.jdbc.table-name: " + e.getMessage(), e);
+      }
+      try {
+        builder.lockTimeout(jdbc.getLockTimeout());
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new IllegalArgumentException(
+            "idempo.jdbc.lock-timeout must be a positive duration, was " + jdbc.getLockTimeout(),
+            e);
+      }
       JdbcIdempotencyStore store =
-          JdbcIdempotencyStore.builder(dataSource)
-              .tableName(jdbc.getTableName())
-              .lockTimeout(jdbc.getLockTimeout())
+          builder
               .inFlightPolicy(inFlightPolicy(properties))
               .transactions(claimTransactions(properties, beanFactory))
               .listener(ListenerFanOut.of(listeners.orderedStream().toList()))

@@ -1,10 +1,13 @@
 package io.idempo.spring;
 
-import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** The {@code idempo.*} properties of the Spring Boot starter. */
+/**
+ * The {@code idempo.*} properties of the Spring Boot starter. Defaults are written as literals, so
+ * that the configuration processor puts them in the IDE metadata; {@code IdempoPropertiesTest}
+ * keeps them equal to the runtime's own defaults.
+ */
 @ConfigurationProperties("idempo")
 public class IdempoProperties {
 
@@ -62,13 +65,13 @@ public class IdempoProperties {
   public static class Jdbc {
 
     /** The claims table, "table" or "schema.table". */
-    private String tableName = JdbcIdempotencyStore.DEFAULT_TABLE_NAME;
+    private String tableName = "idempo_claims";
 
     /** When to create the claims table if it is missing. */
     private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
 
     /** How long a claim waits for a row lock held by a concurrent delivery of the same key. */
-    private Duration lockTimeout = JdbcIdempotencyStore.DEFAULT_LOCK_TIMEOUT;
+    private Duration lockTimeout = Duration.ofSeconds(10);
 
     public String getTableName() {
       return tableName;
