@@ -119,6 +119,12 @@ public final class SpringClaimTransactions implements ClaimTransactions {
 
     @Override
     public void commit() throws SQLException {
+      if (!joined() && status.isRollbackOnly()) {
+        // Spring would roll back quietly, and the delivery would count as done.
+        throw new SQLException(
+            "the transaction was marked rollback-only (a nested handler threw, or the handler"
+                + " called setRollbackOnly()), so it rolls back instead of committing");
+      }
       releaseConnection();
       ended = true;
       try {

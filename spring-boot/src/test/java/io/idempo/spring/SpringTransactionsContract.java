@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.runtime.IdempotencyStoreException;
+import io.idempo.spring.app.CaptureWithFeeHandler;
 import io.idempo.spring.app.Faults;
 import io.idempo.spring.app.Faults.Fault;
 import io.idempo.spring.app.JdbcLedgerHandler;
@@ -59,6 +60,7 @@ abstract class SpringTransactionsContract {
   @Autowired Faults faults;
   @Autowired JdbcTemplate jdbc;
   @Autowired PlatformTransactionManager transactionManager;
+  @Autowired CaptureWithFeeHandler captureWithFee;
 
   @BeforeEach
   void emptyTables() {
@@ -210,6 +212,64 @@ abstract class SpringTransactionsContract {
                 }));
     assertThat(rows("p-1")).isEqualTo(0);
     assertThat(claims()).isEqualTo(0);
+  }
+
+  @Test
+  void aHandlerCallingAnotherCommitsBothClaimsWithItsWork() throws Exception {
+    captureWithFee.capture(event("p-1"));
+    captureWithFee.capture(event("p-1"));
+    assertThat(rows("p-1")).isEqualTo(2); // the capture and its fee, once
+    assertThat(claims()).isEqualTo(2);
+  }
+
+  @Test
+  void aNestedHandlerThatThrowsRollsBackTheWholeDelivery() throws Exception {
+    faults.failNext(Fault.RUNTIME);
+    assertThrows(IllegalStateException.class, () -> captureWithFee.capture(event("p-1")));
+    assertThat(rows("p-1")).isEqualTo(0);
+    assertThat(claims()).isEqualTo(0);
+
+    captureWithFee.capture(event("p-1"));
+    assertThat(rows("p-1")).isEqualTo(2);
+  }
+
+  @Test
+  void anOuterHandlerThatSwallowsANestedFailureCannotCompleteHalfADelivery() {
+    faults.failNext(Fault.RUNTIME);
+    IdempotencyStoreException thrown =
+        assertThrows(
+            IdempotencyStoreException.class,
+            () -> captureWithFee.captureIgnoringFeeFailure(event("p-1")));
+    assertThat(thrown).hasMessageThat().contains("rollback-only");
+    assertThat(rows("p-1")).isEqualTo(0);
+    assertThat(claims()).isEqualTo(0);
+
+    captureWithFee.captureIgnoringFeeFailure(event("p-1"));
+    captureWithFee.captureIgnoringFeeFailure(event("p-1"));
+    assertThat(rows("p-1")).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentDeliveriesOfOneKeyApplyItOnce() throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        runs.add(
+            threads.submit(
+                () -> {
+                  jdbcHandler.capture(event("p-1"));
+                  return null;
+                }));
+      }
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(rows("p-1")).isEqualTo(1);
+    assertThat(claims()).isEqualTo(1);
   }
 
   private void captureQuietly(PaymentCaptured event) {
