@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.IdempotentHandler;
 import io.idempo.runtime.IdempotencyStore;
+import io.idempo.runtime.IdempotencyStoreException;
 import io.idempo.runtime.InMemoryIdempotencyStore;
 import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
+import io.idempo.spring.beans.AsyncGreetingHandler;
 import io.idempo.spring.beans.AuditHandler;
 import io.idempo.spring.beans.Greeting;
 import io.idempo.spring.beans.GreetingHandler;
 import io.idempo.spring.beans.MailHandler;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -239,6 +245,44 @@ class HandlerBeansTest {
             });
   }
 
+  @Test
+  void anAsyncHandlerRunsOnTheExecutorOncePerKey() {
+    runner
+        .withUserConfiguration(AsyncConfiguration.class)
+        .withBean(AsyncGreetingHandler.class)
+        .run(
+            context -> {
+              AsyncGreetingHandler handler = context.getBean(AsyncGreetingHandler.class);
+              assertThat(AopUtils.getTargetClass(handler).getSimpleName())
+                  .isEqualTo("IdempotentAsyncGreetingHandler");
+              handler.on(new Greeting("g-1", "a"));
+              handler.on(new Greeting("g-1", "a"));
+              // One executor thread runs tasks in order: once this one ran, both deliveries did.
+              ThreadPoolTaskExecutor executor = context.getBean(ThreadPoolTaskExecutor.class);
+              executor.submit(() -> {}).get(10, TimeUnit.SECONDS);
+              assertThat(handler.threads()).containsExactly("idempo-async-1");
+            });
+  }
+
+  @Test
+  void aTransactionManagerOfAnotherDataSourceIsRefusedAtTheFirstClaim() {
+    runner
+        .withUserConfiguration(ForeignTransactionManager.class)
+        .withBean(GreetingHandler.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasNotFailed();
+              IdempotencyStoreException thrown =
+                  assertThrows(
+                      IdempotencyStoreException.class,
+                      () -> context.publishEvent(new Greeting("g-1", "hello")));
+              assertThat(thrown)
+                  .hasMessageThat()
+                  .contains("does not manage the idempotency store's DataSource");
+              assertThat(context.getBean(GreetingHandler.class).received()).isEmpty();
+            });
+  }
+
   private static String rootMessage(Throwable failure) {
     Throwable cause = failure;
     while (cause.getCause() != null) {
@@ -255,6 +299,28 @@ class HandlerBeansTest {
             .build();
 
     private AuditHandlerDescriptor() {}
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableAsync
+  static class AsyncConfiguration {
+    @Bean
+    ThreadPoolTaskExecutor taskExecutor() {
+      ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+      executor.setCorePoolSize(1);
+      executor.setMaxPoolSize(1);
+      executor.setThreadNamePrefix("idempo-async-");
+      return executor;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class ForeignTransactionManager {
+    @Bean
+    PlatformTransactionManager foreign() {
+      return new DataSourceTransactionManager(
+          new DriverManagerDataSource("jdbc:h2:mem:foreign;DB_CLOSE_DELAY=-1"));
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
