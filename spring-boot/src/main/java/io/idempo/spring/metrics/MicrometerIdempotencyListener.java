@@ -57,7 +57,6 @@ public final class MicrometerIdempotencyListener implements IdempotencyListener 
     this.purged =
         Counter.builder(PURGED)
             .description("Expired idempotency records deleted by purges")
-            .baseUnit("records")
             .register(registry);
   }
 
@@ -102,6 +101,11 @@ public final class MicrometerIdempotencyListener implements IdempotencyListener 
   }
 
   private HandlerMeters meters(HandlerDescriptor handler) {
+    // get first: computeIfAbsent may lock a bin of the map even when the key is there.
+    HandlerMeters meters = handlers.get(handler.name());
+    if (meters != null) {
+      return meters;
+    }
     return handlers.computeIfAbsent(handler.name(), name -> new HandlerMeters(registry, name));
   }
 
