@@ -1,5 +1,7 @@
 package io.idempo.runtime;
 
+import java.time.Duration;
+
 /**
  * Observes what a store decides, for metrics and tracing. Every method has a no-op default, so an
  * implementation overrides only what it counts.
@@ -34,6 +36,14 @@ public interface IdempotencyListener {
    * waiting, if the store waits): it is about to throw {@link DuplicateInProgressException}.
    */
   default void inProgress(HandlerDescriptor handler, String key) {}
+
+  /**
+   * A claim reached its decision {@code duration} after {@link IdempotencyStore#claim} was called:
+   * the claim's latency, waits for row locks and for deliveries in flight included. Called once per
+   * decided claim, right after its {@link #claimed}, {@link #expired}, {@link #duplicate} or {@link
+   * #inProgress}; not called for a claim that fails (an invalid key, an unreachable store).
+   */
+  default void claimTimed(HandlerDescriptor handler, String key, Duration duration) {}
 
   /** The handler succeeded and its completion is recorded (committed). */
   default void completed(HandlerDescriptor handler, String key) {}

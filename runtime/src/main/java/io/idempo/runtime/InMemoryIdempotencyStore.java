@@ -140,8 +140,21 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public Claim claim(HandlerDescriptor handler, String key) {
+    long start = listening ? System.nanoTime() : 0;
     Objects.requireNonNull(handler, "handler");
     String storedKey = StoredKeys.storedKey(handler, key);
+    Claim claim;
+    try {
+      claim = claimStoredKey(handler, key, storedKey);
+    } catch (DuplicateInProgressException e) {
+      notifyClaimTimed(handler, storedKey, start);
+      throw e;
+    }
+    notifyClaimTimed(handler, storedKey, start);
+    return claim;
+  }
+
+  private Claim claimStoredKey(HandlerDescriptor handler, String key, String storedKey) {
     ConcurrentHashMap<String, Entry> records = recordsOf(handler);
     long now = clock.millis();
     Entry claimed = new Entry(records, storedKey, leaseEnd(handler, now));
@@ -519,6 +532,13 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             + abbreviate(storedKey)
             + "'; raise InMemoryIdempotencyStore.builder().maxEntries(...) or check that"
             + " every claim is completed or released");
+  }
+
+  private void notifyClaimTimed(HandlerDescriptor handler, String storedKey, long start) {
+    if (listening) {
+      Duration duration = Duration.ofNanos(System.nanoTime() - start);
+      notifyListener(l -> l.claimTimed(handler, storedKey, duration));
+    }
   }
 
   private void notifyListener(Consumer<IdempotencyListener> event) {

@@ -549,6 +549,60 @@ public abstract class IdempotencyStoreContract {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void everyDecidedClaimIsTimedOnce(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("timed", mode);
+    deliver(store, handler, "first", () -> "ok");
+    deliver(store, handler, "first", () -> "again");
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            deliver(
+                store,
+                handler,
+                "failing",
+                () -> {
+                  throw new IllegalStateException("handler failed");
+                }));
+    clock.advance(Duration.ofHours(2));
+    deliver(store, handler, "first", () -> "after the ttl");
+    assertThrows(IdempotencyKeyException.class, () -> store.claim(handler, " "));
+
+    assertThat(listener.events)
+        .containsExactly(
+            "claimed:first",
+            "completed:first",
+            "duplicate:first",
+            "claimed:failing",
+            "released:failing",
+            "expired:first",
+            "completed:first")
+        .inOrder();
+    assertThat(listener.timedClaims.stream().map(RecordingListener.TimedClaim::key).toList())
+        .containsExactly("first", "first", "failing", "first")
+        .inOrder();
+    for (RecordingListener.TimedClaim timed : listener.timedClaims) {
+      assertThat(timed.duration().isNegative()).isFalse();
+    }
+  }
+
+  @Test
+  public void aClaimThatGivesUpWaitingIsTimedWithItsWait() throws Exception {
+    IdempotencyStore store = newStore(InFlightPolicy.waitUpTo(Duration.ofMillis(100)));
+    HandlerDescriptor handler = handler("email", Mode.LEASE);
+    Claim first = store.claim(handler, "k");
+    inAnotherThread(
+        () -> assertThrows(DuplicateInProgressException.class, () -> store.claim(handler, "k")));
+    first.complete(null);
+
+    assertThat(listener.events).containsAtLeast("claimed:k", "inProgress:k").inOrder();
+    assertThat(listener.timedClaims).hasSize(2);
+    assertThat(listener.timedClaims.get(1).key()).isEqualTo("k");
+    assertThat(listener.timedClaims.get(1).duration()).isAtLeast(Duration.ofMillis(100));
+  }
+
   @Test
   public void aThrowingListenerDoesNotChangeTheOutcome() throws Exception {
     // Stores built by newStore report to `listener`; this one throws on every event.

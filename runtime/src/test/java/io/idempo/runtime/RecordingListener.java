@@ -1,11 +1,19 @@
 package io.idempo.runtime;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records every listener event as {@code "event:key"} (and {@code "purged:n"}). Thread-safe. */
+/**
+ * Records every listener event as {@code "event:key"} (and {@code "purged:n"}), and claim times
+ * apart, in {@link #timedClaims}. Thread-safe.
+ */
 public final class RecordingListener implements IdempotencyListener {
   public final List<String> events = new CopyOnWriteArrayList<>();
+  public final List<TimedClaim> timedClaims = new CopyOnWriteArrayList<>();
+
+  /** One {@code claimTimed} event. */
+  public record TimedClaim(String key, Duration duration) {}
 
   @Override
   public void claimed(HandlerDescriptor handler, String key) {
@@ -25,6 +33,11 @@ public final class RecordingListener implements IdempotencyListener {
   @Override
   public void inProgress(HandlerDescriptor handler, String key) {
     events.add("inProgress:" + key);
+  }
+
+  @Override
+  public void claimTimed(HandlerDescriptor handler, String key, Duration duration) {
+    timedClaims.add(new TimedClaim(key, duration));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.idempo.spring;
 
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyListener;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -44,6 +45,11 @@ final class ListenerFanOut implements IdempotencyListener {
   @Override
   public void inProgress(HandlerDescriptor handler, String key) {
     each(l -> l.inProgress(handler, key));
+  }
+
+  @Override
+  public void claimTimed(HandlerDescriptor handler, String key, Duration duration) {
+    each(l -> l.claimTimed(handler, key, duration));
   }
 
   @Override

@@ -210,8 +210,21 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public Claim claim(HandlerDescriptor handler, String key) {
+    long start = System.nanoTime();
     Objects.requireNonNull(handler, "handler");
     String storedKey = StoredKeys.storedKey(handler, key);
+    Claim claim;
+    try {
+      claim = claimStoredKey(handler, key, storedKey);
+    } catch (DuplicateInProgressException e) {
+      notifyClaimTimed(handler, storedKey, start);
+      throw e;
+    }
+    notifyClaimTimed(handler, storedKey, start);
+    return claim;
+  }
+
+  private Claim claimStoredKey(HandlerDescriptor handler, String key, String storedKey) {
     boolean transactional = handler.mode() == IdempotentHandler.Mode.TRANSACTIONAL;
     Transaction outer = currentTransaction();
     if (transactional && outer != null) {
@@ -1100,6 +1113,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     } else {
       notifyListener(l -> l.claimed(handler, storedKey));
     }
+  }
+
+  private void notifyClaimTimed(HandlerDescriptor handler, String storedKey, long start) {
+    Duration duration = Duration.ofNanos(System.nanoTime() - start);
+    notifyListener(l -> l.claimTimed(handler, storedKey, duration));
   }
 
   private void notifyListener(Consumer<IdempotencyListener> event) {

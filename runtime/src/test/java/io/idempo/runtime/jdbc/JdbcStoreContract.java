@@ -12,6 +12,7 @@ import io.idempo.runtime.IdempotencyStore;
 import io.idempo.runtime.IdempotencyStoreContract;
 import io.idempo.runtime.IdempotencyStoreException;
 import io.idempo.runtime.InFlightPolicy;
+import io.idempo.runtime.RecordingListener;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
@@ -370,6 +371,18 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     assertThat(work("inner-work")).isEqualTo(1);
     assertThat(STRING.decode(store.claim(inner, "i").replayedResult())).isEqualTo("inner");
     assertThat(STRING.decode(store.claim(outer, "o").replayedResult())).isEqualTo("outer+inner");
+  }
+
+  @Test
+  void aNestedClaimIsTimedOnItsOwn() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    deliver(store, outer, "o", () -> deliver(store, inner, "i", () -> "inner"));
+
+    assertThat(listener.timedClaims.stream().map(RecordingListener.TimedClaim::key).toList())
+        .containsExactly("o", "i")
+        .inOrder();
   }
 
   @Test
