@@ -327,6 +327,7 @@ final class HandlerValidator {
                         + "`, so the generated subclass cannot declare a matching constructor;"
                         + " make it package-private or public"));
           }
+          checkParameterAnnotations(parameter);
         }
         for (TypeMirror thrown : constructor.getThrownTypes()) {
           noteUnresolved(thrown);
@@ -428,6 +429,43 @@ final class HandlerValidator {
       String prefix = Names.upperSnake(methodName) + (overload > 1 ? "_" + overload : "");
       return new HandlerMethodModel(
           method, signature, handlerName, keyPath, ttl, leaseMode, lease, codec, prefix);
+    }
+
+    /**
+     * The wrapper's constructor repeats the annotations of each handler constructor parameter (an
+     * injector reads its qualifiers there), so it must be able to name their types.
+     */
+    private void checkParameterAnnotations(VariableElement parameter) {
+      List<AnnotationMirror> annotations = new ArrayList<>(parameter.getAnnotationMirrors());
+      collectTypeAnnotations(parameter.asType(), annotations);
+      for (AnnotationMirror annotation : annotations) {
+        noteUnresolved(annotation.getAnnotationType());
+        TypeElement inaccessible = checks.firstInaccessible(annotation, pkg);
+        if (inaccessible != null) {
+          problems.add(
+              Problem.on(
+                  parameter,
+                  annotation,
+                  "constructor parameter `"
+                      + parameter.getSimpleName()
+                      + "` is annotated @"
+                      + TypeChecks.simpleNames(
+                          (TypeElement) annotation.getAnnotationType().asElement())
+                      + ", which the generated subclass repeats on its constructor, but `"
+                      + TypeChecks.simpleNames(inaccessible)
+                      + "` is not accessible from package `"
+                      + pkg.getQualifiedName()
+                      + "`; make it package-private or public"));
+          return;
+        }
+      }
+    }
+
+    private static void collectTypeAnnotations(TypeMirror type, List<AnnotationMirror> out) {
+      out.addAll(type.getAnnotationMirrors());
+      for (TypeMirror part : TypeChecks.parts(type)) {
+        collectTypeAnnotations(part, out);
+      }
     }
 
     private boolean declaredByInterface(ExecutableElement method) {

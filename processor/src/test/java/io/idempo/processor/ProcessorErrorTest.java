@@ -598,6 +598,23 @@ class ProcessorErrorTest {
     }
 
     @Test
+    void constructorParameterAnnotationTheWrapperCannotName() {
+      Compilation c =
+          compileHandler(
+              "  private @interface Tenant {}",
+              "  public Handler(@Tenant String tenant) {}",
+              "  @IdempotentHandler(key = \"event.orderId\")",
+              "  public void handle(OrderPlaced event) {}");
+      assertThat(c)
+          .hadErrorContaining(
+              "constructor parameter `tenant` is annotated @Handler.Tenant, which the generated"
+                  + " subclass repeats on its constructor, but `Handler.Tenant` is not accessible"
+                  + " from package `test`; make it package-private or public")
+          .inFile(c.sourceFiles().get(2))
+          .onLineContaining("public Handler(@Tenant String tenant)");
+    }
+
+    @Test
     void privateNestedClass() {
       Compilation c =
           compile(
