@@ -51,12 +51,14 @@ final class HandlerValidator {
   private final Types types;
   private final TypeChecks checks;
   private final KeyPathResolver resolver;
+  private final JsonSupport json;
 
   HandlerValidator(Elements elements, Types types) {
     this.elements = elements;
     this.types = types;
     this.checks = new TypeChecks(elements);
     this.resolver = new KeyPathResolver(elements, types);
+    this.json = JsonSupport.detect(elements);
   }
 
   /** Validates {@code type}, whose {@code methods} carry {@code @IdempotentHandler}. */
@@ -722,11 +724,17 @@ final class HandlerValidator {
       TypeName valueType = TypeName.get(boxed);
       if (codecType != null) {
         return checkCustomCodec(method, annotation, codecValue, codecType, boxed)
-            ? Optional.of(new Codec(valueType, Optional.of(TypeName.get(codecType)), primitive))
+            ? Optional.of(
+                new Codec(
+                    valueType, new HandlerMethodModel.Custom(TypeName.get(codecType)), primitive))
             : Optional.empty();
       }
       if (hasBuiltInCodec(boxed)) {
-        return Optional.of(new Codec(valueType, Optional.empty(), primitive));
+        return Optional.of(new Codec(valueType, new HandlerMethodModel.BuiltIn(), primitive));
+      }
+      if (json.codec().isPresent()) {
+        return Optional.of(
+            new Codec(valueType, new HandlerMethodModel.Json(json.codec().get()), primitive));
       }
       String shown = TypeChecks.display(returnType);
       problems.add(
@@ -738,8 +746,9 @@ final class HandlerValidator {
                   + shown
                   + "`, which has no built-in result codec (built-in: "
                   + KnownTypes.CODEC_TYPES_DESCRIPTION
-                  + "), so a duplicate delivery could not replay the result; implement"
-                  + " io.idempo.runtime.ResultCodec<"
+                  + "), so a duplicate delivery could not replay the result; "
+                  + json.howToEnable()
+                  + ", or implement io.idempo.runtime.ResultCodec<"
                   + shown
                   + "> and name it in @IdempotentHandler(codec = ...), or return void"));
       return Optional.empty();

@@ -296,11 +296,22 @@ final class WrapperGenerator {
     private FieldSpec codecField(HandlerMethodModel method, Codec codec) {
       String name = take(method.constantPrefix() + "_CODEC");
       codecConstants.put(method, name);
-      CodeBlock init =
-          codec.customCodec().isPresent()
-              ? CodeBlock.of(
-                  "$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, codec.customCodec().get())
-              : CodeBlock.of("$Z$T.builtIn($T.class)", KnownTypes.RESULT_CODECS, codec.valueType());
+      CodeBlock init;
+      if (codec.source() instanceof HandlerMethodModel.Custom custom) {
+        init = CodeBlock.of("$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, custom.codecClass());
+      } else if (codec.source() instanceof HandlerMethodModel.Json json) {
+        // A class literal where the type has one; else a type token that keeps the arguments.
+        init =
+            hasClassLiteral(codec.valueType())
+                ? CodeBlock.of("$Z$T.of($T.class)", json.codecClass(), codec.valueType())
+                : CodeBlock.of(
+                    "$Z$T.of(new $T<$T>() {})",
+                    json.codecClass(),
+                    KnownTypes.JSON_RESULT_TYPE,
+                    codec.valueType());
+      } else {
+        init = CodeBlock.of("$Z$T.builtIn($T.class)", KnownTypes.RESULT_CODECS, codec.valueType());
+      }
       return FieldSpec.builder(
               ParameterizedTypeName.get(KnownTypes.RESULT_CODEC, codec.valueType()),
               name,
@@ -769,6 +780,14 @@ final class WrapperGenerator {
       names.add(parameter.getSimpleName().toString());
     }
     return names;
+  }
+
+  /** True if {@code type.class} names exactly {@code type}: no type arguments anywhere. */
+  private static boolean hasClassLiteral(TypeName type) {
+    if (type instanceof ArrayTypeName array) {
+      return array.componentType().isPrimitive() || hasClassLiteral(array.componentType());
+    }
+    return type instanceof ClassName;
   }
 
   /** True if {@code type} or any type it is written with carries a type annotation. */
