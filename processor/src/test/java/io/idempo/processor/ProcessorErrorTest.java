@@ -158,14 +158,16 @@ class ProcessorErrorTest {
     @Test
     void returnTypeWithoutCodecWithJackson2LackingItsJavaTimeModule() {
       JavaFileObject handler =
-          JavaFileObjects.forSourceLines(
+          JavaFileObjects.forSourceString(
               "test.Handler",
-              "package test;",
-              "import io.idempo.IdempotentHandler;",
-              "public class Handler {",
-              "  @IdempotentHandler(key = \"event.orderId\")",
-              "  public OrderPlaced.Customer handle(OrderPlaced event) { return null; }",
-              "}");
+              """
+              package test;
+              import io.idempo.IdempotentHandler;
+              public class Handler {
+                @IdempotentHandler(key = "event.orderId")
+                public OrderPlaced.Customer handle(OrderPlaced event) { return null; }
+              }
+              """);
       Compilation c =
           Compiler.javac()
               .withProcessors(new IdempotentHandlerProcessor())

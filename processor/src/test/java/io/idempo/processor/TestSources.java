@@ -1,5 +1,6 @@
 package io.idempo.processor;
 
+import com.google.common.base.Splitter;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.File;
 import java.io.IOException;
@@ -52,7 +53,8 @@ final class TestSources {
    */
   static List<File> classpathWithout(String... parts) {
     List<File> classpath = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry :
+        Splitter.on(File.pathSeparatorChar).split(System.getProperty("java.class.path"))) {
       String path = entry.replace(File.separatorChar, '/');
       if (Stream.of(parts).noneMatch(path::contains)) {
         classpath.add(new File(entry));

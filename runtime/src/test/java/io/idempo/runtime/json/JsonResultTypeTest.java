@@ -17,9 +17,10 @@ class JsonResultTypeTest {
         new JsonResultType<Map<String, List<Integer>>>() {};
 
     assertThat(type.type()).isInstanceOf(ParameterizedType.class);
-    assertThat(type.toString()).isEqualTo("java.util.Map<java.lang.String, java.util.List<java.lang.Integer>>");
+    assertThat(type.toString())
+        .isEqualTo("java.util.Map<java.lang.String, java.util.List<java.lang.Integer>>");
     assertThat(type).isEqualTo(new JsonResultType<Map<String, List<Integer>>>() {});
-    assertThat(type).isNotEqualTo(new JsonResultType<Map<String, List<Long>>>() {});
+    assertThat(type.type()).isNotEqualTo(new JsonResultType<Map<String, List<Long>>>() {}.type());
   }
 
   @Test
