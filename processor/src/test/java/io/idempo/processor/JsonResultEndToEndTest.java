@@ -2,9 +2,11 @@ package io.idempo.processor;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
 import io.idempo.processor.e2e.Payment;
 import io.idempo.processor.e2e.Receipt;
 import io.idempo.processor.e2e.ReceiptApi;
@@ -12,12 +14,15 @@ import io.idempo.runtime.IdempotencyStore;
 import io.idempo.runtime.InMemoryIdempotencyStore;
 import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Compiles a handler whose results have no built-in codec, once with Jackson 3 on the classpath and
  * once with only Jackson 2, and checks that its wrapper replays an equal record (and list of
- * records) for a duplicate, in memory and on H2, where the JSON really goes through the table.
+ * records) for a duplicate, in memory and on H2, where the JSON really goes through the table; and
+ * that a result type asking for class names in its JSON stops the wrapper at class initialization.
  */
 class JsonResultEndToEndTest {
 
@@ -87,6 +93,46 @@ class JsonResultEndToEndTest {
     assertThat(replayed).isNotSameInstanceAs(first);
     assertThat(first.issuedAt()).isEqualTo(Instant.ofEpochSecond(1_700_000_000L, 1));
     assertThat(handler.runs()).isEqualTo(1);
+  }
+
+  @Test
+  void resultTypeWithClassNameTypeIdsStopsTheWrapperBeforeAnythingIsStored() throws Exception {
+    JavaFileObject handler =
+        JavaFileObjects.forSourceString(
+            "e2e.ShapeHandler",
+            """
+            package e2e;
+            import com.fasterxml.jackson.annotation.JsonTypeInfo;
+            import io.idempo.IdempotentHandler;
+            public class ShapeHandler {
+              @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS)
+              public interface Shape {}
+              public record Circle(double radius) implements Shape {}
+              @IdempotentHandler(key = "id")
+              public Shape draw(String id) {
+                return new Circle(1);
+              }
+            }
+            """);
+    Compilation compilation =
+        Compiler.javac().withProcessors(new IdempotentHandlerProcessor()).compile(handler);
+    assertThat(compilation).succeededWithoutWarnings();
+    Constructor<?> wrapper =
+        new CompiledClasses(compilation)
+            .loadClass("e2e.IdempotentShapeHandler")
+            .getConstructor(IdempotencyStore.class);
+
+    ExceptionInInitializerError e =
+        assertThrows(
+            ExceptionInInitializerError.class,
+            () -> wrapper.newInstance(new InMemoryIdempotencyStore()));
+
+    assertThat(e).hasCauseThat().isInstanceOf(IllegalArgumentException.class);
+    assertThat(e)
+        .hasCauseThat()
+        .hasMessageThat()
+        .startsWith(
+            "result type e2e.ShapeHandler$Shape asks Jackson for polymorphic typing by class name");
   }
 
   @ParameterizedTest(name = "{0}, {1}")
