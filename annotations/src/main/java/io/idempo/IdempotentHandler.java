@@ -91,12 +91,18 @@ public @interface IdempotentHandler {
   String lease() default "PT5M";
 
   /**
-   * The result codec for a non-void handler whose return type has no built-in codec: a class that
-   * implements {@code io.idempo.runtime.ResultCodec<R>} for the method's return type {@code R} and
-   * has a public no-argument constructor. {@code void.class} (the default) means: use the built-in
-   * codec for the return type. Built-in codecs cover {@link String}, primitives and their boxes,
-   * {@code byte[]}, {@link java.util.UUID}, {@link java.math.BigInteger}, {@link
-   * java.math.BigDecimal}, enums and the {@code java.time} value types.
+   * The result codec of a non-void handler: a class that implements {@code
+   * io.idempo.runtime.ResultCodec<R>} for the method's return type {@code R} and has a public
+   * no-argument constructor. A codec named here is always used.
+   *
+   * <p>{@code void.class} (the default) lets the processor choose: the built-in codec if the return
+   * type has one ({@link String}, primitives and their boxes, {@code byte[]}, {@link
+   * java.util.UUID}, {@link java.math.BigInteger}, {@link java.math.BigDecimal}, enums and the
+   * {@code java.time} value types); otherwise (records, DTOs, {@code List<Receipt>}...) JSON, if
+   * the handler compiles with Jackson: Jackson 3 ({@code tools.jackson.core:jackson-databind}), or
+   * Jackson 2 ({@code com.fasterxml.jackson.core:jackson-databind} with {@code
+   * jackson-datatype-jsr310} and {@code jackson-datatype-jdk8}). Without a codec from either, the
+   * handler is a compile error that names both ways out.
    */
   Class<?> codec() default void.class;
 

@@ -1,5 +1,6 @@
 package io.idempo.processor;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
@@ -40,9 +41,24 @@ record HandlerMethodModel(
    * The result codec of a non-void handler method.
    *
    * @param valueType the codec's type argument: the return type, boxed if primitive
-   * @param customCodec the class named in {@code codec}, or empty for the built-in codec of {@code
-   *     valueType}
+   * @param source where the codec comes from
    * @param primitive true if the method returns a primitive, so a replayed null is an error
    */
-  record Codec(TypeName valueType, Optional<TypeName> customCodec, boolean primitive) {}
+  record Codec(TypeName valueType, Source source, boolean primitive) {}
+
+  /** Where a result codec comes from. */
+  sealed interface Source permits BuiltIn, Custom, Json {}
+
+  /** {@code ResultCodecs.builtIn(valueType)}, for the types {@link KnownTypes} lists. */
+  record BuiltIn() implements Source {}
+
+  /** The class named in {@code codec = ...}, created once and made null-safe. */
+  record Custom(TypeName codecClass) implements Source {}
+
+  /**
+   * A runtime JSON codec, chosen because the classpath has its Jackson.
+   *
+   * @param codecClass {@code Jackson3ResultCodec} or {@code Jackson2ResultCodec}
+   */
+  record Json(ClassName codecClass) implements Source {}
 }

@@ -51,12 +51,14 @@ final class HandlerValidator {
   private final Types types;
   private final TypeChecks checks;
   private final KeyPathResolver resolver;
+  private final JsonSupport json;
 
   HandlerValidator(Elements elements, Types types) {
     this.elements = elements;
     this.types = types;
     this.checks = new TypeChecks(elements);
     this.resolver = new KeyPathResolver(elements, types);
+    this.json = JsonSupport.detect(elements);
   }
 
   /** Validates {@code type}, whose {@code methods} carry {@code @IdempotentHandler}. */
@@ -327,6 +329,7 @@ final class HandlerValidator {
                         + "`, so the generated subclass cannot declare a matching constructor;"
                         + " make it package-private or public"));
           }
+          checkParameterAnnotations(parameter);
         }
         for (TypeMirror thrown : constructor.getThrownTypes()) {
           noteUnresolved(thrown);
@@ -428,6 +431,43 @@ final class HandlerValidator {
       String prefix = Names.upperSnake(methodName) + (overload > 1 ? "_" + overload : "");
       return new HandlerMethodModel(
           method, signature, handlerName, keyPath, ttl, leaseMode, lease, codec, prefix);
+    }
+
+    /**
+     * The wrapper's constructor repeats the annotations of each handler constructor parameter (an
+     * injector reads its qualifiers there), so it must be able to name their types.
+     */
+    private void checkParameterAnnotations(VariableElement parameter) {
+      List<AnnotationMirror> annotations = new ArrayList<>(parameter.getAnnotationMirrors());
+      collectTypeAnnotations(parameter.asType(), annotations);
+      for (AnnotationMirror annotation : annotations) {
+        noteUnresolved(annotation.getAnnotationType());
+        TypeElement inaccessible = checks.firstInaccessible(annotation, pkg);
+        if (inaccessible != null) {
+          problems.add(
+              Problem.on(
+                  parameter,
+                  annotation,
+                  "constructor parameter `"
+                      + parameter.getSimpleName()
+                      + "` is annotated @"
+                      + TypeChecks.simpleNames(
+                          (TypeElement) annotation.getAnnotationType().asElement())
+                      + ", which the generated subclass repeats on its constructor, but `"
+                      + TypeChecks.simpleNames(inaccessible)
+                      + "` is not accessible from package `"
+                      + pkg.getQualifiedName()
+                      + "`; make it package-private or public"));
+          return;
+        }
+      }
+    }
+
+    private static void collectTypeAnnotations(TypeMirror type, List<AnnotationMirror> out) {
+      out.addAll(type.getAnnotationMirrors());
+      for (TypeMirror part : TypeChecks.parts(type)) {
+        collectTypeAnnotations(part, out);
+      }
     }
 
     private boolean declaredByInterface(ExecutableElement method) {
@@ -684,11 +724,17 @@ final class HandlerValidator {
       TypeName valueType = TypeName.get(boxed);
       if (codecType != null) {
         return checkCustomCodec(method, annotation, codecValue, codecType, boxed)
-            ? Optional.of(new Codec(valueType, Optional.of(TypeName.get(codecType)), primitive))
+            ? Optional.of(
+                new Codec(
+                    valueType, new HandlerMethodModel.Custom(TypeName.get(codecType)), primitive))
             : Optional.empty();
       }
       if (hasBuiltInCodec(boxed)) {
-        return Optional.of(new Codec(valueType, Optional.empty(), primitive));
+        return Optional.of(new Codec(valueType, new HandlerMethodModel.BuiltIn(), primitive));
+      }
+      if (json.codec().isPresent()) {
+        return Optional.of(
+            new Codec(valueType, new HandlerMethodModel.Json(json.codec().get()), primitive));
       }
       String shown = TypeChecks.display(returnType);
       problems.add(
@@ -700,8 +746,9 @@ final class HandlerValidator {
                   + shown
                   + "`, which has no built-in result codec (built-in: "
                   + KnownTypes.CODEC_TYPES_DESCRIPTION
-                  + "), so a duplicate delivery could not replay the result; implement"
-                  + " io.idempo.runtime.ResultCodec<"
+                  + "), so a duplicate delivery could not replay the result; "
+                  + json.howToEnable()
+                  + ", or implement io.idempo.runtime.ResultCodec<"
                   + shown
                   + "> and name it in @IdempotentHandler(codec = ...), or return void"));
       return Optional.empty();

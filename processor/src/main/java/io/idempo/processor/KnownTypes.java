@@ -23,6 +23,18 @@ final class KnownTypes {
   static final ClassName KEY_EXCEPTION = ClassName.get(RUNTIME, "IdempotencyKeyException");
   static final ClassName STORE_EXCEPTION = ClassName.get(RUNTIME, "IdempotencyStoreException");
   static final String RESULT_CODEC_NAME = RESULT_CODEC.canonicalName();
+  static final ClassName JACKSON3_CODEC = ClassName.get(RUNTIME + ".json", "Jackson3ResultCodec");
+  static final ClassName JACKSON2_CODEC = ClassName.get(RUNTIME + ".json", "Jackson2ResultCodec");
+  static final ClassName JSON_RESULT_TYPE = ClassName.get(RUNTIME + ".json", "JsonResultType");
+
+  /** Jackson 3's mapper: its presence selects {@code Jackson3ResultCodec}. */
+  static final String JACKSON3_MAPPER = "tools.jackson.databind.json.JsonMapper";
+
+  /** Jackson 2's mapper and the two modules {@code Jackson2ResultCodec} registers. */
+  static final String JACKSON2_MAPPER = "com.fasterxml.jackson.databind.json.JsonMapper";
+
+  static final String JACKSON2_JAVA_TIME = "com.fasterxml.jackson.datatype.jsr310.JavaTimeModule";
+  static final String JACKSON2_JDK8 = "com.fasterxml.jackson.datatype.jdk8.Jdk8Module";
   static final ClassName MODE = ClassName.get("io.idempo", "IdempotentHandler", "Mode");
 
   static final String GENERATED_ANNOTATION = "javax.annotation.processing.Generated";

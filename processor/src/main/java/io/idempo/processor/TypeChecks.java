@@ -3,11 +3,14 @@ package io.idempo.processor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.IntersectionType;
@@ -77,6 +80,48 @@ final class TypeChecks {
       TypeElement inaccessible = firstInaccessible(part, pkg);
       if (inaccessible != null) {
         return inaccessible;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The first type that {@code pkg} cannot name in {@code annotation}: its annotation type, or a
+   * class, enum or annotation in its values. Null if the annotation can be written in {@code pkg}.
+   */
+  TypeElement firstInaccessible(AnnotationMirror annotation, PackageElement pkg) {
+    TypeElement type = firstInaccessible(annotation.getAnnotationType(), pkg);
+    if (type != null) {
+      return type;
+    }
+    for (AnnotationValue value : annotation.getElementValues().values()) {
+      type = firstInaccessible(value, pkg);
+      if (type != null) {
+        return type;
+      }
+    }
+    return null;
+  }
+
+  private TypeElement firstInaccessible(AnnotationValue value, PackageElement pkg) {
+    Object v = value.getValue();
+    if (v instanceof TypeMirror type) {
+      return firstInaccessible(type, pkg);
+    }
+    if (v instanceof VariableElement constant
+        && constant.getEnclosingElement() instanceof TypeElement owner) {
+      return isAccessible(owner, pkg) ? null : owner;
+    }
+    if (v instanceof AnnotationMirror nested) {
+      return firstInaccessible(nested, pkg);
+    }
+    if (v instanceof List<?> values) {
+      for (Object element : values) {
+        TypeElement type =
+            element instanceof AnnotationValue av ? firstInaccessible(av, pkg) : null;
+        if (type != null) {
+          return type;
+        }
       }
     }
     return null;

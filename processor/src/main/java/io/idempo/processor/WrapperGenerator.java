@@ -1,6 +1,7 @@
 package io.idempo.processor;
 
 import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -83,11 +84,13 @@ final class WrapperGenerator {
   private final Elements elements;
   private final Types types;
   private final TypeChecks checks;
+  private final CopiedParameters parameters;
 
   WrapperGenerator(Elements elements, Types types) {
     this.elements = elements;
     this.types = types;
     this.checks = new TypeChecks(elements);
+    this.parameters = new CopiedParameters(elements);
   }
 
   /** The source file of the wrapper for {@code model}. */
@@ -294,11 +297,22 @@ final class WrapperGenerator {
     private FieldSpec codecField(HandlerMethodModel method, Codec codec) {
       String name = take(method.constantPrefix() + "_CODEC");
       codecConstants.put(method, name);
-      CodeBlock init =
-          codec.customCodec().isPresent()
-              ? CodeBlock.of(
-                  "$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, codec.customCodec().get())
-              : CodeBlock.of("$Z$T.builtIn($T.class)", KnownTypes.RESULT_CODECS, codec.valueType());
+      CodeBlock init;
+      if (codec.source() instanceof HandlerMethodModel.Custom custom) {
+        init = CodeBlock.of("$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, custom.codecClass());
+      } else if (codec.source() instanceof HandlerMethodModel.Json json) {
+        // A class literal where the type has one; else a type token that keeps the arguments.
+        init =
+            hasClassLiteral(codec.valueType())
+                ? CodeBlock.of("$Z$T.of($T.class)", json.codecClass(), codec.valueType())
+                : CodeBlock.of(
+                    "$Z$T.of(new $T<$T>() {})",
+                    json.codecClass(),
+                    KnownTypes.JSON_RESULT_TYPE,
+                    codec.valueType());
+      } else {
+        init = CodeBlock.of("$Z$T.builtIn($T.class)", KnownTypes.RESULT_CODECS, codec.valueType());
+      }
       return FieldSpec.builder(
               ParameterizedTypeName.get(KnownTypes.RESULT_CODEC, codec.valueType()),
               name,
@@ -327,8 +341,9 @@ final class WrapperGenerator {
       }
       method.addParameter(KnownTypes.IDEMPOTENCY_STORE, storeParameter);
       List<String> arguments = new ArrayList<>();
+      Set<String> suppressed = signatureWarnings(constructor, constructor.isVarArgs());
       for (VariableElement parameter : constructor.getParameters()) {
-        method.addParameter(TypeName.get(parameter.asType()), parameter.getSimpleName().toString());
+        method.addParameter(parameters.copy(parameter, suppressed));
         arguments.add(parameter.getSimpleName().toString());
       }
       method.varargs(constructor.isVarArgs());
@@ -343,7 +358,6 @@ final class WrapperGenerator {
           method.addAnnotation(AnnotationSpec.get(annotation));
         }
       }
-      Set<String> suppressed = signatureWarnings(constructor, constructor.isVarArgs());
       if (suppressed.remove("unchecked")) {
         if (hasAnnotation(constructor, "java.lang.SafeVarargs")) {
           method.addAnnotation(SafeVarargs.class);
@@ -687,6 +701,14 @@ final class WrapperGenerator {
       names.add(parameter.getSimpleName().toString());
     }
     return names;
+  }
+
+  /** True if {@code type.class} names exactly {@code type}: no type arguments anywhere. */
+  private static boolean hasClassLiteral(TypeName type) {
+    if (type instanceof ArrayTypeName array) {
+      return array.componentType().isPrimitive() || hasClassLiteral(array.componentType());
+    }
+    return type instanceof ClassName;
   }
 
   private static boolean hasAnnotation(Element element, String name) {

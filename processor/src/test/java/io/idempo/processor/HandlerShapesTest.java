@@ -311,6 +311,38 @@ class HandlerShapesTest {
   }
 
   @Test
+  void deprecatedParameterAnnotationIsCopiedWithoutAWarning() throws java.io.IOException {
+    JavaFileObject handler =
+        JavaFileObjects.forSourceString(
+            "shapes.Handler",
+            """
+            package shapes;
+            import io.idempo.IdempotentHandler;
+            import java.lang.annotation.*;
+            public class Handler {
+              @Deprecated @Retention(RetentionPolicy.RUNTIME) @interface Old {}
+              @Deprecated(forRemoval = true) @Target(ElementType.TYPE_USE) @interface Gone {}
+              @SuppressWarnings({"deprecation", "removal"})
+              public Handler(@Old String name, java.util.List<@Gone String> tags) {}
+              @IdempotentHandler(key = "id")
+              public void handle(String id) {}
+            }
+            """);
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(new IdempotentHandlerProcessor())
+            .withOptions("-Xlint:all,-processing", "-Werror")
+            .compile(handler);
+    assertThat(compilation).succeededWithoutWarnings();
+    String generated =
+        compilation.generatedSourceFiles().get(0).getCharContent(false).toString();
+    assertThat(generated)
+        .contains(
+            "  @SuppressWarnings({\"deprecation\", \"removal\"})\n  public IdempotentHandler("
+                + "IdempotencyStore store, @Handler.Old String name,");
+  }
+
+  @Test
   void typeGeneratedByAnotherProcessorInALaterRoundIsWaitedFor() {
     JavaFileObject handler =
         JavaFileObjects.forSourceString(

@@ -45,6 +45,8 @@ class ProcessorErrorTest {
     JavaFileObject handler = JavaFileObjects.forSourceLines("test.Handler", lines);
     return Compiler.javac()
         .withProcessors(new IdempotentHandlerProcessor())
+        // As an application without Jackson, where a result type needs a codec.
+        .withClasspath(TestSources.classpathWithout(TestSources.JACKSON_3, TestSources.JACKSON_2))
         .compile(EVENTS, BEAN, handler);
   }
 
@@ -145,8 +147,42 @@ class ProcessorErrorTest {
           .onLineContaining("public OrderPlaced.Customer handle");
       assertThat(c)
           .hadErrorContaining(
-              "implement io.idempo.runtime.ResultCodec<OrderPlaced.Customer> and name it in"
-                  + " @IdempotentHandler(codec = ...)");
+              "so a duplicate delivery could not replay the result; add Jackson to the build"
+                  + " (tools.jackson.core:jackson-databind; or Jackson 2,"
+                  + " com.fasterxml.jackson.core:jackson-databind with jackson-datatype-jsr310 and"
+                  + " jackson-datatype-jdk8) to store it as JSON, or implement"
+                  + " io.idempo.runtime.ResultCodec<OrderPlaced.Customer> and name it in"
+                  + " @IdempotentHandler(codec = ...), or return void");
+    }
+
+    @Test
+    void returnTypeWithoutCodecWithJackson2LackingItsJavaTimeModule() {
+      JavaFileObject handler =
+          JavaFileObjects.forSourceString(
+              "test.Handler",
+              """
+              package test;
+              import io.idempo.IdempotentHandler;
+              public class Handler {
+                @IdempotentHandler(key = "event.orderId")
+                public OrderPlaced.Customer handle(OrderPlaced event) { return null; }
+              }
+              """);
+      Compilation c =
+          Compiler.javac()
+              .withProcessors(new IdempotentHandlerProcessor())
+              .withClasspath(
+                  TestSources.classpathWithout(
+                      TestSources.JACKSON_3, TestSources.JACKSON_2_JAVA_TIME))
+              .compile(EVENTS, handler);
+      assertThat(c)
+          .hadErrorContaining(
+              "Jackson 2 is on the classpath, but storing results as JSON with it also takes"
+                  + " com.fasterxml.jackson.datatype:jackson-datatype-jsr310 (for java.time and"
+                  + " Optional values); add it, or Jackson 3 (tools.jackson.core:jackson-databind),"
+                  + " or implement io.idempo.runtime.ResultCodec<OrderPlaced.Customer>")
+          .inFile(handler)
+          .onLineContaining("public OrderPlaced.Customer handle");
     }
 
     @Test
@@ -595,6 +631,23 @@ class ProcessorErrorTest {
                   + " call: all are private. Make one package-private, protected or public")
           .inFile(c.sourceFiles().get(2))
           .onLineContaining("public class Handler");
+    }
+
+    @Test
+    void constructorParameterAnnotationTheWrapperCannotName() {
+      Compilation c =
+          compileHandler(
+              "  private @interface Tenant {}",
+              "  public Handler(@Tenant String tenant) {}",
+              "  @IdempotentHandler(key = \"event.orderId\")",
+              "  public void handle(OrderPlaced event) {}");
+      assertThat(c)
+          .hadErrorContaining(
+              "constructor parameter `tenant` is annotated @Handler.Tenant, which the generated"
+                  + " subclass repeats on its constructor, but `Handler.Tenant` is not accessible"
+                  + " from package `test`; make it package-private or public")
+          .inFile(c.sourceFiles().get(2))
+          .onLineContaining("public Handler(@Tenant String tenant)");
     }
 
     @Test

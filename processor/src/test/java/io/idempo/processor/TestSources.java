@@ -1,6 +1,8 @@
 package io.idempo.processor;
 
+import com.google.common.base.Splitter;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +37,30 @@ final class TestSources {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Jackson 3's jars, as {@link #classpathWithout} matches them. */
+  static final String JACKSON_3 = "/tools/jackson/";
+
+  /** Jackson 2's jars (databind, core, the datatype modules). */
+  static final String JACKSON_2 = "/com/fasterxml/jackson/core/jackson-databind/";
+
+  static final String JACKSON_2_JAVA_TIME = "/jackson-datatype-jsr310/";
+
+  /**
+   * The test classpath without the jars whose paths contain any of {@code parts}, for compiling
+   * as an application would that lacks a library.
+   */
+  static List<File> classpathWithout(String... parts) {
+    List<File> classpath = new ArrayList<>();
+    for (String entry :
+        Splitter.on(File.pathSeparatorChar).split(System.getProperty("java.class.path"))) {
+      String path = entry.replace(File.separatorChar, '/');
+      if (Stream.of(parts).noneMatch(path::contains)) {
+        classpath.add(new File(entry));
+      }
+    }
+    return classpath;
   }
 
   /** The names of the folders under {@code src/test/resources/<folder>}, sorted. */

@@ -1,0 +1,5 @@
+package com.acme.payments;
+
+public interface Ledger {
+  void book(String paymentId, long amountCents);
+}
