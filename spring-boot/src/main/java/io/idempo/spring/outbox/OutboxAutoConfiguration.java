@@ -1,5 +1,6 @@
 package io.idempo.spring.outbox;
 
+import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
 import io.idempo.runtime.outbox.JdbcOutbox;
 import io.idempo.runtime.outbox.MessagePublisher;
 import io.idempo.runtime.outbox.Outbox;
@@ -43,19 +44,24 @@ import org.springframework.util.ClassUtils;
 public class OutboxAutoConfiguration {
 
   /**
-   * The outbox handlers write to. {@link JdbcOutbox} takes a connection from its {@code
-   * DataSource} for every message; behind Spring's {@link TransactionAwareDataSourceProxy}, that is
-   * the connection of the Spring transaction in progress (a transactional claim's, a
-   * {@code @Transactional} method's), so the message commits or rolls back with it. Outside a
-   * transaction, {@link JdbcOutbox#send} refuses to commit a message on its own.
+   * The outbox handlers write to, in the database of the application's JDBC idempotency store.
+   * {@link JdbcOutbox} takes a connection from its {@code DataSource} for every message; behind
+   * Spring's {@link TransactionAwareDataSourceProxy}, that is the connection of the Spring
+   * transaction in progress (a transactional claim's, a {@code @Transactional} method's), so the
+   * message commits or rolls back with it. Outside a transaction, {@link JdbcOutbox#send} refuses
+   * to commit a message on its own. An application that replaced the JDBC store gets no outbox
+   * from here.
    */
   @Bean
   @ConditionalOnMissingBean(Outbox.class)
+  @ConditionalOnBean(JdbcIdempotencyStore.class)
   @ConditionalOnBooleanProperty(name = "idempo.outbox.enabled", matchIfMissing = true)
-  JdbcOutbox idempoOutbox(DataSource dataSource, OutboxProperties properties) {
+  JdbcOutbox idempoOutbox(
+      DataSource dataSource, JdbcIdempotencyStore store, OutboxProperties properties) {
     JdbcOutbox outbox =
         JdbcOutbox.builder(new TransactionAwareDataSourceProxy(dataSource))
             .tableName(properties.getTableName())
+            .dialect(store.dialect())
             .build();
     if (createsTable(properties.getInitializeSchema(), dataSource)) {
       outbox.createTableIfMissing();

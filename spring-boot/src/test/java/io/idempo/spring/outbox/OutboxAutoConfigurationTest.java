@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.idempo.runtime.IdempotencyStore;
+import io.idempo.runtime.InMemoryIdempotencyStore;
 import io.idempo.runtime.outbox.InMemoryMessagePublisher;
 import io.idempo.runtime.outbox.JdbcOutbox;
 import io.idempo.runtime.outbox.MessagePublisher;
@@ -61,6 +63,13 @@ class OutboxAutoConfigurationTest {
   void noOutboxWhenDisabled() {
     runner
         .withPropertyValues("idempo.outbox.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(Outbox.class));
+  }
+
+  @Test
+  void noOutboxWhenTheApplicationReplacedTheJdbcStore() {
+    runner
+        .withBean(IdempotencyStore.class, InMemoryIdempotencyStore::new)
         .run(context -> assertThat(context).doesNotHaveBean(Outbox.class));
   }
 
