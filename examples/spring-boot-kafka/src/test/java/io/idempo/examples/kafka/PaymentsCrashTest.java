@@ -107,6 +107,10 @@ class PaymentsCrashTest {
       assertThat(count(db, "SELECT COUNT(DISTINCT message_id) FROM payment_audit"))
           .isEqualTo(PAYMENTS);
 
+      // The second JVM consumed every record, the ones whose effects the first had committed
+      // included, and booked none of them twice.
+      awaitCommittedOffsets("payments-ledger", published);
+
       assertOneContainerPerListenerMethod(second.output());
       assertThat(second.stop(60)).as("graceful stop; log %s", second.log()).isNotEqualTo(-1);
       assertThat(second.output()).doesNotContain("Application run failed");
@@ -196,6 +200,16 @@ class PaymentsCrashTest {
     assertThat(Long.parseLong(report.group(1))).isEqualTo(listenerMethods);
     assertThat(report.group(2))
         .isEqualTo("payments-audit <- payments.captured, payments-ledger <- payments");
+  }
+
+  private static void awaitCommittedOffsets(String group, long expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long committed = committedOffsets(group);
+    while (committed < expected && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      committed = committedOffsets(group);
+    }
+    assertThat(committed).as("offsets committed by " + group).isEqualTo(expected);
   }
 
   private static long committedOffsets(String group) throws Exception {
