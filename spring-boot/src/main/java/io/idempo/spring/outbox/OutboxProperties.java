@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class OutboxProperties {
 
   /**
-   * Whether the starter provides a JdbcOutbox bean over the application's DataSource, for handlers
-   * to write messages in their transaction.
+   * Whether the starter provides a JdbcOutbox bean, for handlers to write messages in their
+   * transaction. It needs the starter's JDBC idempotency store, and writes to the same database.
    */
   private boolean enabled = true;
 
