@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idempo.runtime.jdbc.SharedPostgres;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -63,8 +63,9 @@ class PaymentsCrashTest {
   }
 
   @Test
-  void everyPaymentTakesEffectOnceAcrossAKillBetweenTheCommitAndTheOffsetCommit(@TempDir Path logs)
-      throws Exception {
+  void everyPaymentTakesEffectOnceAcrossAKillBetweenTheCommitAndTheOffsetCommit() throws Exception {
+    // The services' logs stay in target/ for a failure to be read.
+    Path logs = Files.createDirectories(Path.of("target", "payments-crash-test"));
     DataSource pool = SharedPostgres.freshSchema();
     JdbcTemplate db = new JdbcTemplate(pool);
     String url =
