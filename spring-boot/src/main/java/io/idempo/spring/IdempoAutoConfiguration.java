@@ -7,6 +7,7 @@ import io.idempo.runtime.jdbc.ClaimTransactions;
 import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
 import java.util.Arrays;
 import javax.sql.DataSource;
+import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -117,8 +118,19 @@ public class IdempoAutoConfiguration {
         IdempoProperties properties, ListableBeanFactory beanFactory) {
       String named = properties.getTransactionManager();
       if (named != null && !named.isBlank()) {
-        return new SpringClaimTransactions(
-            beanFactory.getBean(named, PlatformTransactionManager.class));
+        try {
+          return new SpringClaimTransactions(
+              beanFactory.getBean(named, PlatformTransactionManager.class));
+        } catch (BeansException e) {
+          throw new IllegalStateException(
+              "idempo.transaction-manager names '"
+                  + named
+                  + "', which is no PlatformTransactionManager bean of the application ("
+                  + Arrays.toString(beanFactory.getBeanNamesForType(PlatformTransactionManager.class))
+                  + " are): "
+                  + e.getMessage(),
+              e);
+        }
       }
       String[] names = beanFactory.getBeanNamesForType(PlatformTransactionManager.class);
       if (names.length == 0) {

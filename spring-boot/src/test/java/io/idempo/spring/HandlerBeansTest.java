@@ -12,7 +12,9 @@ import io.idempo.spring.beans.AsyncGreetingHandler;
 import io.idempo.spring.beans.AuditHandler;
 import io.idempo.spring.beans.Greeting;
 import io.idempo.spring.beans.GreetingHandler;
+import io.idempo.spring.beans.InjectedHandler;
 import io.idempo.spring.beans.MailHandler;
+import io.idempo.spring.beans.ReceiptHandler;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.assertj.core.api.Assertions;
@@ -283,6 +285,38 @@ class HandlerBeansTest {
             });
   }
 
+  @Test
+  void constructorQualifiersAndValuesReachTheHandlerThroughItsWrapper() {
+    runner
+        .withUserConfiguration(TwoClocks.class)
+        .withPropertyValues("greeting.prefix=Dear-")
+        .withBean(InjectedHandler.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasNotFailed();
+              InjectedHandler handler = context.getBean(InjectedHandler.class);
+              // The primary clock would be injected if the wrapper dropped @Qualifier.
+              assertThat(handler.clock()).isSameInstanceAs(context.getBean("auditClock"));
+              assertThat(handler.greet(new Greeting("g-1", "Ada"))).isEqualTo("Dear-Ada");
+              assertThat(handler.greet(new Greeting("g-1", "Bob"))).isEqualTo("Dear-Ada");
+            });
+  }
+
+  @Test
+  void aRecordResultIsReplayedAsJsonWithNoCodecToWrite() {
+    runner
+        .withBean(ReceiptHandler.class)
+        .run(
+            context -> {
+              ReceiptHandler handler = context.getBean(ReceiptHandler.class);
+              ReceiptHandler.Receipt first = handler.receipt(new Greeting("g-1", "x"));
+              ReceiptHandler.Receipt again = handler.receipt(new Greeting("g-1", "x"));
+              assertThat(first).isEqualTo(new ReceiptHandler.Receipt("g-1", 1));
+              assertThat(again).isEqualTo(first);
+              assertThat(again).isNotSameInstanceAs(first); // decoded from the stored JSON
+            });
+  }
+
   private static String rootMessage(Throwable failure) {
     Throwable cause = failure;
     while (cause.getCause() != null) {
@@ -311,6 +345,20 @@ class HandlerBeansTest {
       executor.setMaxPoolSize(1);
       executor.setThreadNamePrefix("idempo-async-");
       return executor;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class TwoClocks {
+    @Bean
+    @Primary
+    java.time.Clock ledgerClock() {
+      return java.time.Clock.systemUTC();
+    }
+
+    @Bean
+    java.time.Clock auditClock() {
+      return java.time.Clock.system(java.time.ZoneOffset.ofHours(5));
     }
   }
 

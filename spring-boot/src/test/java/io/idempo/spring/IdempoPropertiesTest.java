@@ -52,6 +52,18 @@ class IdempoPropertiesTest {
   }
 
   @Test
+  void anUnknownTransactionManagerIsRefusedWithThePropertyName() {
+    runner
+        .withPropertyValues("idempo.transaction-manager=nope")
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasFailed();
+              assertThat(messages(context.getStartupFailure()))
+                  .contains("idempo.transaction-manager names 'nope', which is no");
+            });
+  }
+
+  @Test
   void aNegativeInFlightWaitIsRefused() {
     runner
         .withPropertyValues("idempo.in-flight-wait=-1s")
