@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
@@ -305,6 +306,7 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     HandlerDescriptor handler = handler("large-concurrent", Mode.TRANSACTIONAL);
     int threads = 4;
     int keysPerThread = 2 * LARGE;
+    AtomicLong completions = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> runs = new ArrayList<>();
@@ -318,11 +320,19 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
                     Claim claim = store.claim(handler, key);
                     assertThat(claim.isDuplicate()).isFalse();
                     claim.complete(null);
+                    long completedAt = completions.incrementAndGet();
                     if (i % 100 == 0) {
                       clock.advance(Duration.ofMillis(1));
                     }
-                    // Each thread's newest record is there to be found as a duplicate.
-                    assertThat(store.claim(handler, key).isDuplicate()).isTrue();
+                    Claim again = store.claim(handler, key);
+                    // Each thread's newest record is there to be found as a duplicate, unless the
+                    // other threads completed a capacity's worth of newer records meanwhile (this
+                    // thread descheduled on a busy machine), when evicting it was right.
+                    if (completions.get() - completedAt < LARGE / 2) {
+                      assertThat(again.isDuplicate()).isTrue();
+                    } else if (!again.isDuplicate()) {
+                      again.complete(null);
+                    }
                   }
                 }));
       }
