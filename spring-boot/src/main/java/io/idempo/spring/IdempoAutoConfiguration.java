@@ -21,7 +21,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.util.ClassUtils;
 
 /**
  * Idempo for Spring Boot: handler beans become their generated wrappers, and a {@link
@@ -83,7 +82,7 @@ public class IdempoAutoConfiguration {
               .transactions(claimTransactions(properties, beanFactory))
               .listener(ListenerFanOut.of(listeners.orderedStream().toList()))
               .build();
-      if (createsTable(jdbc.getInitializeSchema(), dataSource)) {
+      if (jdbc.getInitializeSchema().createsTableOn(dataSource)) {
         store.createTableIfMissing();
       }
       return store;
@@ -146,23 +145,6 @@ public class IdempoAutoConfiguration {
                 + " the DataSource of the idempotency store");
       }
       return new SpringClaimTransactions(unique);
-    }
-
-    private static boolean createsTable(
-        IdempoProperties.InitializeSchema mode, DataSource dataSource) {
-      return switch (mode) {
-        case ALWAYS -> true;
-        case NEVER -> false;
-        case EMBEDDED -> isEmbedded(dataSource);
-      };
-    }
-
-    private static boolean isEmbedded(DataSource dataSource) {
-      String embeddedConnection = "org.springframework.boot.jdbc.EmbeddedDatabaseConnection";
-      if (!ClassUtils.isPresent(embeddedConnection, IdempoAutoConfiguration.class.getClassLoader())) {
-        return false;
-      }
-      return org.springframework.boot.jdbc.EmbeddedDatabaseConnection.isEmbedded(dataSource);
     }
   }
 }

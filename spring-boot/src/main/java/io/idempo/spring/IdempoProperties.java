@@ -1,7 +1,9 @@
 package io.idempo.spring;
 
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.ClassUtils;
 
 /**
  * The {@code idempo.*} properties of the Spring Boot starter. Defaults are written as literals, so
@@ -51,14 +53,31 @@ public class IdempoProperties {
     return purge;
   }
 
-  /** When the starter creates the claims table. */
+  /** When the starter creates a table it needs (the claims table, the outbox table). */
   public enum InitializeSchema {
     /** Always, if it is missing. */
     ALWAYS,
     /** Only for an embedded database (H2 in memory or in a file, and the like). */
     EMBEDDED,
     /** Never: the table comes from the application's migrations. */
-    NEVER
+    NEVER;
+
+    /** Whether the table is to be created, if missing, on {@code dataSource}. */
+    public boolean createsTableOn(DataSource dataSource) {
+      return switch (this) {
+        case ALWAYS -> true;
+        case NEVER -> false;
+        case EMBEDDED -> isEmbedded(dataSource);
+      };
+    }
+
+    private static boolean isEmbedded(DataSource dataSource) {
+      String embeddedConnection = "org.springframework.boot.jdbc.EmbeddedDatabaseConnection";
+      if (!ClassUtils.isPresent(embeddedConnection, InitializeSchema.class.getClassLoader())) {
+        return false;
+      }
+      return org.springframework.boot.jdbc.EmbeddedDatabaseConnection.isEmbedded(dataSource);
+    }
   }
 
   /** The JDBC store over the application's DataSource. */

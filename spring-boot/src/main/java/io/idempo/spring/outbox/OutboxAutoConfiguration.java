@@ -21,7 +21,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.util.ClassUtils;
 
 /**
  * The transactional outbox over the application's {@link DataSource}: a {@link JdbcOutbox} whose
@@ -63,7 +62,7 @@ public class OutboxAutoConfiguration {
             .tableName(properties.getTableName())
             .dialect(store.dialect())
             .build();
-    if (createsTable(properties.getInitializeSchema(), dataSource)) {
+    if (properties.getInitializeSchema().createsTableOn(dataSource)) {
       outbox.createTableIfMissing();
     }
     return outbox;
@@ -96,7 +95,7 @@ public class OutboxAutoConfiguration {
     }
     // Detects the database once, and creates the table before the first batch looks for it.
     JdbcOutbox table = JdbcOutbox.builder(dataSource).tableName(properties.getTableName()).build();
-    if (createsTable(properties.getInitializeSchema(), dataSource)) {
+    if (properties.getInitializeSchema().createsTableOn(dataSource)) {
       table.createTableIfMissing();
     }
     OutboxProperties.Relay relay = properties.getRelay();
@@ -132,21 +131,5 @@ public class OutboxAutoConfiguration {
         KafkaTemplate<?, ?> template, OutboxProperties properties) {
       return KafkaMessagePublisher.withSettingsOf(template, properties.getKafka().getSendTimeout());
     }
-  }
-
-  private static boolean createsTable(InitializeSchema mode, DataSource dataSource) {
-    return switch (mode) {
-      case ALWAYS -> true;
-      case NEVER -> false;
-      case EMBEDDED -> isEmbedded(dataSource);
-    };
-  }
-
-  private static boolean isEmbedded(DataSource dataSource) {
-    String embeddedConnection = "org.springframework.boot.jdbc.EmbeddedDatabaseConnection";
-    if (!ClassUtils.isPresent(embeddedConnection, OutboxAutoConfiguration.class.getClassLoader())) {
-      return false;
-    }
-    return org.springframework.boot.jdbc.EmbeddedDatabaseConnection.isEmbedded(dataSource);
   }
 }
