@@ -849,32 +849,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         transaction.rollbackOnly = true;
         if (!outermost) {
           transaction.claims.pop();
-          throw new IdempotencyStoreException(
-              "cannot record completion of handler "
-                  + handler.name()
-                  + " (key '"
-                  + abbreviate(storedKey)
-                  + "') in "
-                  + table
-                  + ": "
-                  + e.getMessage()
-                  + "; the enclosing claim's transaction will roll back",
-              e);
+          throw completionNotRecorded(
+              e, "; the enclosing claim's transaction will roll back");
         }
         finish(false);
         if (transaction.handle.joined()) {
-          throw new IdempotencyStoreException(
-              "cannot record completion of handler "
-                  + handler.name()
-                  + " (key '"
-                  + abbreviate(storedKey)
-                  + "') in "
-                  + table
-                  + ": "
-                  + e.getMessage()
-                  + ". The transaction it joined was marked rollback-only, so neither the"
-                  + " handler's work nor the record commits; do not acknowledge the message",
-              e);
+          throw completionNotRecorded(
+              e,
+              ". The transaction it joined was marked rollback-only, so neither the handler's"
+                  + " work nor the record commits; do not acknowledge the message");
         }
         throw new IdempotencyStoreException(
             "cannot commit the transaction of handler "
@@ -927,6 +910,20 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       } finally {
         notifyListener(l -> l.released(handler, storedKey, failure));
       }
+    }
+
+    private IdempotencyStoreException completionNotRecorded(Exception e, String consequence) {
+      return new IdempotencyStoreException(
+          "cannot record completion of handler "
+              + handler.name()
+              + " (key '"
+              + abbreviate(storedKey)
+              + "') in "
+              + table
+              + ": "
+              + e.getMessage()
+              + consequence,
+          e);
     }
 
     private void checkOpen(String call) {
