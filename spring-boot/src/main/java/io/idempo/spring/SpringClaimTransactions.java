@@ -32,6 +32,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 public final class SpringClaimTransactions implements ClaimTransactions {
 
+  private static final System.Logger LOG =
+      System.getLogger(SpringClaimTransactions.class.getName());
+
   private final PlatformTransactionManager transactionManager;
 
   /** Claims in transactions of {@code transactionManager}, which must manage the store's DataSource. */
@@ -181,10 +184,14 @@ public final class SpringClaimTransactions implements ClaimTransactions {
       }
       ended = true;
       // The claim left nothing in the transaction: end one begun for it, leave a joined one as is.
-      if (joined()) {
-        transactionManager.commit(status);
-      } else {
-        transactionManager.rollback(status);
+      try {
+        if (joined()) {
+          transactionManager.commit(status);
+        } else {
+          transactionManager.rollback(status);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "ending a claim's transaction failed", e);
       }
     }
 
