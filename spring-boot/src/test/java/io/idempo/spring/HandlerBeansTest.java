@@ -103,6 +103,23 @@ class HandlerBeansTest {
   }
 
   @Test
+  void withoutItsTableTheFirstClaimNamesTheTableAndTheFix() {
+    runner
+        .withPropertyValues("idempo.jdbc.initialize-schema=never")
+        .withBean(GreetingHandler.class)
+        .run(
+            context -> {
+              IdempotencyStoreException thrown =
+                  assertThrows(
+                      IdempotencyStoreException.class,
+                      () -> context.publishEvent(new Greeting("g-1", "hello")));
+              assertThat(thrown).hasMessageThat().contains("failed in idempo_claims");
+              assertThat(thrown).hasMessageThat().contains("The table does not exist");
+              assertThat(context.getBean(GreetingHandler.class).received()).isEmpty();
+            });
+  }
+
+  @Test
   void aCustomTableNameIsUsed() {
     runner
         .withPropertyValues("idempo.jdbc.table-name=payments_dedup")

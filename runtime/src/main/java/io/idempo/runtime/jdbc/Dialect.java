@@ -207,7 +207,10 @@ public abstract class Dialect {
   /** True if {@code e} says the table does not exist. */
   static boolean isMissingTable(SQLException e) {
     String state = e.getSQLState();
-    return "42P01".equals(state) || "42S02".equals(state) || "42102".equals(state);
+    return "42P01".equals(state) // PostgreSQL
+        || "42S02".equals(state)
+        || "42102".equals(state) // H2
+        || "42S04".equals(state); // H2 (error 42104), when the database has no table at all
   }
 
   @Override
