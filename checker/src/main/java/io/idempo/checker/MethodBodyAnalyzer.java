@@ -22,6 +22,7 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.util.TreePath;
@@ -115,7 +116,19 @@ final class MethodBodyAnalyzer {
         if (tree != null && checker.isSuppressed(tree, state)) {
           return null;
         }
-        return super.scan(tree, null);
+        if (!(tree instanceof StatementTree)) {
+          return super.scan(tree, null);
+        }
+        try {
+          return super.scan(tree, null);
+        } catch (IllegalArgumentException | NullPointerException e) {
+          // A statement javac could not attribute (a type missing from the class path) has no
+          // symbols to reason about; anything else is a bug in the check and stays loud.
+          if (Erroneous.contains(tree)) {
+            return null;
+          }
+          throw e;
+        }
       }
 
       @Override
