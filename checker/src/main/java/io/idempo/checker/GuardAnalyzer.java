@@ -2,7 +2,6 @@ package io.idempo.checker;
 
 import static com.google.errorprone.util.ASTHelpers.getSymbol;
 
-import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
@@ -31,8 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Recognises guarded updates, the idempotent state transition of the concept note: a mutation that
@@ -51,38 +48,6 @@ import java.util.regex.Pattern;
  * and writes it, but by read-modify-write, so it is no guard.
  */
 final class GuardAnalyzer {
-
-  private static final ImmutableSet<String> QUERY_PREFIXES =
-      ImmutableSet.of(
-          "is", "has", "exists", "contains", "was", "already", "find", "get", "count", "check",
-          "lookup", "load", "read", "fetch", "select", "query", "any", "none", "size", "equals",
-          "matches", "peek", "stream", "iterator");
-
-  private static final ImmutableSet<String> CLAIM_NAMES =
-      ImmutableSet.of(
-          "putIfAbsent",
-          "setIfAbsent",
-          "compareAndSet",
-          "weakCompareAndSet",
-          "weakCompareAndSetVolatile",
-          "weakCompareAndSetPlain",
-          "addIfAbsent",
-          "insertIfAbsent",
-          "saveIfAbsent",
-          "recordIfAbsent",
-          "markIfAbsent",
-          "markIfNew");
-
-  private static final ImmutableSet<String> CLAIM_PREFIXES =
-      ImmutableSet.of("claim", "tryClaim", "markProcessed", "markAsProcessed", "tryMark", "tryRecord");
-
-  /** Calls on an object that move it from one state to the next. */
-  private static final ImmutableSet<String> TRANSITION_PREFIXES =
-      ImmutableSet.of(
-          "mark", "confirm", "complete", "approve", "cancel", "close", "finish", "ship", "pay",
-          "transition", "activate", "deactivate", "reject", "accept", "settle", "fulfil",
-          "fulfill", "expire", "archive", "publish", "submit", "resolve", "refund", "capture",
-          "lock", "open", "start", "end", "delete", "remove", "clear", "reset");
 
   private static final int MAX_LOCAL_HOPS = 4;
 
@@ -181,7 +146,7 @@ final class GuardAnalyzer {
     }
     MethodSymbol callee = getSymbol(invocation);
     String name = callee.getSimpleName().toString();
-    String property = StateApis.setterProperty(callee);
+    String property = Vocabulary.setterProperty(callee);
     if (property != null) {
       return key.equals(receiver + "." + property)
           && !derivation.reads(invocation.getArguments().get(0), key);
@@ -251,7 +216,7 @@ final class GuardAnalyzer {
         ExpressionTree receiver = ASTHelpers.getReceiver(tree);
         if (receiver != null && isInsertName(name, anyInsert)) {
           String target = MethodBodyAnalyzer.describe(receiver).toLowerCase(java.util.Locale.ROOT);
-          if (anyInsert || DEDUP_NAME.matcher(target).find()) {
+          if (anyInsert || Vocabulary.isDedupName(target)) {
             found[0] = true;
           }
         }
@@ -280,25 +245,9 @@ final class GuardAnalyzer {
   }
 
   private static boolean isDedupInsert(String sql, boolean anyInsert) {
-    Matcher insert = INSERT_INTO.matcher(sql);
-    if (!insert.find() || IGNORING_INSERT.matcher(sql).find()) {
-      return false;
-    }
-    return anyInsert || DEDUP_NAME.matcher(insert.group(1).toLowerCase(java.util.Locale.ROOT)).find();
+    String table = Vocabulary.failingInsertTable(sql);
+    return table != null && (anyInsert || Vocabulary.isDedupName(table));
   }
-
-  private static final Pattern INSERT_INTO =
-      Pattern.compile(
-          "\\bINSERT\\s+INTO\\s+([\\w.\"`]+)", Pattern.CASE_INSENSITIVE);
-
-  /** Inserts that do not fail on a duplicate, so they claim nothing. */
-  private static final Pattern IGNORING_INSERT =
-      Pattern.compile(
-          "\\bON\\s+CONFLICT\\b|\\bINSERT\\s+IGNORE\\b|\\bON\\s+DUPLICATE\\s+KEY\\b|\\bMERGE\\b",
-          Pattern.CASE_INSENSITIVE);
-
-  private static final Pattern DEDUP_NAME =
-      Pattern.compile("processed|inbox|dedup|idempot|handled|consumed|seen|claim");
 
   private static boolean exits(StatementTree statement) {
     StatementTree last = statement;
@@ -362,20 +311,12 @@ final class GuardAnalyzer {
       return false;
     }
     if (name.equals("add") && tree.getArguments().size() == 1) {
-      return StateApis.isSet(ASTHelpers.getReceiverType(tree), lasting.state())
-          || (!StateApis.isAppendable(ASTHelpers.getReceiverType(tree), lasting.state())
-              && !StateApis.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
+      return Vocabulary.isSet(ASTHelpers.getReceiverType(tree), lasting.state())
+          || (!Vocabulary.isAppendable(ASTHelpers.getReceiverType(tree), lasting.state())
+              && !Vocabulary.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
               && isBoolean(callee));
     }
-    if (CLAIM_NAMES.contains(name)) {
-      return true;
-    }
-    for (String prefix : CLAIM_PREFIXES) {
-      if (name.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
+    return Vocabulary.isClaim(name);
   }
 
   private static boolean isBoolean(MethodSymbol callee) {
@@ -419,7 +360,7 @@ final class GuardAnalyzer {
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
         String name = getSymbol(tree).getSimpleName().toString();
         if (ASTHelpers.getReceiver(tree) != null
-            && (!tree.getArguments().isEmpty() || isQuery(name))) {
+            && (!tree.getArguments().isEmpty() || Vocabulary.isQuery(name))) {
           String receiver = lasting.receiverKey(tree);
           if (receiver != null) {
             keys.add(receiver);
@@ -478,7 +419,7 @@ final class GuardAnalyzer {
   private boolean movesWith(MethodInvocationTree tree, Set<String> keys) {
     MethodSymbol callee = getSymbol(tree);
     String name = callee.getSimpleName().toString();
-    if (isQuery(name) || isAccumulatingCall(tree, name)) {
+    if (Vocabulary.isQuery(name) || isAccumulatingCall(tree, name)) {
       return false;
     }
     for (String written : callWrites.apply(tree)) {
@@ -495,7 +436,7 @@ final class GuardAnalyzer {
     if (receiver == null) {
       return false;
     }
-    String property = StateApis.setterProperty(callee);
+    String property = Vocabulary.setterProperty(callee);
     if (property != null) {
       String key = receiver + "." + property;
       return keys.contains(key) && !derivation.accumulates(tree.getArguments().get(0), key);
@@ -507,7 +448,7 @@ final class GuardAnalyzer {
     if (!receiver.equals("this") && keys.contains(receiver)) {
       return true;
     }
-    if (isTransition(name)) {
+    if (Vocabulary.isTransition(name)) {
       for (String key : keys) {
         if (key.startsWith(receiver + ".")) {
           return true;
@@ -518,34 +459,14 @@ final class GuardAnalyzer {
   }
 
   private boolean isAccumulatingCall(MethodInvocationTree tree, String name) {
-    if (StateApis.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
-        && StateApis.isCounterMethod(name)) {
+    if (Vocabulary.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
+        && Vocabulary.isCounterMethod(name)) {
       return true;
     }
-    return StateApis.UPDATE_METHODS.contains(name)
+    return Vocabulary.UPDATE_METHODS.contains(name)
         || name.equals("merge")
         || name.equals("compute")
         || name.equals("computeIfPresent");
-  }
-
-  private static boolean isQuery(String name) {
-    for (String prefix : QUERY_PREFIXES) {
-      if (name.startsWith(prefix)
-          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isTransition(String name) {
-    for (String prefix : TRANSITION_PREFIXES) {
-      if (name.startsWith(prefix)
-          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** {@code isProcessed}, {@code markProcessed}, {@code markAsProcessed} → {@code processed}. */

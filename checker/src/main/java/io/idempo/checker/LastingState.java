@@ -3,7 +3,6 @@ package io.idempo.checker;
 import static com.google.errorprone.util.ASTHelpers.getSymbol;
 import static com.google.errorprone.util.ASTHelpers.isStatic;
 
-import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
@@ -51,18 +50,6 @@ import org.jspecify.annotations.Nullable;
  * new objects (stream terminals, copies, builders and static factories).
  */
 final class LastingState {
-
-  /** Static methods that return (a view of) their first argument. */
-  private static final ImmutableSet<String> PASS_THROUGH_STATICS =
-      ImmutableSet.of("requireNonNull", "requireNonNullElse", "ofNullable", "of");
-
-  private static final ImmutableSet<String> LOOKUP_PREFIXES =
-      ImmutableSet.of(
-          "find", "get", "load", "fetch", "lookup", "read", "require", "select", "query",
-          "compute", "retrieve", "search", "orElse", "or", "locate", "resolve", "current", "by");
-
-  private static final ImmutableSet<String> FRESH_METHOD_PREFIXES =
-      ImmutableSet.of("new", "create", "copy", "clone", "build", "to", "collect", "stream");
 
   private static final Supplier<Type> OPTIONAL = Suppliers.typeFromString("java.util.Optional");
 
@@ -199,30 +186,19 @@ final class LastingState {
     MethodSymbol callee = getSymbol(e);
     String name = callee.getSimpleName().toString();
     if (isStatic(callee)) {
-      if (PASS_THROUGH_STATICS.contains(name) && e.getArguments().size() == 1) {
+      if (Vocabulary.isPassThroughStatic(name) && e.getArguments().size() == 1) {
         return root(e.getArguments().get(0));
       }
       return Root.FRESH;
     }
-    if (makesNewObject(name) || isStreamType(ASTHelpers.getReceiverType(e))) {
+    if (Vocabulary.makesNewObject(name) || isStreamType(ASTHelpers.getReceiverType(e))) {
       return Root.FRESH;
     }
-    if (!e.getArguments().isEmpty() && !isLookup(name)) {
+    if (!e.getArguments().isEmpty() && !Vocabulary.isLookup(name)) {
       return Root.FRESH; // a computation (convert(x), map(x)) returns a new value
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(e);
     return receiver == null ? Root.THIS : root(receiver);
-  }
-
-  /** Calls with arguments that return stored objects: repository and map lookups. */
-  private static boolean isLookup(String name) {
-    for (String prefix : LOOKUP_PREFIXES) {
-      if (name.startsWith(prefix)
-          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -243,16 +219,6 @@ final class LastingState {
       e = strip(receiver);
     }
     return root(e);
-  }
-
-  private static boolean makesNewObject(String name) {
-    for (String prefix : FRESH_METHOD_PREFIXES) {
-      if (name.startsWith(prefix)
-          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private boolean isOptional(@Nullable Type type) {
@@ -340,7 +306,7 @@ final class LastingState {
       return key(ASTHelpers.getReceiver(e)); // the same object as the Optional holds
     }
     if (arguments == 0) {
-      String property = StateApis.getterProperty(callee);
+      String property = Vocabulary.getterProperty(callee);
       if (property == null) {
         return null;
       }
@@ -348,8 +314,8 @@ final class LastingState {
       return base == null ? null : base + "." + property;
     }
     if ((name.equals("get") || name.equals("getOrDefault"))
-        && (StateApis.isMap(ASTHelpers.getReceiverType(e), state)
-            || StateApis.isList(ASTHelpers.getReceiverType(e), state))) {
+        && (Vocabulary.isMap(ASTHelpers.getReceiverType(e), state)
+            || Vocabulary.isList(ASTHelpers.getReceiverType(e), state))) {
       String base = receiverKey(e);
       return base == null ? null : base + "[]";
     }

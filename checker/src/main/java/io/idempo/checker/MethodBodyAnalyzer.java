@@ -3,7 +3,6 @@ package io.idempo.checker;
 import static com.google.errorprone.util.ASTHelpers.getSymbol;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
@@ -49,35 +48,6 @@ import org.jspecify.annotations.Nullable;
  * and arguments, and cut at the configured call depth).
  */
 final class MethodBodyAnalyzer {
-
-  private static final ImmutableMap<String, Mutation.Kind> REDIS_OPERATIONS =
-      ImmutableMap.<String, Mutation.Kind>builder()
-          .put("increment", Mutation.Kind.INCREMENT)
-          .put("decrement", Mutation.Kind.DECREMENT)
-          .put("incr", Mutation.Kind.INCREMENT)
-          .put("incrBy", Mutation.Kind.ADD)
-          .put("incrByFloat", Mutation.Kind.ADD)
-          .put("decr", Mutation.Kind.DECREMENT)
-          .put("decrBy", Mutation.Kind.SUBTRACT)
-          .put("hincrBy", Mutation.Kind.ADD)
-          .put("hincrByFloat", Mutation.Kind.ADD)
-          .put("zincrby", Mutation.Kind.ADD)
-          .put("incrementScore", Mutation.Kind.ADD)
-          .put("leftPush", Mutation.Kind.APPEND)
-          .put("rightPush", Mutation.Kind.APPEND)
-          .put("leftPushAll", Mutation.Kind.APPEND)
-          .put("rightPushAll", Mutation.Kind.APPEND)
-          .put("lpush", Mutation.Kind.APPEND)
-          .put("rpush", Mutation.Kind.APPEND)
-          .buildOrThrow();
-
-  private static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATIONS =
-      ImmutableMap.of(
-          "inc", Mutation.Kind.ADD, "push", Mutation.Kind.APPEND, "mul", Mutation.Kind.SCALE);
-
-  private static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATORS =
-      ImmutableMap.of(
-          "$inc", Mutation.Kind.ADD, "$push", Mutation.Kind.APPEND, "$mul", Mutation.Kind.SCALE);
 
   private final MethodSummarizer summarizer;
   private final VisitorState state;
@@ -240,7 +210,7 @@ final class MethodBodyAnalyzer {
     Root receiverRoot = lasting.receiverRoot(tree);
     Type receiverType = ASTHelpers.getReceiverType(tree);
     String receiverKey = lasting.receiverKey(tree);
-    String property = StateApis.setterProperty(callee);
+    String property = Vocabulary.setterProperty(callee);
     if (property != null && receiverKey != null && receiverRoot.isLasting()) {
       String key = receiverKey + "." + property;
       ExpressionTree value = tree.getArguments().get(0);
@@ -261,7 +231,7 @@ final class MethodBodyAnalyzer {
         && !tree.getArguments().isEmpty()) {
       ExpressionTree target = tree.getArguments().get(0);
       Root root = lasting.root(target);
-      if (root.isLasting() && StateApis.isAppendable(ASTHelpers.getType(target), state)) {
+      if (root.isLasting() && Vocabulary.isAppendable(ASTHelpers.getType(target), state)) {
         record(path, root, Mutation.Kind.APPEND, "Collections.addAll(" + describe(target) + ", …)");
       }
     }
@@ -277,7 +247,7 @@ final class MethodBodyAnalyzer {
       TreePath path) {
     String receiver = describeReceiver(tree);
     List<? extends ExpressionTree> arguments = tree.getArguments();
-    if (StateApis.isCounter(receiverType, state) && StateApis.isCounterMethod(name)) {
+    if (Vocabulary.isCounter(receiverType, state) && Vocabulary.isCounterMethod(name)) {
       Mutation.Kind kind =
           name.toLowerCase(java.util.Locale.ROOT).contains("decrement")
               ? Mutation.Kind.DECREMENT
@@ -287,14 +257,14 @@ final class MethodBodyAnalyzer {
       record(path, root, kind, receiver + "." + name + "(…)");
       return;
     }
-    if (StateApis.isUpdatable(receiverType, state) && StateApis.UPDATE_METHODS.contains(name)) {
+    if (Vocabulary.isUpdatable(receiverType, state) && Vocabulary.UPDATE_METHODS.contains(name)) {
       ExpressionTree function = arguments.get(arguments.size() - 1);
       if (functionAccumulates(function, 0, false)) {
         record(path, root, Mutation.Kind.UPDATE, receiver + "." + name + "(…)");
       }
       return;
     }
-    if (StateApis.isMap(receiverType, state)) {
+    if (Vocabulary.isMap(receiverType, state)) {
       if (name.equals("merge") && arguments.size() == 3) {
         if (functionAccumulates(arguments.get(2), 0, true)) {
           record(path, root, Mutation.Kind.ADD, receiver + ".merge(…)");
@@ -308,8 +278,8 @@ final class MethodBodyAnalyzer {
         return;
       }
     }
-    if (((name.equals("put") && StateApis.isMap(receiverType, state))
-            || (name.equals("set") && StateApis.isList(receiverType, state)))
+    if (((name.equals("put") && Vocabulary.isMap(receiverType, state))
+            || (name.equals("set") && Vocabulary.isList(receiverType, state)))
         && arguments.size() == 2
         && receiverKey != null) {
       if (derivation.accumulates(arguments.get(1), receiverKey + "[]")) {
@@ -319,7 +289,7 @@ final class MethodBodyAnalyzer {
       }
       return;
     }
-    if (StateApis.isAppendable(receiverType, state) && StateApis.isAppendMethod(name)) {
+    if (Vocabulary.isAppendable(receiverType, state) && Vocabulary.isAppendMethod(name)) {
       record(path, root, Mutation.Kind.APPEND, receiver + "." + name + "(…)");
     }
   }
@@ -334,10 +304,10 @@ final class MethodBodyAnalyzer {
     if (f instanceof MemberReferenceTree) {
       Symbol target = getSymbol(f);
       String name = target == null ? "" : target.getSimpleName().toString();
-      if (StateApis.isMonotone(name)) {
+      if (Vocabulary.isMonotone(name)) {
         return false;
       }
-      return StateApis.isAccumulating(name) || opaqueAccumulates;
+      return Vocabulary.isAccumulating(name) || opaqueAccumulates;
     }
     if (f instanceof LambdaExpressionTree lambda) {
       if (lambda.getParameters().size() <= parameter) {
@@ -365,7 +335,7 @@ final class MethodBodyAnalyzer {
           ExpressionTree receiver = ASTHelpers.getReceiver(tree);
           if (receiver != null
               && key.equals(lasting.key(receiver))
-              && StateApis.isAccumulating(getSymbol(tree).getSimpleName().toString())) {
+              && Vocabulary.isAccumulating(getSymbol(tree).getSimpleName().toString())) {
             found[0] = true;
           }
           return super.visitMethodInvocation(tree, null);
@@ -451,8 +421,8 @@ final class MethodBodyAnalyzer {
     String name = target.getSimpleName().toString();
     if (!unbound
         && receiver.isLasting()
-        && StateApis.isAppendable(ASTHelpers.getType(qualifier), state)
-        && StateApis.isAppendMethod(name)) {
+        && Vocabulary.isAppendable(ASTHelpers.getType(qualifier), state)
+        && Vocabulary.isAppendMethod(name)) {
       record(path, receiver, Mutation.Kind.APPEND, describe(qualifier) + "::" + name);
       return;
     }
@@ -491,15 +461,15 @@ final class MethodBodyAnalyzer {
     String pkg = ASTHelpers.enclosingPackage(callee).getQualifiedName().toString();
     Mutation.Kind kind = null;
     if (pkg.contains("redis") || pkg.contains("jedis") || pkg.contains("lettuce")) {
-      kind = REDIS_OPERATIONS.get(name);
+      kind = Vocabulary.REDIS_OPERATIONS.get(name);
     } else if (pkg.contains("mongodb")) {
-      kind = MONGO_OPERATIONS.get(name);
+      kind = Vocabulary.MONGO_OPERATIONS.get(name);
     }
     if (kind == null) {
       for (ExpressionTree argument : tree.getArguments()) {
         String constant = ASTHelpers.constValue(argument, String.class);
-        if (constant != null && MONGO_OPERATORS.containsKey(constant)) {
-          kind = MONGO_OPERATORS.get(constant);
+        if (constant != null && Vocabulary.MONGO_OPERATORS.containsKey(constant)) {
+          kind = Vocabulary.MONGO_OPERATORS.get(constant);
           name = constant;
         }
       }
@@ -647,7 +617,7 @@ final class MethodBodyAnalyzer {
     }
     if (leaf instanceof MethodInvocationTree invocation) {
       String receiver = lasting.receiverKey(invocation);
-      String property = StateApis.setterProperty(getSymbol(invocation));
+      String property = Vocabulary.setterProperty(getSymbol(invocation));
       return receiver == null || property == null ? receiver : receiver + "." + property;
     }
     return null;

@@ -1,5 +1,6 @@
 package io.idempo.checker;
 
+import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.suppliers.Supplier;
@@ -7,17 +8,22 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.TypeTag;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the check knows about library types that hold state: which calls on atomics, adders,
- * maps, lists and queues read-modify-write, which are idempotent, and which methods combine a value
- * with another (accumulate) or merge it monotonically.
+ * Everything the check knows about libraries and naming, in one place: types that hold state
+ * (atomics, adders, maps, lists, queues) and which of their calls read-modify-write; Redis and
+ * MongoDB operations; SQL shapes of dedup inserts; the name prefixes of queries, lookups,
+ * transitions and claims; metrics and logging types; and handler annotations that only replay.
+ * Teaching the check a library is an edit of this file.
  */
-final class StateApis {
+final class Vocabulary {
 
   private static final ImmutableSet<String> COUNTER_TYPES =
       ImmutableSet.of(
@@ -103,7 +109,166 @@ final class StateApis {
           "get", "getAsInt", "getAsLong", "getAsDouble", "orElseThrow", "intValue", "longValue",
           "doubleValue", "sum", "keySet", "values", "entrySet", "isPresent");
 
-  private StateApis() {}
+  private static final ImmutableSet<String> QUERY_PREFIXES =
+      ImmutableSet.of(
+          "is", "has", "exists", "contains", "was", "already", "find", "get", "count", "check",
+          "lookup", "load", "read", "fetch", "select", "query", "any", "none", "size", "equals",
+          "matches", "peek", "stream", "iterator");
+
+
+  private static final ImmutableSet<String> CLAIM_NAMES =
+      ImmutableSet.of(
+          "putIfAbsent",
+          "setIfAbsent",
+          "compareAndSet",
+          "weakCompareAndSet",
+          "weakCompareAndSetVolatile",
+          "weakCompareAndSetPlain",
+          "addIfAbsent",
+          "insertIfAbsent",
+          "saveIfAbsent",
+          "recordIfAbsent",
+          "markIfAbsent",
+          "markIfNew");
+
+
+  private static final ImmutableSet<String> CLAIM_PREFIXES =
+      ImmutableSet.of("claim", "tryClaim", "markProcessed", "markAsProcessed", "tryMark", "tryRecord");
+
+
+  /** Calls on an object that move it from one state to the next. */
+  private static final ImmutableSet<String> TRANSITION_PREFIXES =
+      ImmutableSet.of(
+          "mark", "confirm", "complete", "approve", "cancel", "close", "finish", "ship", "pay",
+          "transition", "activate", "deactivate", "reject", "accept", "settle", "fulfil",
+          "fulfill", "expire", "archive", "publish", "submit", "resolve", "refund", "capture",
+          "lock", "open", "start", "end", "delete", "remove", "clear", "reset");
+
+
+  private static final Pattern INSERT_INTO =
+      Pattern.compile(
+          "\\bINSERT\\s+INTO\\s+([\\w.\"`]+)", Pattern.CASE_INSENSITIVE);
+
+
+  /** Inserts that do not fail on a duplicate, so they claim nothing. */
+  private static final Pattern IGNORING_INSERT =
+      Pattern.compile(
+          "\\bON\\s+CONFLICT\\b|\\bINSERT\\s+IGNORE\\b|\\bON\\s+DUPLICATE\\s+KEY\\b|\\bMERGE\\b",
+          Pattern.CASE_INSENSITIVE);
+
+
+  private static final Pattern DEDUP_NAME =
+      Pattern.compile("processed|inbox|dedup|idempot|handled|consumed|seen|claim");
+
+
+  /** Static methods that return (a view of) their first argument. */
+  private static final ImmutableSet<String> PASS_THROUGH_STATICS =
+      ImmutableSet.of("requireNonNull", "requireNonNullElse", "ofNullable", "of");
+
+
+  private static final ImmutableSet<String> LOOKUP_PREFIXES =
+      ImmutableSet.of(
+          "find", "get", "load", "fetch", "lookup", "read", "require", "select", "query",
+          "compute", "retrieve", "search", "orElse", "or", "locate", "resolve", "current", "by");
+
+
+  private static final ImmutableSet<String> FRESH_METHOD_PREFIXES =
+      ImmutableSet.of("new", "create", "copy", "clone", "build", "to", "collect", "stream");
+
+
+  static final ImmutableMap<String, Mutation.Kind> REDIS_OPERATIONS =
+      ImmutableMap.<String, Mutation.Kind>builder()
+          .put("increment", Mutation.Kind.INCREMENT)
+          .put("decrement", Mutation.Kind.DECREMENT)
+          .put("incr", Mutation.Kind.INCREMENT)
+          .put("incrBy", Mutation.Kind.ADD)
+          .put("incrByFloat", Mutation.Kind.ADD)
+          .put("decr", Mutation.Kind.DECREMENT)
+          .put("decrBy", Mutation.Kind.SUBTRACT)
+          .put("hincrBy", Mutation.Kind.ADD)
+          .put("hincrByFloat", Mutation.Kind.ADD)
+          .put("zincrby", Mutation.Kind.ADD)
+          .put("incrementScore", Mutation.Kind.ADD)
+          .put("leftPush", Mutation.Kind.APPEND)
+          .put("rightPush", Mutation.Kind.APPEND)
+          .put("leftPushAll", Mutation.Kind.APPEND)
+          .put("rightPushAll", Mutation.Kind.APPEND)
+          .put("lpush", Mutation.Kind.APPEND)
+          .put("rpush", Mutation.Kind.APPEND)
+          .buildOrThrow();
+
+
+  static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATIONS =
+      ImmutableMap.of(
+          "inc", Mutation.Kind.ADD, "push", Mutation.Kind.APPEND, "mul", Mutation.Kind.SCALE);
+
+
+  static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATORS =
+      ImmutableMap.of(
+          "$inc", Mutation.Kind.ADD, "$push", Mutation.Kind.APPEND, "$mul", Mutation.Kind.SCALE);
+
+
+  private Vocabulary() {}
+
+  static boolean isQuery(String name) {
+    return hasPrefixWord(name, QUERY_PREFIXES);
+  }
+
+  static boolean isTransition(String name) {
+    return hasPrefixWord(name, TRANSITION_PREFIXES);
+  }
+
+  /** Calls with arguments that return stored objects: repository and map lookups. */
+  static boolean isLookup(String name) {
+    return hasPrefixWord(name, LOOKUP_PREFIXES);
+  }
+
+  static boolean makesNewObject(String name) {
+    return hasPrefixWord(name, FRESH_METHOD_PREFIXES);
+  }
+
+  static boolean isPassThroughStatic(String name) {
+    return PASS_THROUGH_STATICS.contains(name);
+  }
+
+  /** Calls that claim a key and return whether they did: {@code putIfAbsent}, {@code tryClaim…}. */
+  static boolean isClaim(String name) {
+    if (CLAIM_NAMES.contains(name)) {
+      return true;
+    }
+    for (String prefix : CLAIM_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a table or repository name says it records handled messages. */
+  static boolean isDedupName(String name) {
+    return DEDUP_NAME.matcher(name.toLowerCase(Locale.ROOT)).find();
+  }
+
+  /** The table of an {@code INSERT} that fails on a duplicate key, or null for any other SQL. */
+  static @Nullable String failingInsertTable(String sql) {
+    Matcher insert = INSERT_INTO.matcher(sql);
+    if (!insert.find() || IGNORING_INSERT.matcher(sql).find()) {
+      return null;
+    }
+    return insert.group(1);
+  }
+
+  /** {@code name} starts with one of the words: {@code findBy} and {@code find}, not {@code finder}. */
+  private static boolean hasPrefixWord(String name, ImmutableSet<String> prefixes) {
+    for (String prefix : prefixes) {
+      if (name.startsWith(prefix)
+          && (name.length() == prefix.length()
+              || Character.isUpperCase(name.charAt(prefix.length())))) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   static boolean isCounter(@Nullable Type type, VisitorState state) {
     return isAnyOf(type, COUNTER_TYPES, state);
