@@ -13,7 +13,6 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
-import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -49,6 +48,7 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
   private static final long serialVersionUID = 1L;
 
   private final transient NonIdempotentMutationConfig config;
+  private final transient Handlers handlers;
 
   /** Per-compilation state: the summaries and what has been reported already. */
   private transient @Nullable Context context;
@@ -69,12 +69,13 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
   @Inject
   public NonIdempotentMutation(ErrorProneFlags flags) {
     this.config = NonIdempotentMutationConfig.fromFlags(flags);
+    this.handlers = new Handlers(config);
   }
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
     MethodSymbol handler = ASTHelpers.getSymbol(tree);
-    if (tree.getBody() == null || !isHandler(handler, state)) {
+    if (tree.getBody() == null || !handlers.isHandler(handler, state)) {
       return Description.NO_MATCH;
     }
     MethodSummarizer summaries = summarizer(state);
@@ -95,36 +96,6 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
       }
     }
     return Description.NO_MATCH;
-  }
-
-  private boolean isHandler(MethodSymbol method, VisitorState state) {
-    for (Attribute.Compound annotation : method.getAnnotationMirrors()) {
-      Symbol type = annotation.type.tsym;
-      if (config.handlerAnnotations().contains(type.getQualifiedName().toString())) {
-        return true;
-      }
-      // A composed annotation (@OrderEvents meta-annotated with @KafkaListener) marks a handler too.
-      for (Attribute.Compound meta : type.getAnnotationMirrors()) {
-        if (config.handlerAnnotations().contains(meta.type.tsym.getQualifiedName().toString())) {
-          return true;
-        }
-      }
-    }
-    if (config.handlerMethods().isEmpty()) {
-      return false;
-    }
-    String name = method.getSimpleName().toString();
-    if (!config.handlerMethods().containsValue(name)) {
-      return false;
-    }
-    for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
-      if (config
-          .handlerMethods()
-          .containsEntry(overridden.owner.getQualifiedName().toString(), name)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private MethodSummarizer summarizer(VisitorState state) {

@@ -23,6 +23,7 @@ final class NonIdempotentMutationConfig {
 
   static final String HANDLER_ANNOTATIONS = "HandlerAnnotations";
   static final String HANDLER_METHODS = "HandlerMethods";
+  static final String EXCLUDED_HANDLER_ANNOTATIONS = "ExcludedHandlerAnnotations";
   static final String IDEMPOTENT_METHODS = "IdempotentMethods";
   static final String NON_IDEMPOTENT_METHODS = "NonIdempotentMethods";
   static final String EXCLUDED_CLASSES = "ExcludedClasses";
@@ -32,6 +33,7 @@ final class NonIdempotentMutationConfig {
       ImmutableSet.of(
           HANDLER_ANNOTATIONS,
           HANDLER_METHODS,
+          EXCLUDED_HANDLER_ANNOTATIONS,
           IDEMPOTENT_METHODS,
           NON_IDEMPOTENT_METHODS,
           EXCLUDED_CLASSES,
@@ -42,6 +44,7 @@ final class NonIdempotentMutationConfig {
 
   private final ImmutableSet<String> handlerAnnotations;
   private final ImmutableSetMultimap<String, String> handlerMethods;
+  private final ImmutableSet<String> excludedHandlerAnnotations;
   private final ImmutableSetMultimap<String, String> idempotentMethods;
   private final ImmutableSetMultimap<String, String> nonIdempotentMethods;
   private final ImmutableSet<String> excludedClasses;
@@ -65,6 +68,12 @@ final class NonIdempotentMutationConfig {
     }
     this.handlerAnnotations = annotations.build();
     this.handlerMethods = methods(flags, HANDLER_METHODS);
+    ImmutableSet.Builder<String> excluded = ImmutableSet.builder();
+    excluded.addAll(Vocabulary.REPLAY_HANDLER_ANNOTATIONS);
+    for (String name : list(flags, EXCLUDED_HANDLER_ANNOTATIONS)) {
+      excluded.add(qualifiedName(EXCLUDED_HANDLER_ANNOTATIONS, name));
+    }
+    this.excludedHandlerAnnotations = excluded.build();
     this.idempotentMethods = methods(flags, IDEMPOTENT_METHODS);
     this.nonIdempotentMethods = methods(flags, NON_IDEMPOTENT_METHODS);
     ImmutableSet.Builder<String> classes = ImmutableSet.builder();
@@ -94,6 +103,14 @@ final class NonIdempotentMutationConfig {
   /** Listener interface methods ({@code type → method names}) whose implementations are handlers. */
   ImmutableSetMultimap<String, String> handlerMethods() {
     return handlerMethods;
+  }
+
+  /**
+   * Annotations that make a method no handler even when they carry a handler annotation: Axon's
+   * {@code @EventSourcingHandler} and the {@code ExcludedHandlerAnnotations}.
+   */
+  ImmutableSet<String> excludedHandlerAnnotations() {
+    return excludedHandlerAnnotations;
   }
 
   /** Whether {@code type#method} was declared idempotent: the check neither flags nor enters it. */

@@ -208,6 +208,30 @@ final class Vocabulary {
           "$inc", Mutation.Kind.ADD, "$push", Mutation.Kind.APPEND, "$mul", Mutation.Kind.SCALE);
 
 
+  /**
+   * Handler annotations that replay an aggregate's own events rather than handle a message; they
+   * carry a handler annotation (Axon's {@code @EventSourcingHandler} carries {@code @EventHandler})
+   * and are never handlers.
+   */
+  static final ImmutableSet<String> REPLAY_HANDLER_ANNOTATIONS =
+      ImmutableSet.of(
+          "org.axonframework.eventsourcing.EventSourcingHandler",
+          "org.axonframework.eventsourcing.annotation.EventSourcingHandler");
+
+  /** Class annotations of Axon aggregates, whose event handlers are replays. */
+  static final ImmutableSet<String> AGGREGATE_ANNOTATIONS =
+      ImmutableSet.of(
+          "org.axonframework.spring.stereotype.Aggregate",
+          "org.axonframework.modelling.command.AggregateRoot",
+          "org.axonframework.commandhandling.model.AggregateRoot",
+          "org.axonframework.extension.spring.stereotype.EventSourced");
+
+  /** Field annotations that mark an Axon aggregate's identifier. */
+  static final ImmutableSet<String> AGGREGATE_ID_ANNOTATIONS =
+      ImmutableSet.of(
+          "org.axonframework.modelling.command.AggregateIdentifier",
+          "org.axonframework.commandhandling.model.AggregateIdentifier");
+
   private Vocabulary() {}
 
   static boolean isQuery(String name) {
