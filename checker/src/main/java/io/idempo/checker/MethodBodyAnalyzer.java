@@ -202,7 +202,7 @@ final class MethodBodyAnalyzer {
     }
     if (declared(callee, false)) {
       record(path, lasting.receiverRoot(tree), Mutation.Kind.DECLARED,
-          callee.owner.getSimpleName() + "." + name + "(…)");
+          callee.owner.getSimpleName() + "." + name + call(tree.getArguments()));
       return;
     }
     sql(tree, callee, path);
@@ -247,14 +247,27 @@ final class MethodBodyAnalyzer {
       TreePath path) {
     String receiver = describeReceiver(tree);
     List<? extends ExpressionTree> arguments = tree.getArguments();
+    if (Vocabulary.isMetric(receiverType, state)) {
+      // Micrometer, Prometheus and Dropwizard meters count for dashboards, not for the business.
+      if (summarizer.config().reportMetrics() && Vocabulary.isMetricUpdate(name)) {
+        record(path, root, Mutation.Kind.INCREMENT, receiver + "." + name + call(arguments));
+      }
+      return;
+    }
     if (Vocabulary.isCounter(receiverType, state) && Vocabulary.isCounterMethod(name)) {
+      ExpressionTree counter = ASTHelpers.getReceiver(tree);
+      if (!summarizer.config().reportMetrics()
+          && counter != null
+          && summarizer.metricsOnly().isMetric(counter)) {
+        return; // a process-local metric: it only feeds a log line or a meter
+      }
       Mutation.Kind kind =
           name.toLowerCase(java.util.Locale.ROOT).contains("decrement")
               ? Mutation.Kind.DECREMENT
               : name.toLowerCase(java.util.Locale.ROOT).contains("increment")
                   ? Mutation.Kind.INCREMENT
                   : Mutation.Kind.ADD;
-      record(path, root, kind, receiver + "." + name + "(…)");
+      record(path, root, kind, receiver + "." + name + call(arguments));
       return;
     }
     if (Vocabulary.isUpdatable(receiverType, state) && Vocabulary.UPDATE_METHODS.contains(name)) {
@@ -475,7 +488,7 @@ final class MethodBodyAnalyzer {
       }
     }
     if (kind != null) {
-      record(path, Root.GLOBAL, kind, describeReceiver(tree) + "." + getSymbol(tree).getSimpleName() + "(…)");
+      record(path, Root.GLOBAL, kind, describeReceiver(tree) + "." + getSymbol(tree).getSimpleName() + call(tree.getArguments()));
     }
   }
 
@@ -775,6 +788,11 @@ final class MethodBodyAnalyzer {
         return "…";
       }
     }
+  }
+
+  /** {@code ()} for a call without arguments, {@code (…)} for one with. */
+  private static String call(List<? extends ExpressionTree> arguments) {
+    return arguments.isEmpty() ? "()" : "(…)";
   }
 
   private static String describeReceiver(MethodInvocationTree tree) {

@@ -45,6 +45,7 @@ final class MethodSummarizer {
   private final Set<MethodSymbol> inProgress = new HashSet<>();
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();
   private @Nullable List<ClassSymbol> sourceClasses;
+  private @Nullable MetricsOnly metricsOnly;
 
   MethodSummarizer(BugChecker checker, NonIdempotentMutationConfig config, VisitorState state) {
     this.checker = checker;
@@ -55,6 +56,14 @@ final class MethodSummarizer {
 
   NonIdempotentMutationConfig config() {
     return config;
+  }
+
+  /** Which counter fields of this compilation only feed logs and metrics. */
+  MetricsOnly metricsOnly() {
+    if (metricsOnly == null) {
+      metricsOnly = new MetricsOnly(state);
+    }
+    return metricsOnly;
   }
 
   /** The summary of a method whose declaration is at {@code path} (a handler being checked). */

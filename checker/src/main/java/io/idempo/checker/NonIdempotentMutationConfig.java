@@ -28,6 +28,7 @@ final class NonIdempotentMutationConfig {
   static final String NON_IDEMPOTENT_METHODS = "NonIdempotentMethods";
   static final String EXCLUDED_CLASSES = "ExcludedClasses";
   static final String MAX_CALL_DEPTH = "MaxCallDepth";
+  static final String REPORT_METRICS = "ReportMetrics";
 
   static final ImmutableSet<String> KEYS =
       ImmutableSet.of(
@@ -37,7 +38,8 @@ final class NonIdempotentMutationConfig {
           IDEMPOTENT_METHODS,
           NON_IDEMPOTENT_METHODS,
           EXCLUDED_CLASSES,
-          MAX_CALL_DEPTH);
+          MAX_CALL_DEPTH,
+          REPORT_METRICS);
 
   static final int DEFAULT_MAX_CALL_DEPTH = 4;
   private static final int MAX_ALLOWED_CALL_DEPTH = 16;
@@ -50,6 +52,7 @@ final class NonIdempotentMutationConfig {
   private final ImmutableSet<String> excludedClasses;
   private final ImmutableSet<String> excludedPackages;
   private final int maxCallDepth;
+  private final boolean reportMetrics;
 
   private NonIdempotentMutationConfig(ErrorProneFlags flags) {
     for (String key : flags.getFlagsMap().keySet()) {
@@ -88,6 +91,7 @@ final class NonIdempotentMutationConfig {
     this.excludedClasses = classes.build();
     this.excludedPackages = packages.build();
     this.maxCallDepth = maxCallDepth(flags);
+    this.reportMetrics = bool(flags, REPORT_METRICS);
   }
 
   /** Parses and validates the flags; throws {@link IllegalArgumentException} on a bad one. */
@@ -139,6 +143,13 @@ final class NonIdempotentMutationConfig {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether process-local metrics are reported: meters, and atomics that only feed logs and meters.
+   */
+  boolean reportMetrics() {
+    return reportMetrics;
   }
 
   /** How many calls below a handler the check follows. */
@@ -199,6 +210,19 @@ final class NonIdempotentMutationConfig {
       methods.put(qualifiedName(key, entry.substring(0, hash)), method);
     }
     return methods.build();
+  }
+
+  private static boolean bool(ErrorProneFlags flags, String key) {
+    Optional<String> raw = flags.get(PREFIX + key);
+    if (raw.isEmpty()) {
+      return false;
+    }
+    String value = raw.get().trim();
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(
+          "-XepOpt:" + PREFIX + key + ": '" + raw.get() + "' is not true or false");
+    }
+    return value.equals("true");
   }
 
   private static int maxCallDepth(ErrorProneFlags flags) {

@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.TypeTag;
@@ -232,6 +233,30 @@ final class Vocabulary {
           "org.axonframework.modelling.command.AggregateIdentifier",
           "org.axonframework.commandhandling.model.AggregateIdentifier");
 
+  /** Loggers: a value read only to be logged is no business state. */
+  private static final ImmutableSet<String> LOGGER_TYPES =
+      ImmutableSet.of(
+          "org.slf4j.Logger",
+          "java.util.logging.Logger",
+          "java.lang.System.Logger",
+          "org.apache.logging.log4j.Logger",
+          "org.apache.commons.logging.Log",
+          "java.io.PrintStream");
+
+  /** Process-local metrics: what they count is no business state. */
+  private static final ImmutableSet<String> METRICS_TYPES =
+      ImmutableSet.of(
+          "io.micrometer.core.instrument.MeterRegistry",
+          "io.micrometer.core.instrument.Meter",
+          "io.micrometer.core.instrument.Meter.Builder",
+          "io.micrometer.core.instrument.Gauge.Builder",
+          "io.micrometer.core.instrument.FunctionCounter.Builder",
+          "io.micrometer.core.instrument.Metrics",
+          "io.prometheus.client.SimpleCollector",
+          "io.prometheus.metrics.core.metrics.Metric",
+          "com.codahale.metrics.Metric",
+          "com.codahale.metrics.MetricRegistry");
+
   private Vocabulary() {}
 
   static boolean isQuery(String name) {
@@ -280,6 +305,36 @@ final class Vocabulary {
       return null;
     }
     return insert.group(1);
+  }
+
+  /** Calls that move a meter: {@code increment}, {@code record}, {@code inc}, {@code mark}, … */
+  static boolean isMetricUpdate(String name) {
+    return name.equals("increment")
+        || name.equals("record")
+        || name.equals("inc")
+        || name.equals("mark")
+        || name.equals("update")
+        || name.equals("observe")
+        || name.equals("dec");
+  }
+
+  /** Whether the type is a metrics API: a meter, a registry, or a builder of one. */
+  static boolean isMetric(@Nullable Type type, VisitorState state) {
+    return isAnyOf(type, METRICS_TYPES, state);
+  }
+
+  /**
+   * Whether a call logs or records a metric: a call on a logger, a meter or a meter registry, or a
+   * static call of a metrics class ({@code Metrics.gauge(…)}, {@code Gauge.builder(…)}).
+   */
+  static boolean isLogOrMetricCall(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol callee = ASTHelpers.getSymbol(call);
+    if (ASTHelpers.isStatic(callee)) {
+      return isAnyOf(callee.owner.type, METRICS_TYPES, state)
+          || callee.owner.getQualifiedName().toString().startsWith("io.micrometer.");
+    }
+    Type receiver = ASTHelpers.getReceiverType(call);
+    return isAnyOf(receiver, LOGGER_TYPES, state) || isAnyOf(receiver, METRICS_TYPES, state);
   }
 
   /** {@code name} starts with one of the words: {@code findBy} and {@code find}, not {@code finder}. */

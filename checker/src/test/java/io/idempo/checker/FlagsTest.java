@@ -180,6 +180,7 @@ class FlagsTest {
     assertThat(badFlag("MaxCallDepth", "-1")).contains("whole number");
     assertThat(badFlag("HandlerAnnotation", "a.B")).contains("Unknown flag");
     assertThat(badFlag("ExcludedHandlerAnnotations", "Replay")).contains("not a fully qualified");
+    assertThat(badFlag("ReportMetrics", "yes")).contains("not true or false");
   }
 
   @Test

@@ -28,7 +28,7 @@ class GeneratedSourcesTest {
           new Template("`total += …`", 0, "total += amount;"),
           new Template("`count++`", 0, "count++;"),
           new Template("`setBalance(…)`", 0, "acct.setBalance(acct.getBalance() + amount);"),
-          new Template("`hits.incrementAndGet(…)`", 0, "hits.incrementAndGet();"),
+          new Template("`hits.incrementAndGet()`", 0, "hits.incrementAndGet();"),
           new Template("`counts.merge(…)`", 0, "counts.merge(id, 1, Integer::sum);"),
           new Template("`log.add(…)`", 0, "log.add(id);"),
           new Template(
