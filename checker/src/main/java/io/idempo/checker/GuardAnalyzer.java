@@ -54,22 +54,57 @@ final class GuardAnalyzer {
   private final LastingState lasting;
   private final Derivation derivation;
   private final Function<MethodInvocationTree, Set<String>> callWrites;
+  private final boolean messageParameters;
+  private boolean trustParameters;
 
   /**
    * @param callWrites the keys a call writes plainly, from the callee's summary (empty when the
    *     callee's source is not available)
+   * @param messageParameters whether the method is a handler, whose parameters are the message
    */
   GuardAnalyzer(
       LastingState lasting,
       Derivation derivation,
-      Function<MethodInvocationTree, Set<String>> callWrites) {
+      Function<MethodInvocationTree, Set<String>> callWrites,
+      boolean messageParameters) {
     this.lasting = lasting;
     this.derivation = derivation;
     this.callWrites = callWrites;
+    this.messageParameters = messageParameters;
+  }
+
+  /** How a statement is guarded. */
+  enum Guard {
+    /** It runs whenever its block does. */
+    NONE,
+    /** A test of lasting state that the region moves on. */
+    GUARDED,
+    /**
+     * A test of a parameter's fields (this method is no handler): a guard when the caller passes
+     * lasting state, none when it passes the message (a redelivery carries the same fields).
+     */
+    BY_PARAMETER
+  }
+
+  /** How the statement or expression at {@code path} is guarded. */
+  Guard guard(TreePath path) {
+    trustParameters = false;
+    if (isGuarded(path)) {
+      return Guard.GUARDED;
+    }
+    if (messageParameters) {
+      return Guard.NONE;
+    }
+    trustParameters = true;
+    try {
+      return isGuarded(path) ? Guard.BY_PARAMETER : Guard.NONE;
+    } finally {
+      trustParameters = false;
+    }
   }
 
   /** Whether the statement or expression at {@code path} runs only under a guard. */
-  boolean isGuarded(TreePath path) {
+  private boolean isGuarded(TreePath path) {
     TreePath current = path;
     while (current.getParentPath() != null) {
       Tree child = current.getLeaf();
@@ -329,6 +364,12 @@ final class GuardAnalyzer {
     Set<String> keys = new HashSet<>();
     collectTested(condition, keys, new HashSet<>());
     keys.remove("this");
+    if (!trustParameters) {
+      // A handler's parameters are the message: a redelivery arrives with the same fields, so a
+      // test of them (order.getStatus() == NEW) passes again and guards nothing. In other methods
+      // such a test guards only if the caller passes lasting state (see Guard.BY_PARAMETER).
+      keys.removeIf(LastingState::isParameterKey);
+    }
     return keys;
   }
 
@@ -423,7 +464,9 @@ final class GuardAnalyzer {
       return false;
     }
     for (String written : callWrites.apply(tree)) {
-      if (keys.contains(written)) {
+      // A hand-written setter fed by the tested state (c.setAvailable(c.getAvailable() - n))
+      // writes it by read-modify-write: no move.
+      if (keys.contains(written) && !anyArgumentAccumulates(tree, written)) {
         return true;
       }
     }
@@ -446,13 +489,34 @@ final class GuardAnalyzer {
           && !derivation.accumulates(tree.getArguments().get(1), receiver + "[]");
     }
     if (!receiver.equals("this") && keys.contains(receiver)) {
-      return true;
+      // repo.save(x) after a lookup on repo moves the tested state only if it stores something
+      // new (a processed-event row); saving back the entity the lookup loaded is the
+      // load–check–modify–save, whose presence test a redelivery passes again.
+      return !anyArgumentReads(tree, receiver);
     }
     if (Vocabulary.isTransition(name)) {
       for (String key : keys) {
         if (key.startsWith(receiver + ".")) {
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  private boolean anyArgumentAccumulates(MethodInvocationTree tree, String key) {
+    for (ExpressionTree argument : tree.getArguments()) {
+      if (derivation.accumulates(argument, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean anyArgumentReads(MethodInvocationTree tree, String key) {
+    for (ExpressionTree argument : tree.getArguments()) {
+      if (derivation.reads(argument, key)) {
+        return true;
       }
     }
     return false;

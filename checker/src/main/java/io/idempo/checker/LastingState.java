@@ -342,6 +342,19 @@ final class LastingState {
         symbol, s -> "l" + localNames.size() + ":" + s.getSimpleName());
   }
 
+  /** Whether a key is a field or element of a parameter: {@code p0.status}, {@code p1[]}. */
+  static boolean isParameterKey(String key) {
+    int end = 1;
+    while (end < key.length() && Character.isDigit(key.charAt(end))) {
+      end++;
+    }
+    // A bare parameter (a repository passed in) is no field of the message.
+    return key.startsWith("p")
+        && end > 1
+        && end < key.length()
+        && (key.charAt(end) == '.' || key.charAt(end) == '[');
+  }
+
   private static String staticKey(Symbol symbol) {
     return symbol.owner.getQualifiedName() + "." + symbol.getSimpleName();
   }

@@ -56,6 +56,7 @@ final class MethodBodyAnalyzer {
   private final GuardAnalyzer guards;
   private final CompilationUnitTree unit;
   private final MethodSymbol method;
+  private final boolean handler;
   private final List<Mutation> mutations = new ArrayList<>();
   private final Set<MethodSummary.Write> writes = new LinkedHashSet<>();
 
@@ -67,7 +68,8 @@ final class MethodBodyAnalyzer {
     this.unit = path.getCompilationUnit();
     this.lasting = new LastingState(tree, method, state);
     this.derivation = new Derivation(lasting);
-    this.guards = new GuardAnalyzer(lasting, derivation, this::callWrites);
+    this.handler = summarizer.isHandler(method);
+    this.guards = new GuardAnalyzer(lasting, derivation, this::callWrites, handler);
   }
 
   static MethodSummary analyze(
@@ -457,13 +459,16 @@ final class MethodBodyAnalyzer {
               case FRESH -> Root.FRESH;
             };
         if (root.isLasting()) {
-          reached.add(mutation.calledFrom(new CallStep(tree, unit, implementation), root));
+          reach(
+              reached,
+              mutation,
+              new CallStep(tree, unit, implementation),
+              root,
+              elements.kind() == Root.Kind.PARAM || receiver.kind() == Root.Kind.PARAM);
         }
       }
     }
-    if (!reached.isEmpty() && !guards.isGuarded(path)) {
-      mutations.addAll(reached);
-    }
+    addReached(reached, path);
   }
 
   /**
@@ -507,7 +512,7 @@ final class MethodBodyAnalyzer {
         }
         Root root = translate(mutation.root(), tree);
         if (root.isLasting()) {
-          reached.add(mutation.calledFrom(new CallStep(tree, unit, target), root));
+          reach(reached, mutation, new CallStep(tree, unit, target), root, passesParameter(tree));
         }
       }
       for (MethodSummary.Write write : summary.writes()) {
@@ -517,8 +522,67 @@ final class MethodBodyAnalyzer {
         }
       }
     }
-    if (!reached.isEmpty() && !guards.isGuarded(path)) {
-      mutations.addAll(reached);
+    addReached(reached, path);
+  }
+
+  /**
+   * Adds a callee's mutation as seen from this method. One that a test of the callee's parameter
+   * guards holds there only if this call passes state of this method's own parameters: it stands
+   * when this method is a handler (they are the message), and stays pending otherwise.
+   */
+  private void reach(
+      List<Mutation> reached, Mutation mutation, CallStep step, Root root, boolean fromParameters) {
+    boolean pending = false;
+    if (mutation.guardedByParameter()) {
+      if (!fromParameters) {
+        return; // the caller passes lasting state it loaded: the callee's guard holds
+      }
+      pending = !handler;
+    }
+    reached.add(mutation.calledFrom(step, root, pending));
+  }
+
+  /**
+   * Whether the call passes an object hanging from this method's parameters, whose fields a callee
+   * may test; values (numbers, strings, enums) have no fields to test.
+   */
+  private boolean passesParameter(MethodInvocationTree tree) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    if (receiver != null && passesObjectOfParameter(receiver)) {
+      return true;
+    }
+    for (ExpressionTree argument : tree.getArguments()) {
+      if (passesObjectOfParameter(argument)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean passesObjectOfParameter(ExpressionTree expression) {
+    Type type = ASTHelpers.getType(expression);
+    return lasting.root(expression).kind() == Root.Kind.PARAM
+        && type != null
+        && !type.isPrimitive()
+        && !type.isErroneous()
+        && state.getTypes().unboxedType(type).getTag() == com.sun.tools.javac.code.TypeTag.NONE
+        && !ASTHelpers.isSameType(type, state.getSymtab().stringType, state)
+        && type.tsym.getKind() != javax.lang.model.element.ElementKind.ENUM;
+  }
+
+  /** The mutations a call reaches, unless a guard around the call covers them. */
+  private void addReached(List<Mutation> reached, TreePath path) {
+    if (reached.isEmpty()) {
+      return;
+    }
+    switch (guards.guard(path)) {
+      case GUARDED -> {}
+      case BY_PARAMETER -> {
+        for (Mutation mutation : reached) {
+          mutations.add(mutation.withGuardedByParameter());
+        }
+      }
+      case NONE -> mutations.addAll(reached);
     }
   }
 
@@ -607,14 +671,24 @@ final class MethodBodyAnalyzer {
   }
 
   private void record(TreePath path, Root root, Mutation.Kind kind, String what) {
-    if (guards.isGuarded(path)) {
+    GuardAnalyzer.Guard guard = guards.guard(path);
+    if (guard == GuardAnalyzer.Guard.GUARDED) {
       return;
     }
     String key = mutatedKey(path.getLeaf());
     if (key != null && guards.isResetBefore(path, key)) {
       return;
     }
-    mutations.add(new Mutation(root, kind, "`" + what + "`", path.getLeaf(), unit, method, ImmutableList.of()));
+    mutations.add(
+        new Mutation(
+            root,
+            kind,
+            "`" + what + "`",
+            path.getLeaf(),
+            unit,
+            method,
+            ImmutableList.of(),
+            guard == GuardAnalyzer.Guard.BY_PARAMETER));
   }
 
   /** The place a mutation changes, for the reset check; null when it has no key here. */

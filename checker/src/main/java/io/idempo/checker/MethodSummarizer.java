@@ -39,6 +39,7 @@ final class MethodSummarizer {
 
   private final BugChecker checker;
   private final NonIdempotentMutationConfig config;
+  private final Handlers handlers;
   private final VisitorState state;
   private final JavacTrees trees;
   private final Map<MethodSymbol, MethodSummary> summaries = new HashMap<>();
@@ -47,15 +48,22 @@ final class MethodSummarizer {
   private @Nullable List<ClassSymbol> sourceClasses;
   private @Nullable MetricsOnly metricsOnly;
 
-  MethodSummarizer(BugChecker checker, NonIdempotentMutationConfig config, VisitorState state) {
+  MethodSummarizer(
+      BugChecker checker, NonIdempotentMutationConfig config, Handlers handlers, VisitorState state) {
     this.checker = checker;
     this.config = config;
+    this.handlers = handlers;
     this.state = state;
     this.trees = JavacTrees.instance(state.context);
   }
 
   NonIdempotentMutationConfig config() {
     return config;
+  }
+
+  /** Whether the method is a message handler: its parameters are the message. */
+  boolean isHandler(MethodSymbol method) {
+    return handlers.isHandler(method, state);
   }
 
   /** Which counter fields of this compilation only feed logs and metrics. */

@@ -15,6 +15,8 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
  * @param what the write as the message shows it, e.g. {@code `total += …`}
  * @param chain the calls from the summarized method down to {@link #method()}; empty when the
  *     mutation is in the summarized method itself
+ * @param guardedByParameter whether a test of a parameter's fields guards it: it stands only when a
+ *     handler passes its message there
  */
 record Mutation(
     Root root,
@@ -23,7 +25,8 @@ record Mutation(
     Tree tree,
     CompilationUnitTree unit,
     MethodSymbol method,
-    ImmutableList<CallStep> chain) {
+    ImmutableList<CallStep> chain,
+    boolean guardedByParameter) {
 
   enum Kind {
     ADD("adds again"),
@@ -56,8 +59,11 @@ record Mutation(
     }
   }
 
-  /** The same mutation seen one call further up, with its root translated to the caller. */
-  Mutation calledFrom(CallStep step, Root callerRoot) {
+  /**
+   * The same mutation seen one call further up, with its root translated to the caller and its
+   * parameter guard still pending or settled.
+   */
+  Mutation calledFrom(CallStep step, Root callerRoot, boolean stillGuardedByParameter) {
     return new Mutation(
         callerRoot,
         kind,
@@ -65,7 +71,13 @@ record Mutation(
         tree,
         unit,
         method,
-        ImmutableList.<CallStep>builder().add(step).addAll(chain).build());
+        ImmutableList.<CallStep>builder().add(step).addAll(chain).build(),
+        stillGuardedByParameter);
+  }
+
+  /** The same mutation, guarded by a test of a parameter of the method whose summary lists it. */
+  Mutation withGuardedByParameter() {
+    return new Mutation(root, kind, what, tree, unit, method, chain, true);
   }
 
   /** {@code Customer.java:42}. */

@@ -85,6 +85,9 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
     MethodSummary summary = summaries.summarize(handler, state.getPath());
     Map<Tree, List<Mutation>> byReportSite = new LinkedHashMap<>();
     for (Mutation mutation : summary.mutations()) {
+      if (mutation.guardedByParameter()) {
+        continue; // cannot happen for a handler's own summary; kept for safety
+      }
       byReportSite.computeIfAbsent(reportSite(mutation, handler, state), t -> new ArrayList<>()).add(mutation);
     }
     for (Map.Entry<Tree, List<Mutation>> site : byReportSite.entrySet()) {
@@ -101,7 +104,7 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
   private MethodSummarizer summarizer(VisitorState state) {
     if (summarizer == null || context != state.context) {
       context = state.context;
-      summarizer = new MethodSummarizer(this, config, state);
+      summarizer = new MethodSummarizer(this, config, handlers, state);
       reported = Collections.newSetFromMap(new IdentityHashMap<>());
     }
     return summarizer;
