@@ -117,8 +117,8 @@ final class MethodSummarizer {
 
   /**
    * The methods a call to {@code callee} may run whose bodies the check can read: the callee itself
-   * when it has a body here, or else its only implementation among the classes of this compilation.
-   * Several implementations (or none) give an empty list: the check does not guess.
+   * when it has a body here, or else every implementation among the classes of this compilation
+   * (a listener that dispatches to a list of observers reaches each of them).
    */
   ImmutableList<MethodSymbol> targets(MethodSymbol callee) {
     if ((callee.flags() & Flags.ABSTRACT) == 0) {
@@ -145,9 +145,6 @@ final class MethodSummarizer {
           && (implementation.flags() & Flags.ABSTRACT) == 0) {
         found.add(implementation);
       }
-    }
-    if (found.size() != 1) {
-      return ImmutableList.of();
     }
     return ImmutableList.copyOf(found);
   }

@@ -170,7 +170,7 @@ class CallGraphTest {
   }
 
   @Test
-  void interfaceCallsFollowOnlyASingleImplementation() {
+  void interfaceCallsFollowEveryImplementation() {
     helper
         .addSourceLines(
             "pay/Ledger.java",
@@ -212,7 +212,23 @@ class CallGraphTest {
             "  void on(long amount) {",
             "    // BUG: Diagnostic contains: `SqlLedger.post`",
             "    ledger.post(amount);",
+            "    // BUG: Diagnostic contains: `CardWallet.credit`",
             "    wallet.credit(amount);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "pay/Observers.java",
+            "package pay;",
+            "import io.idempo.IdempotentHandler;",
+            "import java.util.List;",
+            "class Observers {",
+            "  private List<Wallet> wallets;",
+            "  private GiftWallet gift;",
+            "  @IdempotentHandler",
+            "  void on(long amount) {",
+            "    // BUG: Diagnostic contains: `CardWallet.credit`",
+            "    wallets.forEach(w -> w.credit(amount));",
+            "    gift.credit(amount);",
             "  }",
             "}")
         .doTest();

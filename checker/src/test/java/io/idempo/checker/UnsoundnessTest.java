@@ -21,34 +21,6 @@ class UnsoundnessTest {
               "}");
 
   @Test
-  void interfaceWithSeveralImplementationsIsNotEntered() {
-    helper
-        .addSourceLines(
-            "Sink.java", //
-            "interface Sink {",
-            "  void put(Account a, long n);",
-            "}")
-        .addSourceLines(
-            "AddingSink.java",
-            "class AddingSink implements Sink {",
-            "  public void put(Account a, long n) { a.setBalance(a.getBalance() + n); }",
-            "}")
-        .addSourceLines(
-            "SettingSink.java",
-            "class SettingSink implements Sink {",
-            "  public void put(Account a, long n) { a.setBalance(n); }",
-            "}")
-        .addSourceLines(
-            "Handler.java",
-            "import io.idempo.IdempotentHandler;",
-            "class Handler {",
-            "  private Sink sink;",
-            "  @IdempotentHandler void on(Account a, long n) { sink.put(a, n); }",
-            "}")
-        .doTest();
-  }
-
-  @Test
   void codeOutsideTheCompilationIsNotEntered() {
     // ListIterator.add appends to the list, but the check knows only the list's own methods.
     helper
