@@ -36,6 +36,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
@@ -69,10 +70,20 @@ final class LastingState {
 
   private final Map<Symbol, String> localNames = new HashMap<>();
   private final Set<Symbol> rootInProgress = new HashSet<>();
+  private final Function<MethodInvocationTree, @Nullable Root> returnedRoot;
 
-  LastingState(MethodTree tree, MethodSymbol method, VisitorState state) {
+  /**
+   * @param returnedRoot where the value a call returns hangs from, translated to this method, from
+   *     the callee's summary; null when the callee's body is not in the compilation
+   */
+  LastingState(
+      MethodTree tree,
+      MethodSymbol method,
+      VisitorState state,
+      Function<MethodInvocationTree, @Nullable Root> returnedRoot) {
     this.method = method;
     this.state = state;
+    this.returnedRoot = returnedRoot;
     for (int i = 0; i < tree.getParameters().size(); i++) {
       params.put(getSymbol(tree.getParameters().get(i)), i);
     }
@@ -185,6 +196,14 @@ final class LastingState {
   private Root invocationRoot(MethodInvocationTree e) {
     MethodSymbol callee = getSymbol(e);
     String name = callee.getSimpleName().toString();
+    if (!isStreamType(ASTHelpers.getReceiverType(e))) {
+      // A method of this compilation says itself what it returns: Wallet w = checkWallet(id)
+      // loads lasting state whatever its name.
+      Root returned = returnedRoot.apply(e);
+      if (returned != null) {
+        return returned;
+      }
+    }
     if (isStatic(callee)) {
       if (Vocabulary.isPassThroughStatic(name) && e.getArguments().size() == 1) {
         return root(e.getArguments().get(0));

@@ -66,7 +66,7 @@ final class MethodBodyAnalyzer {
     MethodTree tree = (MethodTree) path.getLeaf();
     this.method = getSymbol(tree);
     this.unit = path.getCompilationUnit();
-    this.lasting = new LastingState(tree, method, state);
+    this.lasting = new LastingState(tree, method, state, this::returnedRoot);
     this.derivation = new Derivation(lasting);
     this.handler = summarizer.isHandler(method);
     this.guards = new GuardAnalyzer(lasting, derivation, this::callWrites, handler);
@@ -76,7 +76,58 @@ final class MethodBodyAnalyzer {
       MethodSummarizer summarizer, BugChecker checker, TreePath path, VisitorState state) {
     MethodBodyAnalyzer analyzer = new MethodBodyAnalyzer(summarizer, path, state);
     analyzer.scan(checker, path);
-    return new MethodSummary(ImmutableList.copyOf(analyzer.mutations), ImmutableSet.copyOf(analyzer.writes));
+    return new MethodSummary(
+        ImmutableList.copyOf(analyzer.mutations),
+        ImmutableSet.copyOf(analyzer.writes),
+        analyzer.returned((MethodTree) path.getLeaf()));
+  }
+
+  /** Where the values this method returns hang from; FRESH for void and for new objects. */
+  private Root returned(MethodTree tree) {
+    Root[] joined = {Root.FRESH};
+    if (tree.getBody() == null || method.getReturnType().isPrimitiveOrVoid()) {
+      return Root.FRESH;
+    }
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree ret, Void unused) {
+        if (ret.getExpression() != null) {
+          joined[0] = joined[0].join(lasting.root(ret.getExpression()));
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree type, Void unused) {
+        return null;
+      }
+    }.scan(tree.getBody(), null);
+    return joined[0];
+  }
+
+  /**
+   * Where the value a call returns hangs from, from the summaries of the methods it can run,
+   * translated to this method; null when none of them has a body here.
+   */
+  private @Nullable Root returnedRoot(MethodInvocationTree call) {
+    MethodSymbol callee = getSymbol(call);
+    if (summarizer.config().maxCallDepth() == 0 || declared(callee, true)) {
+      return null;
+    }
+    Root joined = null;
+    for (MethodSymbol target : summarizer.targets(callee)) {
+      Root returned = summarizer.summarize(target).returned();
+      if (returned != null) {
+        Root here = translate(returned, call);
+        joined = joined == null ? here : joined.join(here);
+      }
+    }
+    return joined;
   }
 
   private void scan(BugChecker checker, TreePath path) {

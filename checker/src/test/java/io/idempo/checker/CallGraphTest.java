@@ -235,6 +235,43 @@ class CallGraphTest {
   }
 
   @Test
+  void entitiesLoadedThroughHelpersAreLasting() {
+    helper
+        .addSourceLines(
+            "pay/Account.java",
+            "package pay;",
+            "public class Account {",
+            "  private long balance;",
+            "  public long getBalance() { return balance; }",
+            "  public void setBalance(long b) { balance = b; }",
+            "}")
+        .addSourceLines(
+            "pay/Accounts.java",
+            "package pay;",
+            "public interface Accounts { java.util.Optional<Account> findById(String id); }")
+        .addSourceLines(
+            "pay/Transfers.java",
+            "package pay;",
+            "import io.idempo.IdempotentHandler;",
+            "class Transfers {",
+            "  private Accounts accounts;",
+            "  private Account checkAccount(String id) {",
+            "    return accounts.findById(id).orElseThrow(IllegalArgumentException::new);",
+            "  }",
+            "  private Account blank(String id) { return new Account(); }",
+            "  @IdempotentHandler",
+            "  void on(String id, long amount) {",
+            "    Account a = checkAccount(id);",
+            "    // BUG: Diagnostic contains: `setBalance(…)` fed by its own `balance`",
+            "    a.setBalance(a.getBalance() + amount);",
+            "    Account b = blank(id);",
+            "    b.setBalance(b.getBalance() + amount);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void callDepthIsBounded() {
     Sources.helper(getClass(), "-XepOpt:NonIdempotentMutation:MaxCallDepth=2")
         .addSourceLines(
