@@ -50,12 +50,28 @@ record Mutation(
       return consequence;
     }
 
+    /** What to do instead, fitted to the sort of state the write changes. */
     String remedy() {
-      return this == APPEND
-          ? "key the entry by the message (a Set or a Map keyed by its id) or guard it with a"
-              + " dedup check"
-          : "record the effect keyed by the message (a state transition or a natural-key upsert)"
-              + " instead";
+      return switch (this) {
+        case INCREMENT, DECREMENT ->
+            "count distinct messages instead (a Set or a unique-key insert of the message id), or"
+                + " count only under a dedup check";
+        case ADD, SUBTRACT ->
+            "record the amount keyed by the message (a ledger row per message id, summed on read),"
+                + " or apply it in the same step as a state transition (status NEW → PAID)";
+        case APPEND ->
+            "key the entry by the message (a Set or a Map keyed by its id) or guard it with a"
+                + " dedup check";
+        case SQL ->
+            "make the statement keyed by the message: INSERT … ON CONFLICT (event_id) DO NOTHING"
+                + " into a ledger, or UPDATE … SET status = 'DONE', … WHERE id = ? AND status ="
+                + " 'NEW'";
+        case DECLARED ->
+            "run it once per message (an outbox row keyed by the message id)";
+        default ->
+            "record the effect keyed by the message (a state transition or a natural-key upsert)"
+                + " instead";
+      };
     }
   }
 

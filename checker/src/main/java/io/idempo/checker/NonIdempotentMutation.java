@@ -158,9 +158,22 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
         .append(first.kind().consequence())
         .append(" on every redelivery of this message; ")
         .append(first.kind().remedy());
-    if (mutations.size() > 1) {
-      message.append(" (").append(mutations.size() - 1).append(" more read-modify-write");
-      message.append(mutations.size() > 2 ? "s" : "").append(" on the same path)");
+    List<String> more = new ArrayList<>();
+    for (Mutation other : mutations.subList(1, mutations.size())) {
+      String named = other.what() + " at " + other.location();
+      if (!more.contains(named) && !named.equals(first.what() + " at " + first.location())) {
+        more.add(named);
+      }
+    }
+    if (!more.isEmpty()) {
+      message
+          .append(" (")
+          .append(more.size())
+          .append(" more read-modify-write")
+          .append(more.size() > 1 ? "s" : "")
+          .append(" on the same path: ")
+          .append(String.join(", ", more))
+          .append(")");
     }
     return message.toString();
   }
