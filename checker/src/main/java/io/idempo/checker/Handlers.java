@@ -44,7 +44,20 @@ final class Handlers {
     if (annotated) {
       return !isInEventSourcedAggregate(method);
     }
+    if (isHandlerFactory(method) && hasAny(method, config.handlerBeanAnnotations())) {
+      return true;
+    }
     return implementsHandlerMethod(method, state);
+  }
+
+  /**
+   * Whether the method returns a functional handler, as Spring Cloud Stream's {@code @Bean
+   * Consumer<Order> orders()} does: its return type is one of {@code java.util.function}'s
+   * consumers and functions. The lambda it returns, or the method it refers to, is the handler.
+   */
+  static boolean isHandlerFactory(MethodSymbol method) {
+    return Vocabulary.FUNCTIONAL_HANDLER_TYPES.contains(
+            method.getReturnType().tsym.getQualifiedName().toString());
   }
 
   private boolean implementsHandlerMethod(MethodSymbol method, VisitorState state) {

@@ -473,14 +473,22 @@ final class MethodBodyAnalyzer {
    */
   private void memberReference(MemberReferenceTree tree, TreePath path) {
     MethodSymbol target = getSymbol(tree);
-    if (target == null
-        || target.isConstructor()
-        || !(path.getParentPath().getLeaf() instanceof MethodInvocationTree enclosing)
-        || !enclosing.getArguments().contains(tree)) {
+    if (target == null || target.isConstructor()) {
       return;
     }
-    ExpressionTree container = ASTHelpers.getReceiver(enclosing);
-    Root elements = container == null ? Root.FRESH : lasting.elementRoot(container);
+    Root elements;
+    Tree parent = path.getParentPath().getLeaf();
+    if (parent instanceof MethodInvocationTree enclosing
+        && enclosing.getArguments().contains(tree)) {
+      ExpressionTree container = ASTHelpers.getReceiver(enclosing);
+      elements = container == null ? Root.FRESH : lasting.elementRoot(container);
+    } else if (parent instanceof ReturnTree && handler && Handlers.isHandlerFactory(method)) {
+      // @Bean Consumer<Order> orders() { return service::handle; }: the referenced method is the
+      // handler, and what it receives is the message.
+      elements = Root.GLOBAL;
+    } else {
+      return;
+    }
     ExpressionTree qualifier = tree.getQualifierExpression();
     boolean unbound = getSymbol(qualifier) instanceof Symbol.TypeSymbol;
     Root receiver = unbound ? elements : lasting.root(qualifier);

@@ -24,6 +24,7 @@ final class NonIdempotentMutationConfig {
   static final String HANDLER_ANNOTATIONS = "HandlerAnnotations";
   static final String HANDLER_METHODS = "HandlerMethods";
   static final String EXCLUDED_HANDLER_ANNOTATIONS = "ExcludedHandlerAnnotations";
+  static final String HANDLER_BEAN_ANNOTATIONS = "HandlerBeanAnnotations";
   static final String IDEMPOTENT_METHODS = "IdempotentMethods";
   static final String NON_IDEMPOTENT_METHODS = "NonIdempotentMethods";
   static final String EXCLUDED_CLASSES = "ExcludedClasses";
@@ -35,6 +36,7 @@ final class NonIdempotentMutationConfig {
           HANDLER_ANNOTATIONS,
           HANDLER_METHODS,
           EXCLUDED_HANDLER_ANNOTATIONS,
+          HANDLER_BEAN_ANNOTATIONS,
           IDEMPOTENT_METHODS,
           NON_IDEMPOTENT_METHODS,
           EXCLUDED_CLASSES,
@@ -47,6 +49,7 @@ final class NonIdempotentMutationConfig {
   private final ImmutableSet<String> handlerAnnotations;
   private final ImmutableSetMultimap<String, String> handlerMethods;
   private final ImmutableSet<String> excludedHandlerAnnotations;
+  private final ImmutableSet<String> handlerBeanAnnotations;
   private final ImmutableSetMultimap<String, String> idempotentMethods;
   private final ImmutableSetMultimap<String, String> nonIdempotentMethods;
   private final ImmutableSet<String> excludedClasses;
@@ -77,6 +80,11 @@ final class NonIdempotentMutationConfig {
       excluded.add(qualifiedName(EXCLUDED_HANDLER_ANNOTATIONS, name));
     }
     this.excludedHandlerAnnotations = excluded.build();
+    ImmutableSet.Builder<String> beans = ImmutableSet.builder();
+    for (String name : list(flags, HANDLER_BEAN_ANNOTATIONS)) {
+      beans.add(qualifiedName(HANDLER_BEAN_ANNOTATIONS, name));
+    }
+    this.handlerBeanAnnotations = beans.build();
     this.idempotentMethods = methods(flags, IDEMPOTENT_METHODS);
     this.nonIdempotentMethods = methods(flags, NON_IDEMPOTENT_METHODS);
     ImmutableSet.Builder<String> classes = ImmutableSet.builder();
@@ -115,6 +123,14 @@ final class NonIdempotentMutationConfig {
    */
   ImmutableSet<String> excludedHandlerAnnotations() {
     return excludedHandlerAnnotations;
+  }
+
+  /**
+   * Annotations of methods that return a functional handler ({@code @Bean Consumer<Order>}): the
+   * lambda returned, or the method referred to, is a handler.
+   */
+  ImmutableSet<String> handlerBeanAnnotations() {
+    return handlerBeanAnnotations;
   }
 
   /** Whether {@code type#method} was declared idempotent: the check neither flags nor enters it. */

@@ -257,6 +257,14 @@ final class Vocabulary {
           "com.codahale.metrics.Metric",
           "com.codahale.metrics.MetricRegistry");
 
+  /** Return types of functional handler beans (Spring Cloud Stream's functional model). */
+  static final ImmutableSet<String> FUNCTIONAL_HANDLER_TYPES =
+      ImmutableSet.of(
+          "java.util.function.Consumer",
+          "java.util.function.Function",
+          "java.util.function.BiConsumer",
+          "java.util.function.BiFunction");
+
   private Vocabulary() {}
 
   static boolean isQuery(String name) {

@@ -181,6 +181,7 @@ class FlagsTest {
     assertThat(badFlag("HandlerAnnotation", "a.B")).contains("Unknown flag");
     assertThat(badFlag("ExcludedHandlerAnnotations", "Replay")).contains("not a fully qualified");
     assertThat(badFlag("ReportMetrics", "yes")).contains("not true or false");
+    assertThat(badFlag("HandlerBeanAnnotations", "Bean")).contains("not a fully qualified");
   }
 
   @Test
