@@ -92,7 +92,13 @@ final class MethodBodyAnalyzer {
       @Override
       public Void visitReturn(ReturnTree ret, Void unused) {
         if (ret.getExpression() != null) {
-          joined[0] = joined[0].join(lasting.root(ret.getExpression()));
+          try {
+            joined[0] = joined[0].join(lasting.root(ret.getExpression()));
+          } catch (IllegalArgumentException | NullPointerException e) {
+            if (!Erroneous.contains(ret)) {
+              throw e;
+            }
+          }
         }
         return null;
       }
