@@ -284,6 +284,9 @@ final class MethodBodyAnalyzer {
       stateApi(tree, name, receiverRoot, receiverType, receiverKey, path);
     }
     storeOperation(tree, callee, name, path);
+    if (property == null && receiverRoot.isLasting() && receiverKey != null) {
+      splitWrite(tree, callee, name, receiverRoot, receiverType, receiverKey, path);
+    }
     if (name.equals("addAll")
         && ASTHelpers.isStatic(callee)
         && callee.owner.getQualifiedName().contentEquals("java.util.Collections")
@@ -363,6 +366,52 @@ final class MethodBodyAnalyzer {
     }
     if (Vocabulary.isAppendable(receiverType, state) && Vocabulary.isAppendMethod(name)) {
       record(path, root, Mutation.Kind.APPEND, receiver + "." + name + "(…)");
+    }
+  }
+
+  /**
+   * A read-modify-write split over two calls on the same object: the caller reads through it and
+   * computes the new value, a write through it stores the result ({@code stock.updateLevel(id,
+   * stock.getLevel(id) - q)}, {@code repo.updateBalance(id, a.getBalance() + n)} after {@code a =
+   * repo.findById(id)}). The write is a call named like one ({@code update…}, {@code set…}, {@code
+   * save…}, …) whose body, when the compilation has it, writes something.
+   */
+  private void splitWrite(
+      MethodInvocationTree tree,
+      MethodSymbol callee,
+      String name,
+      Root root,
+      @Nullable Type receiverType,
+      String receiverKey,
+      TreePath path) {
+    if (receiverKey.equals("this")
+        || !Vocabulary.isWriteName(name)
+        || Vocabulary.isMap(receiverType, state)
+        || Vocabulary.isList(receiverType, state)
+        || Vocabulary.isUpdatable(receiverType, state)
+        || Vocabulary.isCounter(receiverType, state)) {
+      return;
+    }
+    ImmutableList<MethodSymbol> targets = summarizer.targets(callee);
+    if (!targets.isEmpty()) {
+      boolean writes = false;
+      for (MethodSymbol target : targets) {
+        writes |= !summarizer.summarize(target).writes().isEmpty();
+      }
+      if (!writes) {
+        return;
+      }
+    }
+    for (ExpressionTree argument : tree.getArguments()) {
+      if (derivation.accumulates(argument, receiverKey)) {
+        record(
+            path,
+            root,
+            kindOfValue(argument),
+            describeReceiver(tree) + "." + name + "(…)` fed by a value read through `"
+                + describeReceiver(tree));
+        return;
+      }
     }
   }
 

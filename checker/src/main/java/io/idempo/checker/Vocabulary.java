@@ -315,6 +315,16 @@ final class Vocabulary {
     return insert.group(1);
   }
 
+  /** Names of calls that store a value they are given: {@code updateLevel}, {@code save}, … */
+  private static final ImmutableSet<String> WRITE_PREFIXES =
+      ImmutableSet.of(
+          "update", "set", "save", "put", "change", "adjust", "store", "write", "persist", "modify",
+          "upsert", "replace");
+
+  static boolean isWriteName(String name) {
+    return hasPrefixWord(name, WRITE_PREFIXES);
+  }
+
   /** Calls that move a meter: {@code increment}, {@code record}, {@code inc}, {@code mark}, … */
   static boolean isMetricUpdate(String name) {
     return name.equals("increment")

@@ -156,6 +156,7 @@ class LoadCheckSaveTest {
             "  @IdempotentHandler void reserveNamed(String id, int price, long amount) {",
             "    Wallet c = wallets.findById(id).orElseThrow();",
             "    if (price < c.getAvailable()) {",
+            "      // BUG: Diagnostic contains: `c.changeAvailable(…)` fed by a value read through `c`",
             "      c.changeAvailable(c.getAvailable() - price);",
             "      // BUG: Diagnostic contains: `setBalance(…)` fed by its own `balance`",
             "      c.setBalance(c.getBalance() + amount);",
