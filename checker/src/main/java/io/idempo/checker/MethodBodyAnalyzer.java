@@ -480,6 +480,12 @@ final class MethodBodyAnalyzer {
     for (ExpressionTree argument : tree.getArguments()) {
       reportSql(sqlText(argument), path);
     }
+    if ((callee.owner.flags() & com.sun.tools.javac.code.Flags.INTERFACE) != 0) {
+      // A MyBatis mapper whose statement lives in XML on the class path.
+      reportSql(
+          summarizer.mapperXml().sql(callee.owner.getQualifiedName().toString(), callee.getSimpleName().toString()),
+          path);
+    }
     for (AnnotationMirror annotation : callee.getAnnotationMirrors()) {
       for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
           annotation.getElementValues().entrySet()) {

@@ -47,6 +47,7 @@ final class MethodSummarizer {
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();
   private @Nullable List<ClassSymbol> sourceClasses;
   private @Nullable MetricsOnly metricsOnly;
+  private @Nullable MapperXml mapperXml;
 
   MethodSummarizer(
       BugChecker checker, NonIdempotentMutationConfig config, Handlers handlers, VisitorState state) {
@@ -59,6 +60,14 @@ final class MethodSummarizer {
 
   NonIdempotentMutationConfig config() {
     return config;
+  }
+
+  /** The MyBatis XML mappers on the class path. */
+  MapperXml mapperXml() {
+    if (mapperXml == null) {
+      mapperXml = MapperXml.load(state);
+    }
+    return mapperXml;
   }
 
   /** Whether the method is a message handler: its parameters are the message. */

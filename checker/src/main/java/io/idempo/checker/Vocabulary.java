@@ -1,5 +1,6 @@
 package io.idempo.checker;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
@@ -314,6 +315,10 @@ final class Vocabulary {
     }
     return insert.group(1);
   }
+
+  /** Class-path folders where MyBatis mapper XML files usually live. */
+  static final ImmutableList<String> MAPPER_XML_FOLDERS =
+      ImmutableList.of("mapper", "mappers", "mybatis", "mapping", "mappings", "sqlmap", "dao");
 
   /** Names of calls that store a value they are given: {@code updateLevel}, {@code save}, … */
   private static final ImmutableSet<String> WRITE_PREFIXES =
