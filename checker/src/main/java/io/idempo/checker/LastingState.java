@@ -361,6 +361,56 @@ final class LastingState {
         symbol, s -> "l" + localNames.size() + ":" + s.getSimpleName());
   }
 
+  /**
+   * The place a key names, when it outlives the call: {@code this.status} → {@code (THIS,
+   * ".status")}, {@code p0.items[]} → {@code (PARAM 0, ".items[]")}, a static field → {@code
+   * (GLOBAL, key)}; null for locals, bare parameters and {@code this} itself. Keys are this class's
+   * own spelling, so only this class reads them.
+   */
+  @Nullable Place place(String key) {
+    if (key.startsWith("this.") || key.startsWith("this[")) {
+      return new Place(Root.THIS, key.substring("this".length()));
+    }
+    if (isParameterKey(key)) {
+      int end = 1;
+      while (Character.isDigit(key.charAt(end))) {
+        end++;
+      }
+      return new Place(Root.param(Integer.parseInt(key.substring(1, end))), key.substring(end));
+    }
+    boolean local = key.startsWith("l") && key.indexOf(':') > 0;
+    if (!local && !key.startsWith("this") && !key.startsWith("p") && key.indexOf('.') > 0) {
+      return new Place(Root.GLOBAL, key);
+    }
+    return null;
+  }
+
+  /**
+   * The key, in this method, of a place a callee's summary names, seen through the call: its
+   * receiver for {@code THIS}, the argument for a parameter; null when that is no place here.
+   */
+  @Nullable String keyAtCall(Place place, MethodInvocationTree call) {
+    switch (place.root().kind()) {
+      case THIS -> {
+        String receiver = receiverKey(call);
+        return receiver == null ? null : receiver + place.path();
+      }
+      case PARAM -> {
+        if (place.root().index() >= call.getArguments().size()) {
+          return null;
+        }
+        String argument = key(call.getArguments().get(place.root().index()));
+        return argument == null ? null : argument + place.path();
+      }
+      case GLOBAL -> {
+        return place.path();
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
   /** Whether a key is a field or element of a parameter: {@code p0.status}, {@code p1[]}. */
   static boolean isParameterKey(String key) {
     int end = 1;

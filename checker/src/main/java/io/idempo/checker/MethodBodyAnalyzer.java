@@ -58,7 +58,7 @@ final class MethodBodyAnalyzer {
   private final MethodSymbol method;
   private final boolean handler;
   private final List<Mutation> mutations = new ArrayList<>();
-  private final Set<MethodSummary.Write> writes = new LinkedHashSet<>();
+  private final Set<Place> writes = new LinkedHashSet<>();
 
   private MethodBodyAnalyzer(MethodSummarizer summarizer, TreePath path, VisitorState state) {
     this.summarizer = summarizer;
@@ -635,8 +635,8 @@ final class MethodBodyAnalyzer {
           reach(reached, mutation, new CallStep(tree, unit, target), root, passesParameter(tree));
         }
       }
-      for (MethodSummary.Write write : summary.writes()) {
-        String key = translateKey(write, tree);
+      for (Place write : summary.writes()) {
+        String key = lasting.keyAtCall(write, tree);
         if (key != null) {
           addWrite(key);
         }
@@ -710,8 +710,8 @@ final class MethodBodyAnalyzer {
   private Set<String> callWrites(MethodInvocationTree tree) {
     Set<String> keys = new HashSet<>();
     for (MethodSymbol target : summarizer.targets(getSymbol(tree))) {
-      for (MethodSummary.Write write : summarizer.summarize(target).writes()) {
-        String key = translateKey(write, tree);
+      for (Place write : summarizer.summarize(target).writes()) {
+        String key = lasting.keyAtCall(write, tree);
         if (key != null) {
           keys.add(key);
         }
@@ -746,47 +746,11 @@ final class MethodBodyAnalyzer {
     }
   }
 
-  private @Nullable String translateKey(MethodSummary.Write write, MethodInvocationTree call) {
-    switch (write.root().kind()) {
-      case THIS -> {
-        String receiver = lasting.receiverKey(call);
-        return receiver == null ? null : receiver + write.suffix();
-      }
-      case PARAM -> {
-        if (write.root().index() >= call.getArguments().size()) {
-          return null;
-        }
-        String argument = lasting.key(call.getArguments().get(write.root().index()));
-        return argument == null ? null : argument + write.suffix();
-      }
-      case GLOBAL -> {
-        return write.suffix();
-      }
-      default -> {
-        return null;
-      }
-    }
-  }
-
+  /** Records a plain write to the place {@code key} names, when it outlives the call. */
   private void addWrite(String key) {
-    if (key.startsWith("this.") || key.startsWith("this[")) {
-      writes.add(new MethodSummary.Write(Root.THIS, key.substring(4)));
-      return;
-    }
-    if (key.startsWith("p")) {
-      int end = 1;
-      while (end < key.length() && Character.isDigit(key.charAt(end))) {
-        end++;
-      }
-      if (end > 1 && end < key.length() && (key.charAt(end) == '.' || key.charAt(end) == '[')) {
-        writes.add(new MethodSummary.Write(Root.param(Integer.parseInt(key.substring(1, end))), key.substring(end)));
-        return;
-      }
-    }
-    if (!key.startsWith("l") || key.indexOf(':') < 0) {
-      if (key.indexOf('.') > 0 && !key.startsWith("this") && !key.startsWith("p")) {
-        writes.add(new MethodSummary.Write(Root.GLOBAL, key));
-      }
+    Place place = lasting.place(key);
+    if (place != null) {
+      writes.add(place);
     }
   }
 

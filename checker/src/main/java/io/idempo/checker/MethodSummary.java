@@ -13,14 +13,9 @@ import org.jspecify.annotations.Nullable;
  * known to be loaded lasting state.
  */
 record MethodSummary(
-    ImmutableList<Mutation> mutations, ImmutableSet<Write> writes, @Nullable Root returned) {
+    ImmutableList<Mutation> mutations, ImmutableSet<Place> writes, @Nullable Root returned) {
 
   /** The summary of a method whose body the check cannot read: it knows nothing of it. */
   static final MethodSummary EMPTY = new MethodSummary(ImmutableList.of(), ImmutableSet.of(), null);
 
-  /**
-   * A plain (not self-derived) write to {@code root} followed by {@code suffix}, e.g. {@code THIS}
-   * and {@code .status}.
-   */
-  record Write(Root root, String suffix) {}
 }
