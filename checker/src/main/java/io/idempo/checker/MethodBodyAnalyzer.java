@@ -582,7 +582,7 @@ final class MethodBodyAnalyzer {
           reach(
               reached,
               mutation,
-              new CallStep(tree, unit, implementation),
+              CallStep.of(tree, unit, implementation),
               root,
               elements.kind() == Root.Kind.PARAM || receiver.kind() == Root.Kind.PARAM);
         }
@@ -632,7 +632,7 @@ final class MethodBodyAnalyzer {
         }
         Root root = translate(mutation.root(), tree);
         if (root.isLasting()) {
-          reach(reached, mutation, new CallStep(tree, unit, target), root, passesParameter(tree));
+          reach(reached, mutation, CallStep.of(tree, unit, target), root, passesParameter(tree));
         }
       }
       for (Place write : summary.writes()) {
@@ -764,14 +764,13 @@ final class MethodBodyAnalyzer {
       return;
     }
     mutations.add(
-        new Mutation(
+        Mutation.at(
             root,
             kind,
             "`" + what + "`",
             path.getLeaf(),
             unit,
             method,
-            ImmutableList.of(),
             guard == GuardAnalyzer.Guard.BY_PARAMETER));
   }
 

@@ -14,14 +14,20 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symtab;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.tools.FileObject;
+import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +43,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class MethodSummarizer {
 
+  /** How many summaries may be computing at once, one inside the other. */
+  private static final int MAX_NESTING = 48;
+
   private final BugChecker checker;
   private final NonIdempotentMutationConfig config;
   private final Handlers handlers;
@@ -45,6 +54,7 @@ final class MethodSummarizer {
   private final Map<MethodSymbol, MethodSummary> summaries = new HashMap<>();
   private final Set<MethodSymbol> inProgress = new HashSet<>();
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();
+  private final Map<ClassSymbol, SummaryFile.Contents> external = new HashMap<>();
   private @Nullable List<ClassSymbol> sourceClasses;
   private @Nullable MetricsOnly metricsOnly;
   private @Nullable MapperXml mapperXml;
@@ -104,12 +114,134 @@ final class MethodSummarizer {
     if (inProgress.contains(method) || !isAnalyzable(method)) {
       return MethodSummary.EMPTY;
     }
-    TreePath path = pathOf(method);
-    if (path == null) {
-      summaries.put(method, MethodSummary.EMPTY);
+    if (inProgress.size() >= MAX_NESTING) {
+      // A chain of calls this long is far beyond any MaxCallDepth; stop before javac's stack does.
       return MethodSummary.EMPTY;
     }
+    TreePath path = pathOf(method);
+    if (path == null) {
+      // Compiled earlier (another module, a jar): what its own compilation wrote beside it.
+      MethodSummary external = externalSummary(method);
+      summaries.put(method, external);
+      return external;
+    }
     return compute(method, path);
+  }
+
+  /**
+   * Writes the summaries of the class at {@code classPath} beside its class file ({@link
+   * SummaryFile}), so that compilations that have it on their class path follow calls into it.
+   */
+  void export(TreePath classPath) {
+    ClassTree tree = (ClassTree) classPath.getLeaf();
+    ClassSymbol type = ASTHelpers.getSymbol(tree);
+    if (type == null
+        || type.isAnonymous()
+        || !(type.owner instanceof Symbol.PackageSymbol || type.owner instanceof ClassSymbol)) {
+      return;
+    }
+    for (Symbol s = type; s instanceof ClassSymbol; s = s.owner) {
+      if (config.isExcluded(((ClassSymbol) s).getQualifiedName().toString()) || isGenerated(s)) {
+        return;
+      }
+    }
+    Map<String, MethodSummary> methods = new LinkedHashMap<>();
+    for (Tree member : tree.getMembers()) {
+      if (member instanceof MethodTree methodTree && methodTree.getBody() != null) {
+        MethodSymbol method = ASTHelpers.getSymbol(methodTree);
+        if (method == null || !isAnalyzable(method)) {
+          continue;
+        }
+        MethodSummary summary;
+        try {
+          summary = summarize(method, new TreePath(classPath, methodTree));
+        } catch (RuntimeException e) {
+          continue; // a body the check cannot read in full is not exported
+        }
+        if (!summary.mutations().isEmpty()
+            || !summary.writes().isEmpty()
+            || (summary.returned() != null && summary.returned().isLasting())) {
+          methods.put(SummaryFile.signature(method, state.getTypes()), summary);
+        }
+      }
+    }
+    List<String> implementations = new ArrayList<>();
+    if ((type.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) != 0) {
+      for (ClassSymbol candidate : sourceClasses()) {
+        if (candidate != type
+            && (candidate.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) == 0
+            && candidate.isSubClass(type, state.getTypes())) {
+          implementations.add(candidate.getQualifiedName().toString());
+        }
+      }
+    }
+    if (methods.isEmpty() && implementations.isEmpty()) {
+      return;
+    }
+    JavaFileManager fileManager = state.context.get(JavaFileManager.class);
+    if (fileManager == null) {
+      return;
+    }
+    try {
+      FileObject file =
+          fileManager.getFileForOutput(
+              StandardLocation.CLASS_OUTPUT, packageName(type), relativeName(type), null);
+      try (Writer out = file.openWriter()) {
+        out.write(SummaryFile.write(methods, implementations));
+      }
+    } catch (IOException | RuntimeException e) {
+      // No class output (a syntax-only run): nothing to export.
+    }
+  }
+
+  private MethodSummary externalSummary(MethodSymbol method) {
+    if (!(method.owner instanceof ClassSymbol owner)) {
+      return MethodSummary.EMPTY;
+    }
+    MethodSummary summary =
+        externalContents(owner).methods().get(SummaryFile.signature(method, state.getTypes()));
+    return summary == null ? MethodSummary.EMPTY : summary;
+  }
+
+  private SummaryFile.Contents externalContents(ClassSymbol owner) {
+    return external.computeIfAbsent(owner, this::readContents);
+  }
+
+  private SummaryFile.Contents readContents(ClassSymbol owner) {
+    String name = owner.getQualifiedName().toString();
+    for (String prefix : JDK_PACKAGES) {
+      if (name.startsWith(prefix)) {
+        return SummaryFile.Contents.EMPTY;
+      }
+    }
+    JavaFileManager fileManager = state.context.get(JavaFileManager.class);
+    if (fileManager == null) {
+      return SummaryFile.Contents.EMPTY;
+    }
+    try {
+      FileObject file =
+          fileManager.getFileForInput(
+              StandardLocation.CLASS_PATH, packageName(owner), relativeName(owner));
+      return file == null
+          ? SummaryFile.Contents.EMPTY
+          : SummaryFile.read(file.getCharContent(true).toString());
+    } catch (IOException | RuntimeException e) {
+      return SummaryFile.Contents.EMPTY;
+    }
+  }
+
+  private static final ImmutableList<String> JDK_PACKAGES =
+      ImmutableList.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+
+  private static String packageName(ClassSymbol type) {
+    return ASTHelpers.enclosingPackage(type).getQualifiedName().toString();
+  }
+
+  /** {@code Outer$Inner.idempo}: the class file's name with the summary's suffix. */
+  private static String relativeName(ClassSymbol type) {
+    String flat = type.flatName().toString();
+    String pkg = packageName(type);
+    return (pkg.isEmpty() ? flat : flat.substring(pkg.length() + 1)) + SummaryFile.SUFFIX;
   }
 
   private MethodSummary compute(MethodSymbol method, TreePath path) {
@@ -138,8 +270,7 @@ final class MethodSummarizer {
 
   private ImmutableList<MethodSymbol> findImplementations(MethodSymbol callee) {
     Set<MethodSymbol> found = new LinkedHashSet<>();
-    Symbol owner = callee.owner;
-    if (!(owner instanceof ClassSymbol)) {
+    if (!(callee.owner instanceof ClassSymbol owner)) {
       return ImmutableList.of();
     }
     for (ClassSymbol type : sourceClasses()) {
@@ -153,6 +284,21 @@ final class MethodSummarizer {
           && implementation != callee
           && (implementation.flags() & Flags.ABSTRACT) == 0) {
         found.add(implementation);
+      }
+    }
+    if (found.isEmpty()) {
+      // An interface of an earlier module: the implementations its compilation listed.
+      for (String name : externalContents(owner).implementations()) {
+        Symbol type = state.getSymbolFromString(name);
+        if (type instanceof ClassSymbol implementationType) {
+          MethodSymbol implementation =
+              callee.implementation(implementationType, state.getTypes(), true);
+          if (implementation != null
+              && implementation != callee
+              && (implementation.flags() & Flags.ABSTRACT) == 0) {
+            found.add(implementation);
+          }
+        }
       }
     }
     return ImmutableList.copyOf(found);

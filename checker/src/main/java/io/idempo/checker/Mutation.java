@@ -5,6 +5,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A write to lasting state that depends on a read of the same state, found in the body of {@link
@@ -15,6 +16,9 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
  * @param what the write as the message shows it, e.g. {@code `total += …`}
  * @param chain the calls from the summarized method down to {@link #method()}; empty when the
  *     mutation is in the summarized method itself
+ * @param tree where it is; null (with {@code unit} and {@code method}) when it was read from the
+ *     summary of a class compiled earlier, another module
+ * @param location {@code Customer.java:42}
  * @param guardedByParameter whether a test of a parameter's fields guards it: it stands only when a
  *     handler passes its message there
  */
@@ -22,11 +26,26 @@ record Mutation(
     Root root,
     Kind kind,
     String what,
-    Tree tree,
-    CompilationUnitTree unit,
-    MethodSymbol method,
+    @Nullable Tree tree,
+    @Nullable CompilationUnitTree unit,
+    @Nullable MethodSymbol method,
+    String location,
     ImmutableList<CallStep> chain,
     boolean guardedByParameter) {
+
+  /** A mutation at {@code tree} in {@code unit}, in the body of {@code method}. */
+  static Mutation at(
+      Root root,
+      Kind kind,
+      String what,
+      Tree tree,
+      CompilationUnitTree unit,
+      MethodSymbol method,
+      boolean guardedByParameter) {
+    return new Mutation(
+        root, kind, what, tree, unit, method, locate(unit, tree), ImmutableList.of(),
+        guardedByParameter);
+  }
 
   enum Kind {
     ADD("adds again"),
@@ -87,17 +106,18 @@ record Mutation(
         tree,
         unit,
         method,
+        location,
         ImmutableList.<CallStep>builder().add(step).addAll(chain).build(),
         stillGuardedByParameter);
   }
 
   /** The same mutation, guarded by a test of a parameter of the method whose summary lists it. */
   Mutation withGuardedByParameter() {
-    return new Mutation(root, kind, what, tree, unit, method, chain, true);
+    return new Mutation(root, kind, what, tree, unit, method, location, chain, true);
   }
 
   /** {@code Customer.java:42}. */
-  String location() {
+  private static String locate(CompilationUnitTree unit, Tree tree) {
     String file = unit.getSourceFile().getName();
     int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
     long line = unit.getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));

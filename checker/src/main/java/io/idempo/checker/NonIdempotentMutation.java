@@ -8,9 +8,11 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.tools.javac.code.Symbol;
@@ -43,7 +45,8 @@ import org.jspecify.annotations.Nullable;
     severity = WARNING,
     linkType = CUSTOM,
     link = "https://github.com/idempo/idempo/blob/main/docs/checks/NonIdempotentMutation.md")
-public final class NonIdempotentMutation extends BugChecker implements MethodTreeMatcher {
+public final class NonIdempotentMutation extends BugChecker
+    implements MethodTreeMatcher, ClassTreeMatcher {
 
   private static final long serialVersionUID = 1L;
 
@@ -70,6 +73,16 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
   public NonIdempotentMutation(ErrorProneFlags flags) {
     this.config = NonIdempotentMutationConfig.fromFlags(flags);
     this.handlers = new Handlers(config);
+  }
+
+  /**
+   * Writes the class's method summaries beside its class file, so that a later compilation (the
+   * next Maven module, a project using this one as a jar) follows calls into it.
+   */
+  @Override
+  public Description matchClass(ClassTree tree, VisitorState state) {
+    summarizer(state).export(state.getPath());
+    return Description.NO_MATCH;
   }
 
   @Override
@@ -115,14 +128,16 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
    * helper method of that class), else at the handler's call that leads to it.
    */
   private static Tree reportSite(Mutation mutation, MethodSymbol handler, VisitorState state) {
-    if (mutation.chain().isEmpty() || inHandlerClass(mutation, handler, state)) {
-      return mutation.tree();
-    }
-    return mutation.chain().get(0).callSite();
+    Tree at = mutation.chain().isEmpty() || inHandlerClass(mutation, handler, state)
+        ? mutation.tree()
+        : mutation.chain().get(0).callSite();
+    // A handler's summary starts every chain with a call in the handler, so a site is known.
+    return at == null ? state.getPath().getLeaf() : at;
   }
 
   private static boolean inHandlerClass(Mutation mutation, MethodSymbol handler, VisitorState state) {
     return mutation.unit() == state.getPath().getCompilationUnit()
+        && mutation.method() != null
         && outermost(mutation.method()) == outermost(handler);
   }
 
