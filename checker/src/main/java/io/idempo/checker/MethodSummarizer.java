@@ -14,6 +14,8 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symtab;
+import com.sun.tools.javac.tree.JCTree.JCClassDecl;
+import com.sun.tools.javac.tree.JCTree.JCMethodDecl;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -134,7 +136,7 @@ final class MethodSummarizer {
    */
   void export(TreePath classPath) {
     ClassTree tree = (ClassTree) classPath.getLeaf();
-    ClassSymbol type = ASTHelpers.getSymbol(tree);
+    ClassSymbol type = ((JCClassDecl) tree).sym;
     if (type == null
         || type.isAnonymous()
         || !(type.owner instanceof Symbol.PackageSymbol || type.owner instanceof ClassSymbol)) {
@@ -148,7 +150,8 @@ final class MethodSummarizer {
     Map<String, MethodSummary> methods = new LinkedHashMap<>();
     for (Tree member : tree.getMembers()) {
       if (member instanceof MethodTree methodTree && methodTree.getBody() != null) {
-        MethodSymbol method = ASTHelpers.getSymbol(methodTree);
+        // Read the field: code javac could not attribute has no symbol, and getSymbol throws.
+        MethodSymbol method = ((JCMethodDecl) methodTree).sym;
         if (method == null || !isAnalyzable(method)) {
           continue;
         }
