@@ -147,12 +147,32 @@ final class MethodSummarizer {
         return;
       }
     }
-    Map<String, MethodSummary> methods = new LinkedHashMap<>();
+    // Only what another module can call: public classes, and not the handlers' own classes, which
+    // frameworks call and nothing else does. Each file costs a write, like a class file.
+    if ((type.flags() & Flags.PUBLIC) == 0) {
+      return;
+    }
+    List<MethodSymbol> candidates = new ArrayList<>();
     for (Tree member : tree.getMembers()) {
       if (member instanceof MethodTree methodTree && methodTree.getBody() != null) {
         // Read the field: code javac could not attribute has no symbol, and getSymbol throws.
         MethodSymbol method = ((JCMethodDecl) methodTree).sym;
-        if (method == null || !isAnalyzable(method)) {
+        if (method == null) {
+          continue;
+        }
+        if (handlers.isHandler(method, state)) {
+          return;
+        }
+        if ((method.flags() & Flags.PRIVATE) == 0) {
+          candidates.add(method);
+        }
+      }
+    }
+    Map<String, MethodSummary> methods = new LinkedHashMap<>();
+    for (Tree member : tree.getMembers()) {
+      if (member instanceof MethodTree methodTree && methodTree.getBody() != null) {
+        MethodSymbol method = ((JCMethodDecl) methodTree).sym;
+        if (!candidates.contains(method) || !isAnalyzable(method)) {
           continue;
         }
         MethodSummary summary;
