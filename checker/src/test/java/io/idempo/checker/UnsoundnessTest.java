@@ -145,4 +145,32 @@ class UnsoundnessTest {
             "}")
         .doTest();
   }
+
+  @Test
+  void readModifyWritesCarriedInObjectsBuiltInAStreamAreNotSeen() {
+    // Reduced from a JMS consumer that reads stock over a REST client, adds the delivered
+    // quantity in a stream and upserts the sums: the sum travels inside new objects.
+    helper
+        .addSourceLines(
+            "StockClient.java",
+            "import java.util.List;",
+            "interface StockClient {",
+            "  List<Level> getLevels(List<String> skus);",
+            "  void upsertLevels(List<Level> levels);",
+            "  record Level(String sku, int quantity) {}",
+            "}")
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "import java.util.List;",
+            "class Handler {",
+            "  private StockClient client;",
+            "  @IdempotentHandler void on(List<String> skus, int q) {",
+            "    List<StockClient.Level> current = client.getLevels(skus);",
+            "    client.upsertLevels(",
+            "        current.stream().map(l -> new StockClient.Level(l.sku(), l.quantity() + q)).toList());",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
