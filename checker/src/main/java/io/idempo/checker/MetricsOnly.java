@@ -5,14 +5,17 @@ import static com.google.errorprone.util.ASTHelpers.getSymbol;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.util.TreePath;
@@ -134,6 +137,21 @@ final class MetricsOnly {
     return feedsLogOrMetric(path) ? Use.OBSERVED : Use.OTHER;
   }
 
+  /** Whether a statement does nothing but log or record metrics. */
+  private boolean onlyLogs(StatementTree statement) {
+    if (statement instanceof BlockTree block) {
+      for (StatementTree inner : block.getStatements()) {
+        if (!onlyLogs(inner)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return statement instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof MethodInvocationTree call
+        && Vocabulary.isLogOrMetricCall(call, state);
+  }
+
   /**
    * Whether the value at {@code path} is (part of) an argument of a logging or metrics call: a
    * logger method, {@code System.out.println}, a Micrometer {@code gauge}, …
@@ -145,6 +163,11 @@ final class MetricsOnly {
       if (parent instanceof MethodInvocationTree call
           && call.getArguments().contains(current.getLeaf())) {
         return Vocabulary.isLogOrMetricCall(call, state);
+      }
+      if (parent instanceof IfTree ifTree && ifTree.getCondition() == current.getLeaf()) {
+        // if (seen.incrementAndGet() % 1000 == 0) log.info(…): the value only decides to log.
+        return onlyLogs(ifTree.getThenStatement())
+            && (ifTree.getElseStatement() == null || onlyLogs(ifTree.getElseStatement()));
       }
       if (!(parent instanceof BinaryTree
           || parent instanceof ParenthesizedTree

@@ -49,6 +49,7 @@ class MetricsTest {
             "  private final AtomicLong handled = new AtomicLong();",
             "  private final LongAdder bytes = new LongAdder();",
             "  private final AtomicLong lag = new AtomicLong();",
+            "  private final AtomicLong seen = new AtomicLong();",
             "  Consumer(MeterRegistry registry) { this.registry = registry; registry.gauge(\"lag\", lag); }",
             "  @IdempotentHandler void on(String m) {",
             "    received.increment();",
@@ -57,6 +58,9 @@ class MetricsTest {
             "    log.info(\"handled {}\", handled.incrementAndGet());",
             "    bytes.add(m.length());",
             "    lag.incrementAndGet();",
+            "    if (seen.incrementAndGet() % 1000 == 0) {",
+            "      log.info(\"seen {}\", seen.get());",
+            "    }",
             "  }",
             "  void report() { log.info(\"bytes \" + bytes.sum()); }",
             "}")
