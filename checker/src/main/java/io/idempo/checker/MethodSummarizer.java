@@ -202,8 +202,8 @@ final class MethodSummarizer {
       return;
     }
     JavaFileManager fileManager = state.context.get(JavaFileManager.class);
-    if (fileManager == null) {
-      return;
+    if (fileManager == null || !fileManager.hasLocation(StandardLocation.CLASS_OUTPUT)) {
+      return; // no class output directory (no -d): nowhere beside the class files to write
     }
     try {
       FileObject file =
