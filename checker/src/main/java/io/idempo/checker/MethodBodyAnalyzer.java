@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
@@ -402,8 +403,10 @@ final class MethodBodyAnalyzer {
         return;
       }
     }
+    String stem = Vocabulary.writtenStem(name).toLowerCase(Locale.ROOT);
     for (ExpressionTree argument : tree.getArguments()) {
-      if (derivation.accumulates(argument, receiverKey)) {
+      if (derivation.accumulates(argument, receiverKey)
+          && (stem.isEmpty() || readsNamed(argument, stem, new HashSet<>()))) {
         record(
             path,
             root,
@@ -413,6 +416,49 @@ final class MethodBodyAnalyzer {
         return;
       }
     }
+  }
+
+  /**
+   * Whether {@code value} calls a method whose name mentions {@code stem} ({@code getLevel} for
+   * {@code updateLevel}), also through locals: a write of one property fed by another
+   * ({@code setTotal(id, getPrice(id) * q)}) is no read-modify-write of it.
+   */
+  private boolean readsNamed(ExpressionTree value, String stem, Set<Symbol> visited) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (getSymbol(call).getSimpleName().toString().toLowerCase(Locale.ROOT).contains(stem)) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+        if (select.getIdentifier().toString().toLowerCase(Locale.ROOT).contains(stem)) {
+          found[0] = true;
+        }
+        return super.visitMemberSelect(select, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree identifier, Void unused) {
+        Symbol symbol = getSymbol(identifier);
+        if (lasting.isLocal(symbol) && visited.size() < 8 && visited.add(symbol)) {
+          for (ExpressionTree source : lasting.valueSources(symbol)) {
+            if (readsNamed(source, stem, visited)) {
+              found[0] = true;
+            }
+          }
+        } else if (symbol != null
+            && symbol.getSimpleName().toString().toLowerCase(Locale.ROOT).contains(stem)) {
+          found[0] = true;
+        }
+        return null;
+      }
+    }.scan(value, null);
+    return found[0];
   }
 
   /**

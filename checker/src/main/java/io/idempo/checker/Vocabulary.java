@@ -330,6 +330,18 @@ final class Vocabulary {
     return hasPrefixWord(name, WRITE_PREFIXES);
   }
 
+  /** What a write call names as written: {@code Level} for {@code updateLevel}, "" for {@code save}. */
+  static String writtenStem(String name) {
+    for (String prefix : WRITE_PREFIXES) {
+      if (name.startsWith(prefix)
+          && (name.length() == prefix.length()
+              || Character.isUpperCase(name.charAt(prefix.length())))) {
+        return name.substring(prefix.length());
+      }
+    }
+    return "";
+  }
+
   /** Calls that move a meter: {@code increment}, {@code record}, {@code inc}, {@code mark}, … */
   static boolean isMetricUpdate(String name) {
     return name.equals("increment")

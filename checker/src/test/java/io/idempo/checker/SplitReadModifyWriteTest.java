@@ -19,6 +19,8 @@ class SplitReadModifyWriteTest {
             "  public int getLevel(String sku) { return levels.getOrDefault(sku, 0); }",
             "  public void updateLevel(String sku, int level) { levels.put(sku, level); }",
             "  public void setNote(String sku, String note) { }",
+            "  public int getPrice(String sku) { return 3; }",
+            "  public void setTotal(String sku, int total) { levels.put(sku + \"/total\", total); }",
             "}")
         .addSourceLines(
             "shop/Product.java",
@@ -57,6 +59,9 @@ class SplitReadModifyWriteTest {
             "  }",
             "  @IdempotentHandler void noWrite(String sku, int q) {",
             "    stock.setNote(sku, \"level \" + (stock.getLevel(sku) - q));",
+            "  }",
+            "  @IdempotentHandler void anotherProperty(String sku, int q) {",
+            "    stock.setTotal(sku, stock.getPrice(sku) * q);",
             "  }",
             "}")
         .doTest();
