@@ -21,6 +21,8 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
@@ -88,9 +90,25 @@ final class LastingState {
       params.put(getSymbol(tree.getParameters().get(i)), i);
     }
     if (tree.getBody() != null) {
+      if (Handlers.isHandlerFactory(method)) {
+        // @Bean Consumer<Order> orders() { return order -> …; }: the lambda's parameters are the
+        // message, as a handler's own parameters are. They get indices no call passes.
+        for (StatementTree statement : tree.getBody().getStatements()) {
+          if (statement instanceof ReturnTree ret
+              && ret.getExpression() != null
+              && strip(ret.getExpression()) instanceof LambdaExpressionTree lambda) {
+            for (int i = 0; i < lambda.getParameters().size(); i++) {
+              params.put(getSymbol(lambda.getParameters().get(i)), MESSAGE_PARAMETERS + i);
+            }
+          }
+        }
+      }
       new LocalCollector().scan(tree.getBody(), null);
     }
   }
+
+  /** Where the indices of a functional handler's lambda parameters start. */
+  private static final int MESSAGE_PARAMETERS = 1000;
 
   VisitorState state() {
     return state;

@@ -38,6 +38,14 @@ class FunctionalHandlersTest {
             "  }",
             "}")
         .addSourceLines(
+            "shop/Paid.java",
+            "package shop;",
+            "public class Paid {",
+            "  private String status;",
+            "  public String getStatus() { return status; }",
+            "  public void setStatus(String s) { status = s; }",
+            "}")
+        .addSourceLines(
             "shop/OrderCreated.java",
             "package shop;",
             "public record OrderCreated(String sku, int quantity) {}");
@@ -76,6 +84,15 @@ class FunctionalHandlersTest {
             "  }",
             "  @Bean Consumer<OrderCreated> remember(Inventory inventory) {",
             "    return inventory::remember;",
+            "  }",
+            "  @Bean Consumer<Paid> guardedByTheMessage() {",
+            "    return paid -> {",
+            "      if (paid.getStatus().equals(\"NEW\")) {",
+            "        paid.setStatus(\"DONE\");",
+            "        // BUG: Diagnostic contains: `received++`",
+            "        received++;",
+            "      }",
+            "    };",
             "  }",
             "  @Bean Runnable notAHandler() {",
             "    return () -> received++;",
