@@ -118,8 +118,8 @@ final class Derivation {
       MethodInvocationTree invocation, String key, boolean accumulated, Set<Symbol> visited) {
     MethodSymbol callee = getSymbol(invocation);
     String name = callee.getSimpleName().toString();
-    boolean next = accumulated || StateApis.isAccumulating(name);
-    if (StateApis.isMonotone(name)) {
+    boolean next = accumulated || Vocabulary.isAccumulating(name);
+    if (Vocabulary.isMonotone(name)) {
       next = accumulated;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(invocation);

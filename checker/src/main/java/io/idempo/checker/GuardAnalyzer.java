@@ -2,7 +2,6 @@ package io.idempo.checker;
 
 import static com.google.errorprone.util.ASTHelpers.getSymbol;
 
-import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
@@ -31,8 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Recognises guarded updates, the idempotent state transition of the concept note: a mutation that
@@ -52,59 +49,62 @@ import java.util.regex.Pattern;
  */
 final class GuardAnalyzer {
 
-  private static final ImmutableSet<String> QUERY_PREFIXES =
-      ImmutableSet.of(
-          "is", "has", "exists", "contains", "was", "already", "find", "get", "count", "check",
-          "lookup", "load", "read", "fetch", "select", "query", "any", "none", "size", "equals",
-          "matches", "peek", "stream", "iterator");
-
-  private static final ImmutableSet<String> CLAIM_NAMES =
-      ImmutableSet.of(
-          "putIfAbsent",
-          "setIfAbsent",
-          "compareAndSet",
-          "weakCompareAndSet",
-          "weakCompareAndSetVolatile",
-          "weakCompareAndSetPlain",
-          "addIfAbsent",
-          "insertIfAbsent",
-          "saveIfAbsent",
-          "recordIfAbsent",
-          "markIfAbsent",
-          "markIfNew");
-
-  private static final ImmutableSet<String> CLAIM_PREFIXES =
-      ImmutableSet.of("claim", "tryClaim", "markProcessed", "markAsProcessed", "tryMark", "tryRecord");
-
-  /** Calls on an object that move it from one state to the next. */
-  private static final ImmutableSet<String> TRANSITION_PREFIXES =
-      ImmutableSet.of(
-          "mark", "confirm", "complete", "approve", "cancel", "close", "finish", "ship", "pay",
-          "transition", "activate", "deactivate", "reject", "accept", "settle", "fulfil",
-          "fulfill", "expire", "archive", "publish", "submit", "resolve", "refund", "capture",
-          "lock", "open", "start", "end", "delete", "remove", "clear", "reset");
-
   private static final int MAX_LOCAL_HOPS = 4;
 
   private final LastingState lasting;
   private final Derivation derivation;
   private final Function<MethodInvocationTree, Set<String>> callWrites;
+  private final boolean messageParameters;
+  private boolean trustParameters;
 
   /**
    * @param callWrites the keys a call writes plainly, from the callee's summary (empty when the
    *     callee's source is not available)
+   * @param messageParameters whether the method is a handler, whose parameters are the message
    */
   GuardAnalyzer(
       LastingState lasting,
       Derivation derivation,
-      Function<MethodInvocationTree, Set<String>> callWrites) {
+      Function<MethodInvocationTree, Set<String>> callWrites,
+      boolean messageParameters) {
     this.lasting = lasting;
     this.derivation = derivation;
     this.callWrites = callWrites;
+    this.messageParameters = messageParameters;
+  }
+
+  /** How a statement is guarded. */
+  enum Guard {
+    /** It runs whenever its block does. */
+    NONE,
+    /** A test of lasting state that the region moves on. */
+    GUARDED,
+    /**
+     * A test of a parameter's fields (this method is no handler): a guard when the caller passes
+     * lasting state, none when it passes the message (a redelivery carries the same fields).
+     */
+    BY_PARAMETER
+  }
+
+  /** How the statement or expression at {@code path} is guarded. */
+  Guard guard(TreePath path) {
+    trustParameters = false;
+    if (isGuarded(path)) {
+      return Guard.GUARDED;
+    }
+    if (messageParameters) {
+      return Guard.NONE;
+    }
+    trustParameters = true;
+    try {
+      return isGuarded(path) ? Guard.BY_PARAMETER : Guard.NONE;
+    } finally {
+      trustParameters = false;
+    }
   }
 
   /** Whether the statement or expression at {@code path} runs only under a guard. */
-  boolean isGuarded(TreePath path) {
+  private boolean isGuarded(TreePath path) {
     TreePath current = path;
     while (current.getParentPath() != null) {
       Tree child = current.getLeaf();
@@ -181,7 +181,7 @@ final class GuardAnalyzer {
     }
     MethodSymbol callee = getSymbol(invocation);
     String name = callee.getSimpleName().toString();
-    String property = StateApis.setterProperty(callee);
+    String property = Vocabulary.setterProperty(callee);
     if (property != null) {
       return key.equals(receiver + "." + property)
           && !derivation.reads(invocation.getArguments().get(0), key);
@@ -251,7 +251,7 @@ final class GuardAnalyzer {
         ExpressionTree receiver = ASTHelpers.getReceiver(tree);
         if (receiver != null && isInsertName(name, anyInsert)) {
           String target = MethodBodyAnalyzer.describe(receiver).toLowerCase(java.util.Locale.ROOT);
-          if (anyInsert || DEDUP_NAME.matcher(target).find()) {
+          if (anyInsert || Vocabulary.isDedupName(target)) {
             found[0] = true;
           }
         }
@@ -280,25 +280,9 @@ final class GuardAnalyzer {
   }
 
   private static boolean isDedupInsert(String sql, boolean anyInsert) {
-    Matcher insert = INSERT_INTO.matcher(sql);
-    if (!insert.find() || IGNORING_INSERT.matcher(sql).find()) {
-      return false;
-    }
-    return anyInsert || DEDUP_NAME.matcher(insert.group(1).toLowerCase(java.util.Locale.ROOT)).find();
+    String table = Vocabulary.failingInsertTable(sql);
+    return table != null && (anyInsert || Vocabulary.isDedupName(table));
   }
-
-  private static final Pattern INSERT_INTO =
-      Pattern.compile(
-          "\\bINSERT\\s+INTO\\s+([\\w.\"`]+)", Pattern.CASE_INSENSITIVE);
-
-  /** Inserts that do not fail on a duplicate, so they claim nothing. */
-  private static final Pattern IGNORING_INSERT =
-      Pattern.compile(
-          "\\bON\\s+CONFLICT\\b|\\bINSERT\\s+IGNORE\\b|\\bON\\s+DUPLICATE\\s+KEY\\b|\\bMERGE\\b",
-          Pattern.CASE_INSENSITIVE);
-
-  private static final Pattern DEDUP_NAME =
-      Pattern.compile("processed|inbox|dedup|idempot|handled|consumed|seen|claim");
 
   private static boolean exits(StatementTree statement) {
     StatementTree last = statement;
@@ -362,20 +346,12 @@ final class GuardAnalyzer {
       return false;
     }
     if (name.equals("add") && tree.getArguments().size() == 1) {
-      return StateApis.isSet(ASTHelpers.getReceiverType(tree), lasting.state())
-          || (!StateApis.isAppendable(ASTHelpers.getReceiverType(tree), lasting.state())
-              && !StateApis.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
+      return Vocabulary.isSet(ASTHelpers.getReceiverType(tree), lasting.state())
+          || (!Vocabulary.isAppendable(ASTHelpers.getReceiverType(tree), lasting.state())
+              && !Vocabulary.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
               && isBoolean(callee));
     }
-    if (CLAIM_NAMES.contains(name)) {
-      return true;
-    }
-    for (String prefix : CLAIM_PREFIXES) {
-      if (name.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
+    return Vocabulary.isClaim(name);
   }
 
   private static boolean isBoolean(MethodSymbol callee) {
@@ -388,6 +364,12 @@ final class GuardAnalyzer {
     Set<String> keys = new HashSet<>();
     collectTested(condition, keys, new HashSet<>());
     keys.remove("this");
+    if (!trustParameters) {
+      // A handler's parameters are the message: a redelivery arrives with the same fields, so a
+      // test of them (order.getStatus() == NEW) passes again and guards nothing. In other methods
+      // such a test guards only if the caller passes lasting state (see Guard.BY_PARAMETER).
+      keys.removeIf(LastingState::isParameterKey);
+    }
     return keys;
   }
 
@@ -419,7 +401,7 @@ final class GuardAnalyzer {
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
         String name = getSymbol(tree).getSimpleName().toString();
         if (ASTHelpers.getReceiver(tree) != null
-            && (!tree.getArguments().isEmpty() || isQuery(name))) {
+            && (!tree.getArguments().isEmpty() || Vocabulary.isQuery(name))) {
           String receiver = lasting.receiverKey(tree);
           if (receiver != null) {
             keys.add(receiver);
@@ -478,11 +460,13 @@ final class GuardAnalyzer {
   private boolean movesWith(MethodInvocationTree tree, Set<String> keys) {
     MethodSymbol callee = getSymbol(tree);
     String name = callee.getSimpleName().toString();
-    if (isQuery(name) || isAccumulatingCall(tree, name)) {
+    if (Vocabulary.isQuery(name) || isAccumulatingCall(tree, name)) {
       return false;
     }
     for (String written : callWrites.apply(tree)) {
-      if (keys.contains(written)) {
+      // A hand-written setter fed by the tested state (c.setAvailable(c.getAvailable() - n))
+      // writes it by read-modify-write: no move.
+      if (keys.contains(written) && !anyArgumentAccumulates(tree, written)) {
         return true;
       }
     }
@@ -495,7 +479,7 @@ final class GuardAnalyzer {
     if (receiver == null) {
       return false;
     }
-    String property = StateApis.setterProperty(callee);
+    String property = Vocabulary.setterProperty(callee);
     if (property != null) {
       String key = receiver + "." + property;
       return keys.contains(key) && !derivation.accumulates(tree.getArguments().get(0), key);
@@ -505,9 +489,12 @@ final class GuardAnalyzer {
           && !derivation.accumulates(tree.getArguments().get(1), receiver + "[]");
     }
     if (!receiver.equals("this") && keys.contains(receiver)) {
-      return true;
+      // repo.save(x) after a lookup on repo moves the tested state only if it stores something
+      // new (a processed-event row); saving back the entity the lookup loaded is the
+      // load–check–modify–save, whose presence test a redelivery passes again.
+      return !anyArgumentReads(tree, receiver);
     }
-    if (isTransition(name)) {
+    if (Vocabulary.isTransition(name)) {
       for (String key : keys) {
         if (key.startsWith(receiver + ".")) {
           return true;
@@ -517,35 +504,33 @@ final class GuardAnalyzer {
     return false;
   }
 
+  private boolean anyArgumentAccumulates(MethodInvocationTree tree, String key) {
+    for (ExpressionTree argument : tree.getArguments()) {
+      if (derivation.accumulates(argument, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean anyArgumentReads(MethodInvocationTree tree, String key) {
+    for (ExpressionTree argument : tree.getArguments()) {
+      if (derivation.reads(argument, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private boolean isAccumulatingCall(MethodInvocationTree tree, String name) {
-    if (StateApis.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
-        && StateApis.isCounterMethod(name)) {
+    if (Vocabulary.isCounter(ASTHelpers.getReceiverType(tree), lasting.state())
+        && Vocabulary.isCounterMethod(name)) {
       return true;
     }
-    return StateApis.UPDATE_METHODS.contains(name)
+    return Vocabulary.UPDATE_METHODS.contains(name)
         || name.equals("merge")
         || name.equals("compute")
         || name.equals("computeIfPresent");
-  }
-
-  private static boolean isQuery(String name) {
-    for (String prefix : QUERY_PREFIXES) {
-      if (name.startsWith(prefix)
-          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isTransition(String name) {
-    for (String prefix : TRANSITION_PREFIXES) {
-      if (name.startsWith(prefix)
-          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** {@code isProcessed}, {@code markProcessed}, {@code markAsProcessed} → {@code processed}. */

@@ -3,7 +3,6 @@ package io.idempo.checker;
 import static com.google.errorprone.util.ASTHelpers.getSymbol;
 import static com.google.errorprone.util.ASTHelpers.isStatic;
 
-import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
@@ -22,6 +21,8 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
@@ -37,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
@@ -51,18 +53,6 @@ import org.jspecify.annotations.Nullable;
  * new objects (stream terminals, copies, builders and static factories).
  */
 final class LastingState {
-
-  /** Static methods that return (a view of) their first argument. */
-  private static final ImmutableSet<String> PASS_THROUGH_STATICS =
-      ImmutableSet.of("requireNonNull", "requireNonNullElse", "ofNullable", "of");
-
-  private static final ImmutableSet<String> LOOKUP_PREFIXES =
-      ImmutableSet.of(
-          "find", "get", "load", "fetch", "lookup", "read", "require", "select", "query",
-          "compute", "retrieve", "search", "orElse", "or", "locate", "resolve", "current", "by");
-
-  private static final ImmutableSet<String> FRESH_METHOD_PREFIXES =
-      ImmutableSet.of("new", "create", "copy", "clone", "build", "to", "collect", "stream");
 
   private static final Supplier<Type> OPTIONAL = Suppliers.typeFromString("java.util.Optional");
 
@@ -82,17 +72,43 @@ final class LastingState {
 
   private final Map<Symbol, String> localNames = new HashMap<>();
   private final Set<Symbol> rootInProgress = new HashSet<>();
+  private final Function<MethodInvocationTree, @Nullable Root> returnedRoot;
 
-  LastingState(MethodTree tree, MethodSymbol method, VisitorState state) {
+  /**
+   * @param returnedRoot where the value a call returns hangs from, translated to this method, from
+   *     the callee's summary; null when the callee's body is not in the compilation
+   */
+  LastingState(
+      MethodTree tree,
+      MethodSymbol method,
+      VisitorState state,
+      Function<MethodInvocationTree, @Nullable Root> returnedRoot) {
     this.method = method;
     this.state = state;
+    this.returnedRoot = returnedRoot;
     for (int i = 0; i < tree.getParameters().size(); i++) {
       params.put(getSymbol(tree.getParameters().get(i)), i);
     }
     if (tree.getBody() != null) {
+      if (Handlers.isHandlerFactory(method)) {
+        // @Bean Consumer<Order> orders() { return order -> …; }: the lambda's parameters are the
+        // message, as a handler's own parameters are. They get indices no call passes.
+        for (StatementTree statement : tree.getBody().getStatements()) {
+          if (statement instanceof ReturnTree ret
+              && ret.getExpression() != null
+              && strip(ret.getExpression()) instanceof LambdaExpressionTree lambda) {
+            for (int i = 0; i < lambda.getParameters().size(); i++) {
+              params.put(getSymbol(lambda.getParameters().get(i)), MESSAGE_PARAMETERS + i);
+            }
+          }
+        }
+      }
       new LocalCollector().scan(tree.getBody(), null);
     }
   }
+
+  /** Where the indices of a functional handler's lambda parameters start. */
+  private static final int MESSAGE_PARAMETERS = 1000;
 
   VisitorState state() {
     return state;
@@ -198,31 +214,28 @@ final class LastingState {
   private Root invocationRoot(MethodInvocationTree e) {
     MethodSymbol callee = getSymbol(e);
     String name = callee.getSimpleName().toString();
+    if (!isStreamType(ASTHelpers.getReceiverType(e))) {
+      // A method of this compilation says itself what it returns: Wallet w = checkWallet(id)
+      // loads lasting state whatever its name.
+      Root returned = returnedRoot.apply(e);
+      if (returned != null) {
+        return returned;
+      }
+    }
     if (isStatic(callee)) {
-      if (PASS_THROUGH_STATICS.contains(name) && e.getArguments().size() == 1) {
+      if (Vocabulary.isPassThroughStatic(name) && e.getArguments().size() == 1) {
         return root(e.getArguments().get(0));
       }
       return Root.FRESH;
     }
-    if (makesNewObject(name) || isStreamType(ASTHelpers.getReceiverType(e))) {
+    if (Vocabulary.makesNewObject(name) || isStreamType(ASTHelpers.getReceiverType(e))) {
       return Root.FRESH;
     }
-    if (!e.getArguments().isEmpty() && !isLookup(name)) {
+    if (!e.getArguments().isEmpty() && !Vocabulary.isLookup(name)) {
       return Root.FRESH; // a computation (convert(x), map(x)) returns a new value
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(e);
     return receiver == null ? Root.THIS : root(receiver);
-  }
-
-  /** Calls with arguments that return stored objects: repository and map lookups. */
-  private static boolean isLookup(String name) {
-    for (String prefix : LOOKUP_PREFIXES) {
-      if (name.startsWith(prefix)
-          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -243,16 +256,6 @@ final class LastingState {
       e = strip(receiver);
     }
     return root(e);
-  }
-
-  private static boolean makesNewObject(String name) {
-    for (String prefix : FRESH_METHOD_PREFIXES) {
-      if (name.startsWith(prefix)
-          && (name.length() == prefix.length() || Character.isUpperCase(name.charAt(prefix.length())))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private boolean isOptional(@Nullable Type type) {
@@ -340,7 +343,7 @@ final class LastingState {
       return key(ASTHelpers.getReceiver(e)); // the same object as the Optional holds
     }
     if (arguments == 0) {
-      String property = StateApis.getterProperty(callee);
+      String property = Vocabulary.getterProperty(callee);
       if (property == null) {
         return null;
       }
@@ -348,8 +351,8 @@ final class LastingState {
       return base == null ? null : base + "." + property;
     }
     if ((name.equals("get") || name.equals("getOrDefault"))
-        && (StateApis.isMap(ASTHelpers.getReceiverType(e), state)
-            || StateApis.isList(ASTHelpers.getReceiverType(e), state))) {
+        && (Vocabulary.isMap(ASTHelpers.getReceiverType(e), state)
+            || Vocabulary.isList(ASTHelpers.getReceiverType(e), state))) {
       String base = receiverKey(e);
       return base == null ? null : base + "[]";
     }
@@ -374,6 +377,69 @@ final class LastingState {
     }
     return localNames.computeIfAbsent(
         symbol, s -> "l" + localNames.size() + ":" + s.getSimpleName());
+  }
+
+  /**
+   * The place a key names, when it outlives the call: {@code this.status} → {@code (THIS,
+   * ".status")}, {@code p0.items[]} → {@code (PARAM 0, ".items[]")}, a static field → {@code
+   * (GLOBAL, key)}; null for locals, bare parameters and {@code this} itself. Keys are this class's
+   * own spelling, so only this class reads them.
+   */
+  @Nullable Place place(String key) {
+    if (key.startsWith("this.") || key.startsWith("this[")) {
+      return new Place(Root.THIS, key.substring("this".length()));
+    }
+    if (isParameterKey(key)) {
+      int end = 1;
+      while (Character.isDigit(key.charAt(end))) {
+        end++;
+      }
+      return new Place(Root.param(Integer.parseInt(key.substring(1, end))), key.substring(end));
+    }
+    boolean local = key.startsWith("l") && key.indexOf(':') > 0;
+    if (!local && !key.startsWith("this") && !key.startsWith("p") && key.indexOf('.') > 0) {
+      return new Place(Root.GLOBAL, key);
+    }
+    return null;
+  }
+
+  /**
+   * The key, in this method, of a place a callee's summary names, seen through the call: its
+   * receiver for {@code THIS}, the argument for a parameter; null when that is no place here.
+   */
+  @Nullable String keyAtCall(Place place, MethodInvocationTree call) {
+    switch (place.root().kind()) {
+      case THIS -> {
+        String receiver = receiverKey(call);
+        return receiver == null ? null : receiver + place.path();
+      }
+      case PARAM -> {
+        if (place.root().index() >= call.getArguments().size()) {
+          return null;
+        }
+        String argument = key(call.getArguments().get(place.root().index()));
+        return argument == null ? null : argument + place.path();
+      }
+      case GLOBAL -> {
+        return place.path();
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /** Whether a key is a field or element of a parameter: {@code p0.status}, {@code p1[]}. */
+  static boolean isParameterKey(String key) {
+    int end = 1;
+    while (end < key.length() && Character.isDigit(key.charAt(end))) {
+      end++;
+    }
+    // A bare parameter (a repository passed in) is no field of the message.
+    return key.startsWith("p")
+        && end > 1
+        && end < key.length()
+        && (key.charAt(end) == '.' || key.charAt(end) == '[');
   }
 
   private static String staticKey(Symbol symbol) {

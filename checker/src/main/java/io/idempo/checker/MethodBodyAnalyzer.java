@@ -3,7 +3,6 @@ package io.idempo.checker;
 import static com.google.errorprone.util.ASTHelpers.getSymbol;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
@@ -22,6 +21,7 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.util.TreePath;
@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
@@ -49,35 +50,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class MethodBodyAnalyzer {
 
-  private static final ImmutableMap<String, Mutation.Kind> REDIS_OPERATIONS =
-      ImmutableMap.<String, Mutation.Kind>builder()
-          .put("increment", Mutation.Kind.INCREMENT)
-          .put("decrement", Mutation.Kind.DECREMENT)
-          .put("incr", Mutation.Kind.INCREMENT)
-          .put("incrBy", Mutation.Kind.ADD)
-          .put("incrByFloat", Mutation.Kind.ADD)
-          .put("decr", Mutation.Kind.DECREMENT)
-          .put("decrBy", Mutation.Kind.SUBTRACT)
-          .put("hincrBy", Mutation.Kind.ADD)
-          .put("hincrByFloat", Mutation.Kind.ADD)
-          .put("zincrby", Mutation.Kind.ADD)
-          .put("incrementScore", Mutation.Kind.ADD)
-          .put("leftPush", Mutation.Kind.APPEND)
-          .put("rightPush", Mutation.Kind.APPEND)
-          .put("leftPushAll", Mutation.Kind.APPEND)
-          .put("rightPushAll", Mutation.Kind.APPEND)
-          .put("lpush", Mutation.Kind.APPEND)
-          .put("rpush", Mutation.Kind.APPEND)
-          .buildOrThrow();
-
-  private static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATIONS =
-      ImmutableMap.of(
-          "inc", Mutation.Kind.ADD, "push", Mutation.Kind.APPEND, "mul", Mutation.Kind.SCALE);
-
-  private static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATORS =
-      ImmutableMap.of(
-          "$inc", Mutation.Kind.ADD, "$push", Mutation.Kind.APPEND, "$mul", Mutation.Kind.SCALE);
-
   private final MethodSummarizer summarizer;
   private final VisitorState state;
   private final LastingState lasting;
@@ -85,8 +57,9 @@ final class MethodBodyAnalyzer {
   private final GuardAnalyzer guards;
   private final CompilationUnitTree unit;
   private final MethodSymbol method;
+  private final boolean handler;
   private final List<Mutation> mutations = new ArrayList<>();
-  private final Set<MethodSummary.Write> writes = new LinkedHashSet<>();
+  private final Set<Place> writes = new LinkedHashSet<>();
 
   private MethodBodyAnalyzer(MethodSummarizer summarizer, TreePath path, VisitorState state) {
     this.summarizer = summarizer;
@@ -94,16 +67,74 @@ final class MethodBodyAnalyzer {
     MethodTree tree = (MethodTree) path.getLeaf();
     this.method = getSymbol(tree);
     this.unit = path.getCompilationUnit();
-    this.lasting = new LastingState(tree, method, state);
+    this.lasting = new LastingState(tree, method, state, this::returnedRoot);
     this.derivation = new Derivation(lasting);
-    this.guards = new GuardAnalyzer(lasting, derivation, this::callWrites);
+    this.handler = summarizer.isHandler(method);
+    this.guards = new GuardAnalyzer(lasting, derivation, this::callWrites, handler);
   }
 
   static MethodSummary analyze(
       MethodSummarizer summarizer, BugChecker checker, TreePath path, VisitorState state) {
     MethodBodyAnalyzer analyzer = new MethodBodyAnalyzer(summarizer, path, state);
     analyzer.scan(checker, path);
-    return new MethodSummary(ImmutableList.copyOf(analyzer.mutations), ImmutableSet.copyOf(analyzer.writes));
+    return new MethodSummary(
+        ImmutableList.copyOf(analyzer.mutations),
+        ImmutableSet.copyOf(analyzer.writes),
+        analyzer.returned((MethodTree) path.getLeaf()));
+  }
+
+  /** Where the values this method returns hang from; FRESH for void and for new objects. */
+  private Root returned(MethodTree tree) {
+    Root[] joined = {Root.FRESH};
+    if (tree.getBody() == null || method.getReturnType().isPrimitiveOrVoid()) {
+      return Root.FRESH;
+    }
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree ret, Void unused) {
+        if (ret.getExpression() != null) {
+          try {
+            joined[0] = joined[0].join(lasting.root(ret.getExpression()));
+          } catch (IllegalArgumentException | NullPointerException e) {
+            if (!Erroneous.contains(ret)) {
+              throw e;
+            }
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree type, Void unused) {
+        return null;
+      }
+    }.scan(tree.getBody(), null);
+    return joined[0];
+  }
+
+  /**
+   * Where the value a call returns hangs from, from the summaries of the methods it can run,
+   * translated to this method; null when none of them has a body here.
+   */
+  private @Nullable Root returnedRoot(MethodInvocationTree call) {
+    MethodSymbol callee = getSymbol(call);
+    if (summarizer.config().maxCallDepth() == 0 || declared(callee, true)) {
+      return null;
+    }
+    Root joined = null;
+    for (MethodSymbol target : summarizer.targets(callee)) {
+      Root returned = summarizer.summarize(target).returned();
+      if (returned != null) {
+        Root here = translate(returned, call);
+        joined = joined == null ? here : joined.join(here);
+      }
+    }
+    return joined;
   }
 
   private void scan(BugChecker checker, TreePath path) {
@@ -115,7 +146,19 @@ final class MethodBodyAnalyzer {
         if (tree != null && checker.isSuppressed(tree, state)) {
           return null;
         }
-        return super.scan(tree, null);
+        if (!(tree instanceof StatementTree)) {
+          return super.scan(tree, null);
+        }
+        try {
+          return super.scan(tree, null);
+        } catch (IllegalArgumentException | NullPointerException e) {
+          // A statement javac could not attribute (a type missing from the class path) has no
+          // symbols to reason about; anything else is a bug in the check and stays loud.
+          if (Erroneous.contains(tree)) {
+            return null;
+          }
+          throw e;
+        }
       }
 
       @Override
@@ -219,7 +262,7 @@ final class MethodBodyAnalyzer {
     }
     if (declared(callee, false)) {
       record(path, lasting.receiverRoot(tree), Mutation.Kind.DECLARED,
-          callee.owner.getSimpleName() + "." + name + "(…)");
+          callee.owner.getSimpleName() + "." + name + call(tree.getArguments()));
       return;
     }
     sql(tree, callee, path);
@@ -227,7 +270,7 @@ final class MethodBodyAnalyzer {
     Root receiverRoot = lasting.receiverRoot(tree);
     Type receiverType = ASTHelpers.getReceiverType(tree);
     String receiverKey = lasting.receiverKey(tree);
-    String property = StateApis.setterProperty(callee);
+    String property = Vocabulary.setterProperty(callee);
     if (property != null && receiverKey != null && receiverRoot.isLasting()) {
       String key = receiverKey + "." + property;
       ExpressionTree value = tree.getArguments().get(0);
@@ -242,13 +285,16 @@ final class MethodBodyAnalyzer {
       stateApi(tree, name, receiverRoot, receiverType, receiverKey, path);
     }
     storeOperation(tree, callee, name, path);
+    if (property == null && receiverRoot.isLasting() && receiverKey != null) {
+      splitWrite(tree, callee, name, receiverRoot, receiverType, receiverKey, path);
+    }
     if (name.equals("addAll")
         && ASTHelpers.isStatic(callee)
         && callee.owner.getQualifiedName().contentEquals("java.util.Collections")
         && !tree.getArguments().isEmpty()) {
       ExpressionTree target = tree.getArguments().get(0);
       Root root = lasting.root(target);
-      if (root.isLasting() && StateApis.isAppendable(ASTHelpers.getType(target), state)) {
+      if (root.isLasting() && Vocabulary.isAppendable(ASTHelpers.getType(target), state)) {
         record(path, root, Mutation.Kind.APPEND, "Collections.addAll(" + describe(target) + ", …)");
       }
     }
@@ -264,24 +310,37 @@ final class MethodBodyAnalyzer {
       TreePath path) {
     String receiver = describeReceiver(tree);
     List<? extends ExpressionTree> arguments = tree.getArguments();
-    if (StateApis.isCounter(receiverType, state) && StateApis.isCounterMethod(name)) {
+    if (Vocabulary.isMetric(receiverType, state)) {
+      // Micrometer, Prometheus and Dropwizard meters count for dashboards, not for the business.
+      if (summarizer.config().reportMetrics() && Vocabulary.isMetricUpdate(name)) {
+        record(path, root, Mutation.Kind.INCREMENT, receiver + "." + name + call(arguments));
+      }
+      return;
+    }
+    if (Vocabulary.isCounter(receiverType, state) && Vocabulary.isCounterMethod(name)) {
+      ExpressionTree counter = ASTHelpers.getReceiver(tree);
+      if (!summarizer.config().reportMetrics()
+          && counter != null
+          && summarizer.metricsOnly().isMetric(counter)) {
+        return; // a process-local metric: it only feeds a log line or a meter
+      }
       Mutation.Kind kind =
           name.toLowerCase(java.util.Locale.ROOT).contains("decrement")
               ? Mutation.Kind.DECREMENT
               : name.toLowerCase(java.util.Locale.ROOT).contains("increment")
                   ? Mutation.Kind.INCREMENT
                   : Mutation.Kind.ADD;
-      record(path, root, kind, receiver + "." + name + "(…)");
+      record(path, root, kind, receiver + "." + name + call(arguments));
       return;
     }
-    if (StateApis.isUpdatable(receiverType, state) && StateApis.UPDATE_METHODS.contains(name)) {
+    if (Vocabulary.isUpdatable(receiverType, state) && Vocabulary.UPDATE_METHODS.contains(name)) {
       ExpressionTree function = arguments.get(arguments.size() - 1);
       if (functionAccumulates(function, 0, false)) {
         record(path, root, Mutation.Kind.UPDATE, receiver + "." + name + "(…)");
       }
       return;
     }
-    if (StateApis.isMap(receiverType, state)) {
+    if (Vocabulary.isMap(receiverType, state)) {
       if (name.equals("merge") && arguments.size() == 3) {
         if (functionAccumulates(arguments.get(2), 0, true)) {
           record(path, root, Mutation.Kind.ADD, receiver + ".merge(…)");
@@ -295,8 +354,8 @@ final class MethodBodyAnalyzer {
         return;
       }
     }
-    if (((name.equals("put") && StateApis.isMap(receiverType, state))
-            || (name.equals("set") && StateApis.isList(receiverType, state)))
+    if (((name.equals("put") && Vocabulary.isMap(receiverType, state))
+            || (name.equals("set") && Vocabulary.isList(receiverType, state)))
         && arguments.size() == 2
         && receiverKey != null) {
       if (derivation.accumulates(arguments.get(1), receiverKey + "[]")) {
@@ -306,9 +365,100 @@ final class MethodBodyAnalyzer {
       }
       return;
     }
-    if (StateApis.isAppendable(receiverType, state) && StateApis.isAppendMethod(name)) {
+    if (Vocabulary.isAppendable(receiverType, state) && Vocabulary.isAppendMethod(name)) {
       record(path, root, Mutation.Kind.APPEND, receiver + "." + name + "(…)");
     }
+  }
+
+  /**
+   * A read-modify-write split over two calls on the same object: the caller reads through it and
+   * computes the new value, a write through it stores the result ({@code stock.updateLevel(id,
+   * stock.getLevel(id) - q)}, {@code repo.updateBalance(id, a.getBalance() + n)} after {@code a =
+   * repo.findById(id)}). The write is a call named like one ({@code update…}, {@code set…}, {@code
+   * save…}, …) whose body, when the compilation has it, writes something.
+   */
+  private void splitWrite(
+      MethodInvocationTree tree,
+      MethodSymbol callee,
+      String name,
+      Root root,
+      @Nullable Type receiverType,
+      String receiverKey,
+      TreePath path) {
+    if (receiverKey.equals("this")
+        || !Vocabulary.isWriteName(name)
+        || Vocabulary.isMap(receiverType, state)
+        || Vocabulary.isList(receiverType, state)
+        || Vocabulary.isUpdatable(receiverType, state)
+        || Vocabulary.isCounter(receiverType, state)) {
+      return;
+    }
+    ImmutableList<MethodSymbol> targets = summarizer.targets(callee);
+    if (!targets.isEmpty()) {
+      boolean writes = false;
+      for (MethodSymbol target : targets) {
+        writes |= !summarizer.summarize(target).writes().isEmpty();
+      }
+      if (!writes) {
+        return;
+      }
+    }
+    String stem = Vocabulary.writtenStem(name).toLowerCase(Locale.ROOT);
+    for (ExpressionTree argument : tree.getArguments()) {
+      if (derivation.accumulates(argument, receiverKey)
+          && (stem.isEmpty() || readsNamed(argument, stem, new HashSet<>()))) {
+        record(
+            path,
+            root,
+            kindOfValue(argument),
+            describeReceiver(tree) + "." + name + "(…)` fed by a value read through `"
+                + describeReceiver(tree));
+        return;
+      }
+    }
+  }
+
+  /**
+   * Whether {@code value} calls a method whose name mentions {@code stem} ({@code getLevel} for
+   * {@code updateLevel}), also through locals: a write of one property fed by another
+   * ({@code setTotal(id, getPrice(id) * q)}) is no read-modify-write of it.
+   */
+  private boolean readsNamed(ExpressionTree value, String stem, Set<Symbol> visited) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (getSymbol(call).getSimpleName().toString().toLowerCase(Locale.ROOT).contains(stem)) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+        if (select.getIdentifier().toString().toLowerCase(Locale.ROOT).contains(stem)) {
+          found[0] = true;
+        }
+        return super.visitMemberSelect(select, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree identifier, Void unused) {
+        Symbol symbol = getSymbol(identifier);
+        if (lasting.isLocal(symbol) && visited.size() < 8 && visited.add(symbol)) {
+          for (ExpressionTree source : lasting.valueSources(symbol)) {
+            if (readsNamed(source, stem, visited)) {
+              found[0] = true;
+            }
+          }
+        } else if (symbol != null
+            && symbol.getSimpleName().toString().toLowerCase(Locale.ROOT).contains(stem)) {
+          found[0] = true;
+        }
+        return null;
+      }
+    }.scan(value, null);
+    return found[0];
   }
 
   /**
@@ -321,10 +471,10 @@ final class MethodBodyAnalyzer {
     if (f instanceof MemberReferenceTree) {
       Symbol target = getSymbol(f);
       String name = target == null ? "" : target.getSimpleName().toString();
-      if (StateApis.isMonotone(name)) {
+      if (Vocabulary.isMonotone(name)) {
         return false;
       }
-      return StateApis.isAccumulating(name) || opaqueAccumulates;
+      return Vocabulary.isAccumulating(name) || opaqueAccumulates;
     }
     if (f instanceof LambdaExpressionTree lambda) {
       if (lambda.getParameters().size() <= parameter) {
@@ -352,7 +502,7 @@ final class MethodBodyAnalyzer {
           ExpressionTree receiver = ASTHelpers.getReceiver(tree);
           if (receiver != null
               && key.equals(lasting.key(receiver))
-              && StateApis.isAccumulating(getSymbol(tree).getSimpleName().toString())) {
+              && Vocabulary.isAccumulating(getSymbol(tree).getSimpleName().toString())) {
             found[0] = true;
           }
           return super.visitMethodInvocation(tree, null);
@@ -375,6 +525,12 @@ final class MethodBodyAnalyzer {
     }
     for (ExpressionTree argument : tree.getArguments()) {
       reportSql(sqlText(argument), path);
+    }
+    if ((callee.owner.flags() & com.sun.tools.javac.code.Flags.INTERFACE) != 0) {
+      // A MyBatis mapper whose statement lives in XML on the class path.
+      reportSql(
+          summarizer.mapperXml().sql(callee.owner.getQualifiedName().toString(), callee.getSimpleName().toString()),
+          path);
     }
     for (AnnotationMirror annotation : callee.getAnnotationMirrors()) {
       for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
@@ -424,22 +580,30 @@ final class MethodBodyAnalyzer {
    */
   private void memberReference(MemberReferenceTree tree, TreePath path) {
     MethodSymbol target = getSymbol(tree);
-    if (target == null
-        || target.isConstructor()
-        || !(path.getParentPath().getLeaf() instanceof MethodInvocationTree enclosing)
-        || !enclosing.getArguments().contains(tree)) {
+    if (target == null || target.isConstructor()) {
       return;
     }
-    ExpressionTree container = ASTHelpers.getReceiver(enclosing);
-    Root elements = container == null ? Root.FRESH : lasting.elementRoot(container);
+    Root elements;
+    Tree parent = path.getParentPath().getLeaf();
+    if (parent instanceof MethodInvocationTree enclosing
+        && enclosing.getArguments().contains(tree)) {
+      ExpressionTree container = ASTHelpers.getReceiver(enclosing);
+      elements = container == null ? Root.FRESH : lasting.elementRoot(container);
+    } else if (parent instanceof ReturnTree && handler && Handlers.isHandlerFactory(method)) {
+      // @Bean Consumer<Order> orders() { return service::handle; }: the referenced method is the
+      // handler, and what it receives is the message.
+      elements = Root.GLOBAL;
+    } else {
+      return;
+    }
     ExpressionTree qualifier = tree.getQualifierExpression();
     boolean unbound = getSymbol(qualifier) instanceof Symbol.TypeSymbol;
     Root receiver = unbound ? elements : lasting.root(qualifier);
     String name = target.getSimpleName().toString();
     if (!unbound
         && receiver.isLasting()
-        && StateApis.isAppendable(ASTHelpers.getType(qualifier), state)
-        && StateApis.isAppendMethod(name)) {
+        && Vocabulary.isAppendable(ASTHelpers.getType(qualifier), state)
+        && Vocabulary.isAppendMethod(name)) {
       record(path, receiver, Mutation.Kind.APPEND, describe(qualifier) + "::" + name);
       return;
     }
@@ -461,13 +625,16 @@ final class MethodBodyAnalyzer {
               case FRESH -> Root.FRESH;
             };
         if (root.isLasting()) {
-          reached.add(mutation.calledFrom(new CallStep(tree, unit, implementation), root));
+          reach(
+              reached,
+              mutation,
+              CallStep.of(tree, unit, implementation),
+              root,
+              elements.kind() == Root.Kind.PARAM || receiver.kind() == Root.Kind.PARAM);
         }
       }
     }
-    if (!reached.isEmpty() && !guards.isGuarded(path)) {
-      mutations.addAll(reached);
-    }
+    addReached(reached, path);
   }
 
   /**
@@ -478,21 +645,21 @@ final class MethodBodyAnalyzer {
     String pkg = ASTHelpers.enclosingPackage(callee).getQualifiedName().toString();
     Mutation.Kind kind = null;
     if (pkg.contains("redis") || pkg.contains("jedis") || pkg.contains("lettuce")) {
-      kind = REDIS_OPERATIONS.get(name);
+      kind = Vocabulary.REDIS_OPERATIONS.get(name);
     } else if (pkg.contains("mongodb")) {
-      kind = MONGO_OPERATIONS.get(name);
+      kind = Vocabulary.MONGO_OPERATIONS.get(name);
     }
     if (kind == null) {
       for (ExpressionTree argument : tree.getArguments()) {
         String constant = ASTHelpers.constValue(argument, String.class);
-        if (constant != null && MONGO_OPERATORS.containsKey(constant)) {
-          kind = MONGO_OPERATORS.get(constant);
+        if (constant != null && Vocabulary.MONGO_OPERATORS.containsKey(constant)) {
+          kind = Vocabulary.MONGO_OPERATORS.get(constant);
           name = constant;
         }
       }
     }
     if (kind != null) {
-      record(path, Root.GLOBAL, kind, describeReceiver(tree) + "." + getSymbol(tree).getSimpleName() + "(…)");
+      record(path, Root.GLOBAL, kind, describeReceiver(tree) + "." + getSymbol(tree).getSimpleName() + call(tree.getArguments()));
     }
   }
 
@@ -511,18 +678,77 @@ final class MethodBodyAnalyzer {
         }
         Root root = translate(mutation.root(), tree);
         if (root.isLasting()) {
-          reached.add(mutation.calledFrom(new CallStep(tree, unit, target), root));
+          reach(reached, mutation, CallStep.of(tree, unit, target), root, passesParameter(tree));
         }
       }
-      for (MethodSummary.Write write : summary.writes()) {
-        String key = translateKey(write, tree);
+      for (Place write : summary.writes()) {
+        String key = lasting.keyAtCall(write, tree);
         if (key != null) {
           addWrite(key);
         }
       }
     }
-    if (!reached.isEmpty() && !guards.isGuarded(path)) {
-      mutations.addAll(reached);
+    addReached(reached, path);
+  }
+
+  /**
+   * Adds a callee's mutation as seen from this method. One that a test of the callee's parameter
+   * guards holds there only if this call passes state of this method's own parameters: it stands
+   * when this method is a handler (they are the message), and stays pending otherwise.
+   */
+  private void reach(
+      List<Mutation> reached, Mutation mutation, CallStep step, Root root, boolean fromParameters) {
+    boolean pending = false;
+    if (mutation.guardedByParameter()) {
+      if (!fromParameters) {
+        return; // the caller passes lasting state it loaded: the callee's guard holds
+      }
+      pending = !handler;
+    }
+    reached.add(mutation.calledFrom(step, root, pending));
+  }
+
+  /**
+   * Whether the call passes an object hanging from this method's parameters, whose fields a callee
+   * may test; values (numbers, strings, enums) have no fields to test.
+   */
+  private boolean passesParameter(MethodInvocationTree tree) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    if (receiver != null && passesObjectOfParameter(receiver)) {
+      return true;
+    }
+    for (ExpressionTree argument : tree.getArguments()) {
+      if (passesObjectOfParameter(argument)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean passesObjectOfParameter(ExpressionTree expression) {
+    Type type = ASTHelpers.getType(expression);
+    return lasting.root(expression).kind() == Root.Kind.PARAM
+        && type != null
+        && !type.isPrimitive()
+        && !type.isErroneous()
+        && state.getTypes().unboxedType(type).getTag() == com.sun.tools.javac.code.TypeTag.NONE
+        && !ASTHelpers.isSameType(type, state.getSymtab().stringType, state)
+        && type.tsym.getKind() != javax.lang.model.element.ElementKind.ENUM;
+  }
+
+  /** The mutations a call reaches, unless a guard around the call covers them. */
+  private void addReached(List<Mutation> reached, TreePath path) {
+    if (reached.isEmpty()) {
+      return;
+    }
+    switch (guards.guard(path)) {
+      case GUARDED -> {}
+      case BY_PARAMETER -> {
+        for (Mutation mutation : reached) {
+          mutations.add(mutation.withGuardedByParameter());
+        }
+      }
+      case NONE -> mutations.addAll(reached);
     }
   }
 
@@ -530,8 +756,8 @@ final class MethodBodyAnalyzer {
   private Set<String> callWrites(MethodInvocationTree tree) {
     Set<String> keys = new HashSet<>();
     for (MethodSymbol target : summarizer.targets(getSymbol(tree))) {
-      for (MethodSummary.Write write : summarizer.summarize(target).writes()) {
-        String key = translateKey(write, tree);
+      for (Place write : summarizer.summarize(target).writes()) {
+        String key = lasting.keyAtCall(write, tree);
         if (key != null) {
           keys.add(key);
         }
@@ -566,59 +792,32 @@ final class MethodBodyAnalyzer {
     }
   }
 
-  private @Nullable String translateKey(MethodSummary.Write write, MethodInvocationTree call) {
-    switch (write.root().kind()) {
-      case THIS -> {
-        String receiver = lasting.receiverKey(call);
-        return receiver == null ? null : receiver + write.suffix();
-      }
-      case PARAM -> {
-        if (write.root().index() >= call.getArguments().size()) {
-          return null;
-        }
-        String argument = lasting.key(call.getArguments().get(write.root().index()));
-        return argument == null ? null : argument + write.suffix();
-      }
-      case GLOBAL -> {
-        return write.suffix();
-      }
-      default -> {
-        return null;
-      }
-    }
-  }
-
+  /** Records a plain write to the place {@code key} names, when it outlives the call. */
   private void addWrite(String key) {
-    if (key.startsWith("this.") || key.startsWith("this[")) {
-      writes.add(new MethodSummary.Write(Root.THIS, key.substring(4)));
-      return;
-    }
-    if (key.startsWith("p")) {
-      int end = 1;
-      while (end < key.length() && Character.isDigit(key.charAt(end))) {
-        end++;
-      }
-      if (end > 1 && end < key.length() && (key.charAt(end) == '.' || key.charAt(end) == '[')) {
-        writes.add(new MethodSummary.Write(Root.param(Integer.parseInt(key.substring(1, end))), key.substring(end)));
-        return;
-      }
-    }
-    if (!key.startsWith("l") || key.indexOf(':') < 0) {
-      if (key.indexOf('.') > 0 && !key.startsWith("this") && !key.startsWith("p")) {
-        writes.add(new MethodSummary.Write(Root.GLOBAL, key));
-      }
+    Place place = lasting.place(key);
+    if (place != null) {
+      writes.add(place);
     }
   }
 
   private void record(TreePath path, Root root, Mutation.Kind kind, String what) {
-    if (guards.isGuarded(path)) {
+    GuardAnalyzer.Guard guard = guards.guard(path);
+    if (guard == GuardAnalyzer.Guard.GUARDED) {
       return;
     }
     String key = mutatedKey(path.getLeaf());
     if (key != null && guards.isResetBefore(path, key)) {
       return;
     }
-    mutations.add(new Mutation(root, kind, "`" + what + "`", path.getLeaf(), unit, method, ImmutableList.of()));
+    mutations.add(
+        Mutation.at(
+            root,
+            kind,
+            "`" + what + "`",
+            path.getLeaf(),
+            unit,
+            method,
+            guard == GuardAnalyzer.Guard.BY_PARAMETER));
   }
 
   /** The place a mutation changes, for the reset check; null when it has no key here. */
@@ -634,7 +833,7 @@ final class MethodBodyAnalyzer {
     }
     if (leaf instanceof MethodInvocationTree invocation) {
       String receiver = lasting.receiverKey(invocation);
-      String property = StateApis.setterProperty(getSymbol(invocation));
+      String property = Vocabulary.setterProperty(getSymbol(invocation));
       return receiver == null || property == null ? receiver : receiver + "." + property;
     }
     return null;
@@ -792,6 +991,11 @@ final class MethodBodyAnalyzer {
         return "…";
       }
     }
+  }
+
+  /** {@code ()} for a call without arguments, {@code (…)} for one with. */
+  private static String call(List<? extends ExpressionTree> arguments) {
+    return arguments.isEmpty() ? "()" : "(…)";
   }
 
   private static String describeReceiver(MethodInvocationTree tree) {

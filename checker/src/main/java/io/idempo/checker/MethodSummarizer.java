@@ -14,14 +14,22 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symtab;
+import com.sun.tools.javac.tree.JCTree.JCClassDecl;
+import com.sun.tools.javac.tree.JCTree.JCMethodDecl;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.tools.FileObject;
+import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,24 +45,54 @@ import org.jspecify.annotations.Nullable;
  */
 final class MethodSummarizer {
 
+  /** How many summaries may be computing at once, one inside the other. */
+  private static final int MAX_NESTING = 48;
+
   private final BugChecker checker;
   private final NonIdempotentMutationConfig config;
+  private final Handlers handlers;
   private final VisitorState state;
   private final JavacTrees trees;
   private final Map<MethodSymbol, MethodSummary> summaries = new HashMap<>();
   private final Set<MethodSymbol> inProgress = new HashSet<>();
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();
+  private final Map<ClassSymbol, SummaryFile.Contents> external = new HashMap<>();
   private @Nullable List<ClassSymbol> sourceClasses;
+  private @Nullable MetricsOnly metricsOnly;
+  private @Nullable MapperXml mapperXml;
 
-  MethodSummarizer(BugChecker checker, NonIdempotentMutationConfig config, VisitorState state) {
+  MethodSummarizer(
+      BugChecker checker, NonIdempotentMutationConfig config, Handlers handlers, VisitorState state) {
     this.checker = checker;
     this.config = config;
+    this.handlers = handlers;
     this.state = state;
     this.trees = JavacTrees.instance(state.context);
   }
 
   NonIdempotentMutationConfig config() {
     return config;
+  }
+
+  /** The MyBatis XML mappers on the class path. */
+  MapperXml mapperXml() {
+    if (mapperXml == null) {
+      mapperXml = MapperXml.load(state);
+    }
+    return mapperXml;
+  }
+
+  /** Whether the method is a message handler: its parameters are the message. */
+  boolean isHandler(MethodSymbol method) {
+    return handlers.isHandler(method, state);
+  }
+
+  /** Which counter fields of this compilation only feed logs and metrics. */
+  MetricsOnly metricsOnly() {
+    if (metricsOnly == null) {
+      metricsOnly = new MetricsOnly(state);
+    }
+    return metricsOnly;
   }
 
   /** The summary of a method whose declaration is at {@code path} (a handler being checked). */
@@ -78,12 +116,155 @@ final class MethodSummarizer {
     if (inProgress.contains(method) || !isAnalyzable(method)) {
       return MethodSummary.EMPTY;
     }
-    TreePath path = pathOf(method);
-    if (path == null) {
-      summaries.put(method, MethodSummary.EMPTY);
+    if (inProgress.size() >= MAX_NESTING) {
+      // A chain of calls this long is far beyond any MaxCallDepth; stop before javac's stack does.
       return MethodSummary.EMPTY;
     }
+    TreePath path = pathOf(method);
+    if (path == null) {
+      // Compiled earlier (another module, a jar): what its own compilation wrote beside it.
+      MethodSummary external = externalSummary(method);
+      summaries.put(method, external);
+      return external;
+    }
     return compute(method, path);
+  }
+
+  /**
+   * Writes the summaries of the class at {@code classPath} beside its class file ({@link
+   * SummaryFile}), so that compilations that have it on their class path follow calls into it.
+   */
+  void export(TreePath classPath) {
+    ClassTree tree = (ClassTree) classPath.getLeaf();
+    ClassSymbol type = ((JCClassDecl) tree).sym;
+    if (type == null
+        || type.isAnonymous()
+        || !(type.owner instanceof Symbol.PackageSymbol || type.owner instanceof ClassSymbol)) {
+      return;
+    }
+    for (Symbol s = type; s instanceof ClassSymbol; s = s.owner) {
+      if (config.isExcluded(((ClassSymbol) s).getQualifiedName().toString()) || isGenerated(s)) {
+        return;
+      }
+    }
+    // Only what another module can call: public classes, and not the handlers' own classes, which
+    // frameworks call and nothing else does. Each file costs a write, like a class file.
+    if ((type.flags() & Flags.PUBLIC) == 0) {
+      return;
+    }
+    List<MethodSymbol> candidates = new ArrayList<>();
+    for (Tree member : tree.getMembers()) {
+      if (member instanceof MethodTree methodTree && methodTree.getBody() != null) {
+        // Read the field: code javac could not attribute has no symbol, and getSymbol throws.
+        MethodSymbol method = ((JCMethodDecl) methodTree).sym;
+        if (method == null) {
+          continue;
+        }
+        if (handlers.isHandler(method, state)) {
+          return;
+        }
+        if ((method.flags() & Flags.PRIVATE) == 0) {
+          candidates.add(method);
+        }
+      }
+    }
+    Map<String, MethodSummary> methods = new LinkedHashMap<>();
+    for (Tree member : tree.getMembers()) {
+      if (member instanceof MethodTree methodTree && methodTree.getBody() != null) {
+        MethodSymbol method = ((JCMethodDecl) methodTree).sym;
+        if (!candidates.contains(method) || !isAnalyzable(method)) {
+          continue;
+        }
+        MethodSummary summary;
+        try {
+          summary = summarize(method, new TreePath(classPath, methodTree));
+        } catch (RuntimeException e) {
+          continue; // a body the check cannot read in full is not exported
+        }
+        if (!summary.mutations().isEmpty()
+            || !summary.writes().isEmpty()
+            || (summary.returned() != null && summary.returned().isLasting())) {
+          methods.put(SummaryFile.signature(method, state.getTypes()), summary);
+        }
+      }
+    }
+    List<String> implementations = new ArrayList<>();
+    if ((type.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) != 0) {
+      for (ClassSymbol candidate : sourceClasses()) {
+        if (candidate != type
+            && (candidate.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) == 0
+            && candidate.isSubClass(type, state.getTypes())) {
+          implementations.add(candidate.getQualifiedName().toString());
+        }
+      }
+    }
+    if (methods.isEmpty() && implementations.isEmpty()) {
+      return;
+    }
+    JavaFileManager fileManager = state.context.get(JavaFileManager.class);
+    if (fileManager == null || !fileManager.hasLocation(StandardLocation.CLASS_OUTPUT)) {
+      return; // no class output directory (no -d): nowhere beside the class files to write
+    }
+    try {
+      FileObject file =
+          fileManager.getFileForOutput(
+              StandardLocation.CLASS_OUTPUT, packageName(type), relativeName(type), null);
+      try (Writer out = file.openWriter()) {
+        out.write(SummaryFile.write(methods, implementations));
+      }
+    } catch (IOException | RuntimeException e) {
+      // No class output (a syntax-only run): nothing to export.
+    }
+  }
+
+  private MethodSummary externalSummary(MethodSymbol method) {
+    if (!(method.owner instanceof ClassSymbol owner)) {
+      return MethodSummary.EMPTY;
+    }
+    MethodSummary summary =
+        externalContents(owner).methods().get(SummaryFile.signature(method, state.getTypes()));
+    return summary == null ? MethodSummary.EMPTY : summary;
+  }
+
+  private SummaryFile.Contents externalContents(ClassSymbol owner) {
+    return external.computeIfAbsent(owner, this::readContents);
+  }
+
+  private SummaryFile.Contents readContents(ClassSymbol owner) {
+    String name = owner.getQualifiedName().toString();
+    for (String prefix : JDK_PACKAGES) {
+      if (name.startsWith(prefix)) {
+        return SummaryFile.Contents.EMPTY;
+      }
+    }
+    JavaFileManager fileManager = state.context.get(JavaFileManager.class);
+    if (fileManager == null) {
+      return SummaryFile.Contents.EMPTY;
+    }
+    try {
+      FileObject file =
+          fileManager.getFileForInput(
+              StandardLocation.CLASS_PATH, packageName(owner), relativeName(owner));
+      return file == null
+          ? SummaryFile.Contents.EMPTY
+          : SummaryFile.read(file.getCharContent(true).toString());
+    } catch (IOException | RuntimeException e) {
+      return SummaryFile.Contents.EMPTY;
+    }
+  }
+
+  private static final ImmutableList<String> JDK_PACKAGES =
+      ImmutableList.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+
+  private static String packageName(ClassSymbol type) {
+    return ASTHelpers.enclosingPackage(type).getQualifiedName().toString();
+  }
+
+  /** {@code Outer$Inner.idempo}: the class file's name with the summary's suffix. */
+  private static String relativeName(ClassSymbol type) {
+    String flat = type.flatName().toString();
+    String pkg = packageName(type);
+    return (pkg.isEmpty() ? flat : flat.substring(pkg.length() + 1)) + SummaryFile.SUFFIX;
   }
 
   private MethodSummary compute(MethodSymbol method, TreePath path) {
@@ -100,8 +281,8 @@ final class MethodSummarizer {
 
   /**
    * The methods a call to {@code callee} may run whose bodies the check can read: the callee itself
-   * when it has a body here, or else its only implementation among the classes of this compilation.
-   * Several implementations (or none) give an empty list: the check does not guess.
+   * when it has a body here, or else every implementation among the classes of this compilation
+   * (a listener that dispatches to a list of observers reaches each of them).
    */
   ImmutableList<MethodSymbol> targets(MethodSymbol callee) {
     if ((callee.flags() & Flags.ABSTRACT) == 0) {
@@ -112,8 +293,7 @@ final class MethodSummarizer {
 
   private ImmutableList<MethodSymbol> findImplementations(MethodSymbol callee) {
     Set<MethodSymbol> found = new LinkedHashSet<>();
-    Symbol owner = callee.owner;
-    if (!(owner instanceof ClassSymbol)) {
+    if (!(callee.owner instanceof ClassSymbol owner)) {
       return ImmutableList.of();
     }
     for (ClassSymbol type : sourceClasses()) {
@@ -129,8 +309,20 @@ final class MethodSummarizer {
         found.add(implementation);
       }
     }
-    if (found.size() != 1) {
-      return ImmutableList.of();
+    if (found.isEmpty()) {
+      // An interface of an earlier module: the implementations its compilation listed.
+      for (String name : externalContents(owner).implementations()) {
+        Symbol type = state.getSymbolFromString(name);
+        if (type instanceof ClassSymbol implementationType) {
+          MethodSymbol implementation =
+              callee.implementation(implementationType, state.getTypes(), true);
+          if (implementation != null
+              && implementation != callee
+              && (implementation.flags() & Flags.ABSTRACT) == 0) {
+            found.add(implementation);
+          }
+        }
+      }
     }
     return ImmutableList.copyOf(found);
   }

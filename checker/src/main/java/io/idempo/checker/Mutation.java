@@ -5,6 +5,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A write to lasting state that depends on a read of the same state, found in the body of {@link
@@ -15,15 +16,36 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
  * @param what the write as the message shows it, e.g. {@code `total += …`}
  * @param chain the calls from the summarized method down to {@link #method()}; empty when the
  *     mutation is in the summarized method itself
+ * @param tree where it is; null (with {@code unit} and {@code method}) when it was read from the
+ *     summary of a class compiled earlier, another module
+ * @param location {@code Customer.java:42}
+ * @param guardedByParameter whether a test of a parameter's fields guards it: it stands only when a
+ *     handler passes its message there
  */
 record Mutation(
     Root root,
     Kind kind,
     String what,
-    Tree tree,
-    CompilationUnitTree unit,
-    MethodSymbol method,
-    ImmutableList<CallStep> chain) {
+    @Nullable Tree tree,
+    @Nullable CompilationUnitTree unit,
+    @Nullable MethodSymbol method,
+    String location,
+    ImmutableList<CallStep> chain,
+    boolean guardedByParameter) {
+
+  /** A mutation at {@code tree} in {@code unit}, in the body of {@code method}. */
+  static Mutation at(
+      Root root,
+      Kind kind,
+      String what,
+      Tree tree,
+      CompilationUnitTree unit,
+      MethodSymbol method,
+      boolean guardedByParameter) {
+    return new Mutation(
+        root, kind, what, tree, unit, method, locate(unit, tree), ImmutableList.of(),
+        guardedByParameter);
+  }
 
   enum Kind {
     ADD("adds again"),
@@ -47,17 +69,36 @@ record Mutation(
       return consequence;
     }
 
+    /** What to do instead, fitted to the sort of state the write changes. */
     String remedy() {
-      return this == APPEND
-          ? "key the entry by the message (a Set or a Map keyed by its id) or guard it with a"
-              + " dedup check"
-          : "record the effect keyed by the message (a state transition or a natural-key upsert)"
-              + " instead";
+      return switch (this) {
+        case INCREMENT, DECREMENT ->
+            "count distinct messages instead (a Set or a unique-key insert of the message id), or"
+                + " count only under a dedup check";
+        case ADD, SUBTRACT ->
+            "record the amount keyed by the message (a ledger row per message id, summed on read),"
+                + " or apply it in the same step as a state transition (status NEW → PAID)";
+        case APPEND ->
+            "key the entry by the message (a Set or a Map keyed by its id) or guard it with a"
+                + " dedup check";
+        case SQL ->
+            "make the statement keyed by the message: INSERT … ON CONFLICT (event_id) DO NOTHING"
+                + " into a ledger, or UPDATE … SET status = 'DONE', … WHERE id = ? AND status ="
+                + " 'NEW'";
+        case DECLARED ->
+            "run it once per message (an outbox row keyed by the message id)";
+        default ->
+            "record the effect keyed by the message (a state transition or a natural-key upsert)"
+                + " instead";
+      };
     }
   }
 
-  /** The same mutation seen one call further up, with its root translated to the caller. */
-  Mutation calledFrom(CallStep step, Root callerRoot) {
+  /**
+   * The same mutation seen one call further up, with its root translated to the caller and its
+   * parameter guard still pending or settled.
+   */
+  Mutation calledFrom(CallStep step, Root callerRoot, boolean stillGuardedByParameter) {
     return new Mutation(
         callerRoot,
         kind,
@@ -65,11 +106,18 @@ record Mutation(
         tree,
         unit,
         method,
-        ImmutableList.<CallStep>builder().add(step).addAll(chain).build());
+        location,
+        ImmutableList.<CallStep>builder().add(step).addAll(chain).build(),
+        stillGuardedByParameter);
+  }
+
+  /** The same mutation, guarded by a test of a parameter of the method whose summary lists it. */
+  Mutation withGuardedByParameter() {
+    return new Mutation(root, kind, what, tree, unit, method, location, chain, true);
   }
 
   /** {@code Customer.java:42}. */
-  String location() {
+  private static String locate(CompilationUnitTree unit, Tree tree) {
     String file = unit.getSourceFile().getName();
     int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
     long line = unit.getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));

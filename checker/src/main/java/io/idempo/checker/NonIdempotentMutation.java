@@ -8,12 +8,13 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
-import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -44,11 +45,13 @@ import org.jspecify.annotations.Nullable;
     severity = WARNING,
     linkType = CUSTOM,
     link = "https://github.com/idempo/idempo/blob/main/docs/checks/NonIdempotentMutation.md")
-public final class NonIdempotentMutation extends BugChecker implements MethodTreeMatcher {
+public final class NonIdempotentMutation extends BugChecker
+    implements MethodTreeMatcher, ClassTreeMatcher {
 
   private static final long serialVersionUID = 1L;
 
   private final transient NonIdempotentMutationConfig config;
+  private final transient Handlers handlers;
 
   /** Per-compilation state: the summaries and what has been reported already. */
   private transient @Nullable Context context;
@@ -69,12 +72,23 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
   @Inject
   public NonIdempotentMutation(ErrorProneFlags flags) {
     this.config = NonIdempotentMutationConfig.fromFlags(flags);
+    this.handlers = new Handlers(config);
+  }
+
+  /**
+   * Writes the class's method summaries beside its class file, so that a later compilation (the
+   * next Maven module, a project using this one as a jar) follows calls into it.
+   */
+  @Override
+  public Description matchClass(ClassTree tree, VisitorState state) {
+    summarizer(state).export(state.getPath());
+    return Description.NO_MATCH;
   }
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
     MethodSymbol handler = ASTHelpers.getSymbol(tree);
-    if (tree.getBody() == null || !isHandler(handler, state)) {
+    if (tree.getBody() == null || !handlers.isHandler(handler, state)) {
       return Description.NO_MATCH;
     }
     MethodSummarizer summaries = summarizer(state);
@@ -84,6 +98,9 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
     MethodSummary summary = summaries.summarize(handler, state.getPath());
     Map<Tree, List<Mutation>> byReportSite = new LinkedHashMap<>();
     for (Mutation mutation : summary.mutations()) {
+      if (mutation.guardedByParameter()) {
+        continue; // cannot happen for a handler's own summary; kept for safety
+      }
       byReportSite.computeIfAbsent(reportSite(mutation, handler, state), t -> new ArrayList<>()).add(mutation);
     }
     for (Map.Entry<Tree, List<Mutation>> site : byReportSite.entrySet()) {
@@ -97,40 +114,10 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
     return Description.NO_MATCH;
   }
 
-  private boolean isHandler(MethodSymbol method, VisitorState state) {
-    for (Attribute.Compound annotation : method.getAnnotationMirrors()) {
-      Symbol type = annotation.type.tsym;
-      if (config.handlerAnnotations().contains(type.getQualifiedName().toString())) {
-        return true;
-      }
-      // A composed annotation (@OrderEvents meta-annotated with @KafkaListener) marks a handler too.
-      for (Attribute.Compound meta : type.getAnnotationMirrors()) {
-        if (config.handlerAnnotations().contains(meta.type.tsym.getQualifiedName().toString())) {
-          return true;
-        }
-      }
-    }
-    if (config.handlerMethods().isEmpty()) {
-      return false;
-    }
-    String name = method.getSimpleName().toString();
-    if (!config.handlerMethods().containsValue(name)) {
-      return false;
-    }
-    for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
-      if (config
-          .handlerMethods()
-          .containsEntry(overridden.owner.getQualifiedName().toString(), name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private MethodSummarizer summarizer(VisitorState state) {
     if (summarizer == null || context != state.context) {
       context = state.context;
-      summarizer = new MethodSummarizer(this, config, state);
+      summarizer = new MethodSummarizer(this, config, handlers, state);
       reported = Collections.newSetFromMap(new IdentityHashMap<>());
     }
     return summarizer;
@@ -141,14 +128,16 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
    * helper method of that class), else at the handler's call that leads to it.
    */
   private static Tree reportSite(Mutation mutation, MethodSymbol handler, VisitorState state) {
-    if (mutation.chain().isEmpty() || inHandlerClass(mutation, handler, state)) {
-      return mutation.tree();
-    }
-    return mutation.chain().get(0).callSite();
+    Tree at = mutation.chain().isEmpty() || inHandlerClass(mutation, handler, state)
+        ? mutation.tree()
+        : mutation.chain().get(0).callSite();
+    // A handler's summary starts every chain with a call in the handler, so a site is known.
+    return at == null ? state.getPath().getLeaf() : at;
   }
 
   private static boolean inHandlerClass(Mutation mutation, MethodSymbol handler, VisitorState state) {
     return mutation.unit() == state.getPath().getCompilationUnit()
+        && mutation.method() != null
         && outermost(mutation.method()) == outermost(handler);
   }
 
@@ -184,9 +173,22 @@ public final class NonIdempotentMutation extends BugChecker implements MethodTre
         .append(first.kind().consequence())
         .append(" on every redelivery of this message; ")
         .append(first.kind().remedy());
-    if (mutations.size() > 1) {
-      message.append(" (").append(mutations.size() - 1).append(" more read-modify-write");
-      message.append(mutations.size() > 2 ? "s" : "").append(" on the same path)");
+    List<String> more = new ArrayList<>();
+    for (Mutation other : mutations.subList(1, mutations.size())) {
+      String named = other.what() + " at " + other.location();
+      if (!more.contains(named) && !named.equals(first.what() + " at " + first.location())) {
+        more.add(named);
+      }
+    }
+    if (!more.isEmpty()) {
+      message
+          .append(" (")
+          .append(more.size())
+          .append(" more read-modify-write")
+          .append(more.size() > 1 ? "s" : "")
+          .append(" on the same path: ")
+          .append(String.join(", ", more))
+          .append(")");
     }
     return message.toString();
   }

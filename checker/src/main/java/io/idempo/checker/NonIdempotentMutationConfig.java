@@ -23,30 +23,39 @@ final class NonIdempotentMutationConfig {
 
   static final String HANDLER_ANNOTATIONS = "HandlerAnnotations";
   static final String HANDLER_METHODS = "HandlerMethods";
+  static final String EXCLUDED_HANDLER_ANNOTATIONS = "ExcludedHandlerAnnotations";
+  static final String HANDLER_BEAN_ANNOTATIONS = "HandlerBeanAnnotations";
   static final String IDEMPOTENT_METHODS = "IdempotentMethods";
   static final String NON_IDEMPOTENT_METHODS = "NonIdempotentMethods";
   static final String EXCLUDED_CLASSES = "ExcludedClasses";
   static final String MAX_CALL_DEPTH = "MaxCallDepth";
+  static final String REPORT_METRICS = "ReportMetrics";
 
   static final ImmutableSet<String> KEYS =
       ImmutableSet.of(
           HANDLER_ANNOTATIONS,
           HANDLER_METHODS,
+          EXCLUDED_HANDLER_ANNOTATIONS,
+          HANDLER_BEAN_ANNOTATIONS,
           IDEMPOTENT_METHODS,
           NON_IDEMPOTENT_METHODS,
           EXCLUDED_CLASSES,
-          MAX_CALL_DEPTH);
+          MAX_CALL_DEPTH,
+          REPORT_METRICS);
 
   static final int DEFAULT_MAX_CALL_DEPTH = 4;
   private static final int MAX_ALLOWED_CALL_DEPTH = 16;
 
   private final ImmutableSet<String> handlerAnnotations;
   private final ImmutableSetMultimap<String, String> handlerMethods;
+  private final ImmutableSet<String> excludedHandlerAnnotations;
+  private final ImmutableSet<String> handlerBeanAnnotations;
   private final ImmutableSetMultimap<String, String> idempotentMethods;
   private final ImmutableSetMultimap<String, String> nonIdempotentMethods;
   private final ImmutableSet<String> excludedClasses;
   private final ImmutableSet<String> excludedPackages;
   private final int maxCallDepth;
+  private final boolean reportMetrics;
 
   private NonIdempotentMutationConfig(ErrorProneFlags flags) {
     for (String key : flags.getFlagsMap().keySet()) {
@@ -65,6 +74,17 @@ final class NonIdempotentMutationConfig {
     }
     this.handlerAnnotations = annotations.build();
     this.handlerMethods = methods(flags, HANDLER_METHODS);
+    ImmutableSet.Builder<String> excluded = ImmutableSet.builder();
+    excluded.addAll(Vocabulary.REPLAY_HANDLER_ANNOTATIONS);
+    for (String name : list(flags, EXCLUDED_HANDLER_ANNOTATIONS)) {
+      excluded.add(qualifiedName(EXCLUDED_HANDLER_ANNOTATIONS, name));
+    }
+    this.excludedHandlerAnnotations = excluded.build();
+    ImmutableSet.Builder<String> beans = ImmutableSet.builder();
+    for (String name : list(flags, HANDLER_BEAN_ANNOTATIONS)) {
+      beans.add(qualifiedName(HANDLER_BEAN_ANNOTATIONS, name));
+    }
+    this.handlerBeanAnnotations = beans.build();
     this.idempotentMethods = methods(flags, IDEMPOTENT_METHODS);
     this.nonIdempotentMethods = methods(flags, NON_IDEMPOTENT_METHODS);
     ImmutableSet.Builder<String> classes = ImmutableSet.builder();
@@ -79,6 +99,7 @@ final class NonIdempotentMutationConfig {
     this.excludedClasses = classes.build();
     this.excludedPackages = packages.build();
     this.maxCallDepth = maxCallDepth(flags);
+    this.reportMetrics = bool(flags, REPORT_METRICS);
   }
 
   /** Parses and validates the flags; throws {@link IllegalArgumentException} on a bad one. */
@@ -94,6 +115,22 @@ final class NonIdempotentMutationConfig {
   /** Listener interface methods ({@code type → method names}) whose implementations are handlers. */
   ImmutableSetMultimap<String, String> handlerMethods() {
     return handlerMethods;
+  }
+
+  /**
+   * Annotations that make a method no handler even when they carry a handler annotation: Axon's
+   * {@code @EventSourcingHandler} and the {@code ExcludedHandlerAnnotations}.
+   */
+  ImmutableSet<String> excludedHandlerAnnotations() {
+    return excludedHandlerAnnotations;
+  }
+
+  /**
+   * Annotations of methods that return a functional handler ({@code @Bean Consumer<Order>}): the
+   * lambda returned, or the method referred to, is a handler.
+   */
+  ImmutableSet<String> handlerBeanAnnotations() {
+    return handlerBeanAnnotations;
   }
 
   /** Whether {@code type#method} was declared idempotent: the check neither flags nor enters it. */
@@ -122,6 +159,13 @@ final class NonIdempotentMutationConfig {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether process-local metrics are reported: meters, and atomics that only feed logs and meters.
+   */
+  boolean reportMetrics() {
+    return reportMetrics;
   }
 
   /** How many calls below a handler the check follows. */
@@ -182,6 +226,19 @@ final class NonIdempotentMutationConfig {
       methods.put(qualifiedName(key, entry.substring(0, hash)), method);
     }
     return methods.build();
+  }
+
+  private static boolean bool(ErrorProneFlags flags, String key) {
+    Optional<String> raw = flags.get(PREFIX + key);
+    if (raw.isEmpty()) {
+      return false;
+    }
+    String value = raw.get().trim();
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(
+          "-XepOpt:" + PREFIX + key + ": '" + raw.get() + "' is not true or false");
+    }
+    return value.equals("true");
   }
 
   private static int maxCallDepth(ErrorProneFlags flags) {

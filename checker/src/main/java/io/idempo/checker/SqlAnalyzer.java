@@ -66,7 +66,15 @@ final class SqlAnalyzer {
     while (update.find()) {
       int start = update.end();
       Matcher end = END_OF_SET.matcher(text);
-      int setEnd = end.find(start) ? end.start() : text.length();
+      boolean more = end.find(start);
+      // A WHEN inside SET a = CASE … WHEN … THEN a - ? END belongs to the CASE, not to a MERGE.
+      while (more
+          && end.group(1) != null
+          && end.group(1).equalsIgnoreCase("WHEN")
+          && openCases(text.substring(start, end.start())) > 0) {
+        more = end.find(end.end());
+      }
+      int setEnd = more ? end.start() : text.length();
       String where = "";
       if (setEnd < text.length() && end.group(1) != null && end.group(1).equalsIgnoreCase("WHERE")) {
         Matcher whereEnd = END_OF_WHERE.matcher(text);
@@ -76,6 +84,19 @@ final class SqlAnalyzer {
       analyzeSet(text.substring(start, setEnd), where, found);
     }
     return found.build();
+  }
+
+  private static final Pattern CASE_OR_END =
+      Pattern.compile("\\b(CASE|END)\\b", Pattern.CASE_INSENSITIVE);
+
+  /** How many {@code CASE}s are open at the end of {@code text}. */
+  private static int openCases(String text) {
+    int open = 0;
+    Matcher m = CASE_OR_END.matcher(text);
+    while (m.find()) {
+      open += m.group(1).equalsIgnoreCase("CASE") ? 1 : -1;
+    }
+    return open;
   }
 
   private static void analyzeSet(

@@ -170,7 +170,7 @@ class CallGraphTest {
   }
 
   @Test
-  void interfaceCallsFollowOnlyASingleImplementation() {
+  void interfaceCallsFollowEveryImplementation() {
     helper
         .addSourceLines(
             "pay/Ledger.java",
@@ -212,7 +212,60 @@ class CallGraphTest {
             "  void on(long amount) {",
             "    // BUG: Diagnostic contains: `SqlLedger.post`",
             "    ledger.post(amount);",
+            "    // BUG: Diagnostic contains: `CardWallet.credit`",
             "    wallet.credit(amount);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "pay/Observers.java",
+            "package pay;",
+            "import io.idempo.IdempotentHandler;",
+            "import java.util.List;",
+            "class Observers {",
+            "  private List<Wallet> wallets;",
+            "  private GiftWallet gift;",
+            "  @IdempotentHandler",
+            "  void on(long amount) {",
+            "    // BUG: Diagnostic contains: `CardWallet.credit`",
+            "    wallets.forEach(w -> w.credit(amount));",
+            "    gift.credit(amount);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void entitiesLoadedThroughHelpersAreLasting() {
+    helper
+        .addSourceLines(
+            "pay/Account.java",
+            "package pay;",
+            "public class Account {",
+            "  private long balance;",
+            "  public long getBalance() { return balance; }",
+            "  public void setBalance(long b) { balance = b; }",
+            "}")
+        .addSourceLines(
+            "pay/Accounts.java",
+            "package pay;",
+            "public interface Accounts { java.util.Optional<Account> findById(String id); }")
+        .addSourceLines(
+            "pay/Transfers.java",
+            "package pay;",
+            "import io.idempo.IdempotentHandler;",
+            "class Transfers {",
+            "  private Accounts accounts;",
+            "  private Account checkAccount(String id) {",
+            "    return accounts.findById(id).orElseThrow(IllegalArgumentException::new);",
+            "  }",
+            "  private Account blank(String id) { return new Account(); }",
+            "  @IdempotentHandler",
+            "  void on(String id, long amount) {",
+            "    Account a = checkAccount(id);",
+            "    // BUG: Diagnostic contains: `setBalance(…)` fed by its own `balance`",
+            "    a.setBalance(a.getBalance() + amount);",
+            "    Account b = blank(id);",
+            "    b.setBalance(b.getBalance() + amount);",
             "  }",
             "}")
         .doTest();

@@ -179,6 +179,9 @@ class FlagsTest {
     assertThat(badFlag("MaxCallDepth", "deep")).contains("whole number");
     assertThat(badFlag("MaxCallDepth", "-1")).contains("whole number");
     assertThat(badFlag("HandlerAnnotation", "a.B")).contains("Unknown flag");
+    assertThat(badFlag("ExcludedHandlerAnnotations", "Replay")).contains("not a fully qualified");
+    assertThat(badFlag("ReportMetrics", "yes")).contains("not true or false");
+    assertThat(badFlag("HandlerBeanAnnotations", "Bean")).contains("not a fully qualified");
   }
 
   @Test

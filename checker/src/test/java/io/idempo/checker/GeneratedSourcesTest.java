@@ -28,7 +28,7 @@ class GeneratedSourcesTest {
           new Template("`total += …`", 0, "total += amount;"),
           new Template("`count++`", 0, "count++;"),
           new Template("`setBalance(…)`", 0, "acct.setBalance(acct.getBalance() + amount);"),
-          new Template("`hits.incrementAndGet(…)`", 0, "hits.incrementAndGet();"),
+          new Template("`hits.incrementAndGet()`", 0, "hits.incrementAndGet();"),
           new Template("`counts.merge(…)`", 0, "counts.merge(id, 1, Integer::sum);"),
           new Template("`log.add(…)`", 0, "log.add(id);"),
           new Template(
@@ -48,6 +48,14 @@ class GeneratedSourcesTest {
           new Template(
               null,
               -1,
+              "Account a$ = accounts.get(id);",
+              "if (a$.getStatus() == Status.NEW) {",
+              "  a$.setStatus(Status.PAID);",
+              "  a$.setBalance(a$.getBalance() - amount);",
+              "}"),
+          new Template(
+              "`setBalance(…)`",
+              2,
               "if (acct.getStatus() == Status.NEW) {",
               "  acct.setStatus(Status.PAID);",
               "  acct.setBalance(acct.getBalance() - amount);",
@@ -97,6 +105,7 @@ class GeneratedSourcesTest {
     lines.add("  private final Set<String> seen = new HashSet<>();");
     lines.add("  private final Map<String, Integer> counts = new HashMap<>();");
     lines.add("  private final AtomicLong hits = new AtomicLong();");
+    lines.add("  private final Map<String, Account> accounts = new HashMap<>();");
     lines.add("  private Service service; private Jdbc jdbc; private Processed processed;");
     lines.add("  static int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }");
     int counter = 0;

@@ -35,6 +35,12 @@ class GuardTest {
               "  void setBalance(long b) { balance = b; }",
               "}")
           .addSourceLines(
+              "Orders.java",
+              "interface Orders {",
+              "  Order find(String id);",
+              "  Account findAccount(String id);",
+              "}")
+          .addSourceLines(
               "ProcessedEvents.java",
               "interface ProcessedEvents {",
               "  boolean existsByEventId(String id);",
@@ -49,8 +55,11 @@ class GuardTest {
             "import io.idempo.IdempotentHandler;",
             "class Pay {",
             "  private long revenue;",
+            "  private Orders orders;",
             "  @IdempotentHandler",
-            "  void on(Order order, Account account, long p) {",
+            "  void on(String orderId, long p) {",
+            "    Order order = orders.find(orderId);",
+            "    Account account = orders.findAccount(orderId);",
             "    if (order.getStatus() == Order.Status.NEW) {",
             "      order.setStatus(Order.Status.PAID);",
             "      account.setBalance(account.getBalance() - p);",
@@ -95,8 +104,10 @@ class GuardTest {
             "    total += amount;",
             "    processed.save(id);",
             "  }",
+            "  private Orders orders;",
             "  @IdempotentHandler",
-            "  void byStatus(Order order, long amount) {",
+            "  void byStatus(String orderId, long amount) {",
+            "    Order order = orders.find(orderId);",
             "    if (order.getStatus() == Order.Status.PAID) {",
             "      throw new IllegalStateException(\"already paid\");",
             "    }",

@@ -37,7 +37,7 @@ class InlineMutationTest {
             "    rate *= 1.1;",
             "    // BUG: Diagnostic contains: `flag ^= …` flips again",
             "    flag ^= true;",
-            "    // BUG: Diagnostic contains: record the effect keyed by the message",
+            "    // BUG: Diagnostic contains: record the amount keyed by the message (a ledger row",
             "    this.totalCaptured = this.totalCaptured + amount;",
             "  }",
             "}")

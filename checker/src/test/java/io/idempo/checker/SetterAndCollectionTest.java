@@ -112,7 +112,7 @@ class SetterAndCollectionTest {
             "  private final AtomicLong sum = new AtomicLong();",
             "  @IdempotentHandler",
             "  void on(long amount) {",
-            "    // BUG: Diagnostic contains: `received.incrementAndGet(…)` increments again",
+            "    // BUG: Diagnostic contains: `received.incrementAndGet()` increments again",
             "    received.incrementAndGet();",
             "    // BUG: Diagnostic contains: decrements again",
             "    inFlight.getAndDecrement();",

@@ -28,6 +28,11 @@ class SqlAnalyzerTest {
     assertThat(columns("INSERT INTO c (k, n) VALUES (?, 1) ON DUPLICATE KEY UPDATE n = n + 1")).isEqualTo("n");
     assertThat(columns("MERGE INTO c USING d ON c.k = d.k WHEN MATCHED THEN UPDATE SET n = c.n + d.n"))
         .isEqualTo("n");
+    assertThat(
+            columns(
+                "update pms_stock set stock = CASE product_id WHEN ? THEN stock - ? WHEN ? THEN"
+                    + " stock - ? END where product_id in (?, ?)"))
+        .isEqualTo("stock");
   }
 
   @Test

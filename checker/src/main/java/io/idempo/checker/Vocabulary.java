@@ -1,0 +1,520 @@
+package io.idempo.checker;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.TypeTag;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the check knows about libraries and naming, in one place: types that hold state
+ * (atomics, adders, maps, lists, queues) and which of their calls read-modify-write; Redis and
+ * MongoDB operations; SQL shapes of dedup inserts; the name prefixes of queries, lookups,
+ * transitions and claims; metrics and logging types; and handler annotations that only replay.
+ * Teaching the check a library is an edit of this file.
+ */
+final class Vocabulary {
+
+  private static final ImmutableSet<String> COUNTER_TYPES =
+      ImmutableSet.of(
+          "java.util.concurrent.atomic.AtomicInteger",
+          "java.util.concurrent.atomic.AtomicLong",
+          "java.util.concurrent.atomic.AtomicIntegerArray",
+          "java.util.concurrent.atomic.AtomicLongArray",
+          "java.util.concurrent.atomic.LongAdder",
+          "java.util.concurrent.atomic.DoubleAdder",
+          "java.util.concurrent.atomic.AtomicIntegerFieldUpdater",
+          "java.util.concurrent.atomic.AtomicLongFieldUpdater");
+
+  private static final ImmutableSet<String> UPDATABLE_TYPES =
+      ImmutableSet.of(
+          "java.util.concurrent.atomic.AtomicInteger",
+          "java.util.concurrent.atomic.AtomicLong",
+          "java.util.concurrent.atomic.AtomicReference",
+          "java.util.concurrent.atomic.AtomicIntegerArray",
+          "java.util.concurrent.atomic.AtomicLongArray",
+          "java.util.concurrent.atomic.AtomicReferenceArray");
+
+  /** Counter operations: every call moves the value. */
+  private static final ImmutableSet<String> COUNTER_METHODS =
+      ImmutableSet.of(
+          "incrementAndGet",
+          "getAndIncrement",
+          "decrementAndGet",
+          "getAndDecrement",
+          "addAndGet",
+          "getAndAdd",
+          "increment",
+          "decrement",
+          "add");
+
+  /** Operations that apply a function to the current value. */
+  static final ImmutableSet<String> UPDATE_METHODS =
+      ImmutableSet.of("updateAndGet", "getAndUpdate", "accumulateAndGet", "getAndAccumulate");
+
+  /** Appends: a second call adds a second element. */
+  private static final ImmutableSet<String> APPEND_METHODS =
+      ImmutableSet.of(
+          "add", "addAll", "addFirst", "addLast", "offer", "offerFirst", "offerLast", "push", "put",
+          "putAll");
+
+  /** Method names that combine their receiver or arguments into a larger or smaller value. */
+  private static final ImmutableSet<String> ACCUMULATING_NAMES =
+      ImmutableSet.of(
+          "add",
+          "subtract",
+          "multiply",
+          "divide",
+          "negate",
+          "pow",
+          "plus",
+          "minus",
+          "sum",
+          "concat",
+          "append",
+          "increment",
+          "decrement",
+          "inc",
+          "dec",
+          "times",
+          "addExact",
+          "subtractExact",
+          "multiplyExact",
+          "incrementExact",
+          "decrementExact",
+          "negateExact",
+          "shiftLeft",
+          "shiftRight");
+
+  private static final ImmutableSet<String> ACCUMULATING_PREFIXES =
+      ImmutableSet.of("add", "plus", "minus", "subtract", "increment", "decrement");
+
+  /** Merges that are idempotent: applying them twice gives the same value as once. */
+  private static final ImmutableSet<String> MONOTONE_NAMES = ImmutableSet.of("max", "min");
+
+  /** No-argument methods that are not property reads. */
+  private static final ImmutableSet<String> NOT_PROPERTIES =
+      ImmutableSet.of(
+          "getClass", "hashCode", "toString", "size", "isEmpty", "length", "iterator", "stream",
+          "get", "getAsInt", "getAsLong", "getAsDouble", "orElseThrow", "intValue", "longValue",
+          "doubleValue", "sum", "keySet", "values", "entrySet", "isPresent");
+
+  private static final ImmutableSet<String> QUERY_PREFIXES =
+      ImmutableSet.of(
+          "is", "has", "exists", "contains", "was", "already", "find", "get", "count", "check",
+          "lookup", "load", "read", "fetch", "select", "query", "any", "none", "size", "equals",
+          "matches", "peek", "stream", "iterator");
+
+
+  private static final ImmutableSet<String> CLAIM_NAMES =
+      ImmutableSet.of(
+          "putIfAbsent",
+          "setIfAbsent",
+          "compareAndSet",
+          "weakCompareAndSet",
+          "weakCompareAndSetVolatile",
+          "weakCompareAndSetPlain",
+          "addIfAbsent",
+          "insertIfAbsent",
+          "saveIfAbsent",
+          "recordIfAbsent",
+          "markIfAbsent",
+          "markIfNew");
+
+
+  private static final ImmutableSet<String> CLAIM_PREFIXES =
+      ImmutableSet.of("claim", "tryClaim", "markProcessed", "markAsProcessed", "tryMark", "tryRecord");
+
+
+  /** Calls on an object that move it from one state to the next. */
+  private static final ImmutableSet<String> TRANSITION_PREFIXES =
+      ImmutableSet.of(
+          "mark", "confirm", "complete", "approve", "cancel", "close", "finish", "ship", "pay",
+          "transition", "activate", "deactivate", "reject", "accept", "settle", "fulfil",
+          "fulfill", "expire", "archive", "publish", "submit", "resolve", "refund", "capture",
+          "lock", "open", "start", "end", "delete", "remove", "clear", "reset");
+
+
+  private static final Pattern INSERT_INTO =
+      Pattern.compile(
+          "\\bINSERT\\s+INTO\\s+([\\w.\"`]+)", Pattern.CASE_INSENSITIVE);
+
+
+  /** Inserts that do not fail on a duplicate, so they claim nothing. */
+  private static final Pattern IGNORING_INSERT =
+      Pattern.compile(
+          "\\bON\\s+CONFLICT\\b|\\bINSERT\\s+IGNORE\\b|\\bON\\s+DUPLICATE\\s+KEY\\b|\\bMERGE\\b",
+          Pattern.CASE_INSENSITIVE);
+
+
+  private static final Pattern DEDUP_NAME =
+      Pattern.compile("processed|inbox|dedup|idempot|handled|consumed|seen|claim");
+
+
+  /** Static methods that return (a view of) their first argument. */
+  private static final ImmutableSet<String> PASS_THROUGH_STATICS =
+      ImmutableSet.of("requireNonNull", "requireNonNullElse", "ofNullable", "of");
+
+
+  private static final ImmutableSet<String> LOOKUP_PREFIXES =
+      ImmutableSet.of(
+          "find", "get", "load", "fetch", "lookup", "read", "require", "select", "query",
+          "compute", "retrieve", "search", "orElse", "or", "locate", "resolve", "current", "by");
+
+
+  private static final ImmutableSet<String> FRESH_METHOD_PREFIXES =
+      ImmutableSet.of("new", "create", "copy", "clone", "build", "to", "collect", "stream");
+
+
+  static final ImmutableMap<String, Mutation.Kind> REDIS_OPERATIONS =
+      ImmutableMap.<String, Mutation.Kind>builder()
+          .put("increment", Mutation.Kind.INCREMENT)
+          .put("decrement", Mutation.Kind.DECREMENT)
+          .put("incr", Mutation.Kind.INCREMENT)
+          .put("incrBy", Mutation.Kind.ADD)
+          .put("incrByFloat", Mutation.Kind.ADD)
+          .put("decr", Mutation.Kind.DECREMENT)
+          .put("decrBy", Mutation.Kind.SUBTRACT)
+          .put("hincrBy", Mutation.Kind.ADD)
+          .put("hincrByFloat", Mutation.Kind.ADD)
+          .put("zincrby", Mutation.Kind.ADD)
+          .put("incrementScore", Mutation.Kind.ADD)
+          .put("leftPush", Mutation.Kind.APPEND)
+          .put("rightPush", Mutation.Kind.APPEND)
+          .put("leftPushAll", Mutation.Kind.APPEND)
+          .put("rightPushAll", Mutation.Kind.APPEND)
+          .put("lpush", Mutation.Kind.APPEND)
+          .put("rpush", Mutation.Kind.APPEND)
+          .buildOrThrow();
+
+
+  static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATIONS =
+      ImmutableMap.of(
+          "inc", Mutation.Kind.ADD, "push", Mutation.Kind.APPEND, "mul", Mutation.Kind.SCALE);
+
+
+  static final ImmutableMap<String, Mutation.Kind> MONGO_OPERATORS =
+      ImmutableMap.of(
+          "$inc", Mutation.Kind.ADD, "$push", Mutation.Kind.APPEND, "$mul", Mutation.Kind.SCALE);
+
+
+  /**
+   * Handler annotations that replay an aggregate's own events rather than handle a message; they
+   * carry a handler annotation (Axon's {@code @EventSourcingHandler} carries {@code @EventHandler})
+   * and are never handlers.
+   */
+  static final ImmutableSet<String> REPLAY_HANDLER_ANNOTATIONS =
+      ImmutableSet.of(
+          "org.axonframework.eventsourcing.EventSourcingHandler",
+          "org.axonframework.eventsourcing.annotation.EventSourcingHandler");
+
+  /** Class annotations of Axon aggregates, whose event handlers are replays. */
+  static final ImmutableSet<String> AGGREGATE_ANNOTATIONS =
+      ImmutableSet.of(
+          "org.axonframework.spring.stereotype.Aggregate",
+          "org.axonframework.modelling.command.AggregateRoot",
+          "org.axonframework.commandhandling.model.AggregateRoot",
+          "org.axonframework.extension.spring.stereotype.EventSourced");
+
+  /** Field annotations that mark an Axon aggregate's identifier. */
+  static final ImmutableSet<String> AGGREGATE_ID_ANNOTATIONS =
+      ImmutableSet.of(
+          "org.axonframework.modelling.command.AggregateIdentifier",
+          "org.axonframework.commandhandling.model.AggregateIdentifier");
+
+  /** Loggers: a value read only to be logged is no business state. */
+  private static final ImmutableSet<String> LOGGER_TYPES =
+      ImmutableSet.of(
+          "org.slf4j.Logger",
+          "java.util.logging.Logger",
+          "java.lang.System.Logger",
+          "org.apache.logging.log4j.Logger",
+          "org.apache.commons.logging.Log",
+          "java.io.PrintStream");
+
+  /** Process-local metrics: what they count is no business state. */
+  private static final ImmutableSet<String> METRICS_TYPES =
+      ImmutableSet.of(
+          "io.micrometer.core.instrument.MeterRegistry",
+          "io.micrometer.core.instrument.Meter",
+          "io.micrometer.core.instrument.Meter.Builder",
+          "io.micrometer.core.instrument.Gauge.Builder",
+          "io.micrometer.core.instrument.FunctionCounter.Builder",
+          "io.micrometer.core.instrument.Metrics",
+          "io.prometheus.client.SimpleCollector",
+          "io.prometheus.metrics.core.metrics.Metric",
+          "com.codahale.metrics.Metric",
+          "com.codahale.metrics.MetricRegistry");
+
+  /** Return types of functional handler beans (Spring Cloud Stream's functional model). */
+  static final ImmutableSet<String> FUNCTIONAL_HANDLER_TYPES =
+      ImmutableSet.of(
+          "java.util.function.Consumer",
+          "java.util.function.Function",
+          "java.util.function.BiConsumer",
+          "java.util.function.BiFunction");
+
+  private Vocabulary() {}
+
+  static boolean isQuery(String name) {
+    return hasPrefixWord(name, QUERY_PREFIXES);
+  }
+
+  static boolean isTransition(String name) {
+    return hasPrefixWord(name, TRANSITION_PREFIXES);
+  }
+
+  /** Calls with arguments that return stored objects: repository and map lookups. */
+  static boolean isLookup(String name) {
+    return hasPrefixWord(name, LOOKUP_PREFIXES);
+  }
+
+  static boolean makesNewObject(String name) {
+    return hasPrefixWord(name, FRESH_METHOD_PREFIXES);
+  }
+
+  static boolean isPassThroughStatic(String name) {
+    return PASS_THROUGH_STATICS.contains(name);
+  }
+
+  /** Calls that claim a key and return whether they did: {@code putIfAbsent}, {@code tryClaim…}. */
+  static boolean isClaim(String name) {
+    if (CLAIM_NAMES.contains(name)) {
+      return true;
+    }
+    for (String prefix : CLAIM_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a table or repository name says it records handled messages. */
+  static boolean isDedupName(String name) {
+    return DEDUP_NAME.matcher(name.toLowerCase(Locale.ROOT)).find();
+  }
+
+  /** The table of an {@code INSERT} that fails on a duplicate key, or null for any other SQL. */
+  static @Nullable String failingInsertTable(String sql) {
+    Matcher insert = INSERT_INTO.matcher(sql);
+    if (!insert.find() || IGNORING_INSERT.matcher(sql).find()) {
+      return null;
+    }
+    return insert.group(1);
+  }
+
+  /** Class-path folders where MyBatis mapper XML files usually live. */
+  static final ImmutableList<String> MAPPER_XML_FOLDERS =
+      ImmutableList.of("mapper", "mappers", "mybatis", "mapping", "mappings", "sqlmap", "dao");
+
+  /** Names of calls that store a value they are given: {@code updateLevel}, {@code save}, … */
+  private static final ImmutableSet<String> WRITE_PREFIXES =
+      ImmutableSet.of(
+          "update", "set", "save", "put", "change", "adjust", "store", "write", "persist", "modify",
+          "upsert", "replace");
+
+  static boolean isWriteName(String name) {
+    return hasPrefixWord(name, WRITE_PREFIXES);
+  }
+
+  /** What a write call names as written: {@code Level} for {@code updateLevel}, "" for {@code save}. */
+  static String writtenStem(String name) {
+    for (String prefix : WRITE_PREFIXES) {
+      if (name.startsWith(prefix)
+          && (name.length() == prefix.length()
+              || Character.isUpperCase(name.charAt(prefix.length())))) {
+        return name.substring(prefix.length());
+      }
+    }
+    return "";
+  }
+
+  /** Calls that move a meter: {@code increment}, {@code record}, {@code inc}, {@code mark}, … */
+  static boolean isMetricUpdate(String name) {
+    return name.equals("increment")
+        || name.equals("record")
+        || name.equals("inc")
+        || name.equals("mark")
+        || name.equals("update")
+        || name.equals("observe")
+        || name.equals("dec");
+  }
+
+  /** Whether the type is a metrics API: a meter, a registry, or a builder of one. */
+  static boolean isMetric(@Nullable Type type, VisitorState state) {
+    return isAnyOf(type, METRICS_TYPES, state);
+  }
+
+  /**
+   * Whether a call logs or records a metric: a call on a logger, a meter or a meter registry, or a
+   * static call of a metrics class ({@code Metrics.gauge(…)}, {@code Gauge.builder(…)}).
+   */
+  static boolean isLogOrMetricCall(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol callee = ASTHelpers.getSymbol(call);
+    if (ASTHelpers.isStatic(callee)) {
+      return isAnyOf(callee.owner.type, METRICS_TYPES, state)
+          || callee.owner.getQualifiedName().toString().startsWith("io.micrometer.");
+    }
+    Type receiver = ASTHelpers.getReceiverType(call);
+    return isAnyOf(receiver, LOGGER_TYPES, state) || isAnyOf(receiver, METRICS_TYPES, state);
+  }
+
+  /** {@code name} starts with one of the words: {@code findBy} and {@code find}, not {@code finder}. */
+  private static boolean hasPrefixWord(String name, ImmutableSet<String> prefixes) {
+    for (String prefix : prefixes) {
+      if (name.startsWith(prefix)
+          && (name.length() == prefix.length()
+              || Character.isUpperCase(name.charAt(prefix.length())))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean isCounter(@Nullable Type type, VisitorState state) {
+    return isAnyOf(type, COUNTER_TYPES, state);
+  }
+
+  static boolean isUpdatable(@Nullable Type type, VisitorState state) {
+    return isAnyOf(type, UPDATABLE_TYPES, state);
+  }
+
+  static boolean isCounterMethod(String name) {
+    return COUNTER_METHODS.contains(name);
+  }
+
+  static boolean isMap(@Nullable Type type, VisitorState state) {
+    return isA(type, "java.util.Map", state);
+  }
+
+  static boolean isList(@Nullable Type type, VisitorState state) {
+    return isA(type, "java.util.List", state);
+  }
+
+  static boolean isSet(@Nullable Type type, VisitorState state) {
+    return isA(type, "java.util.Set", state);
+  }
+
+  /**
+   * Lists, queues and deques, and Guava's counting collections: containers where adding the same
+   * element twice leaves two.
+   */
+  static boolean isAppendable(@Nullable Type type, VisitorState state) {
+    if (isSet(type, state)) {
+      return false;
+    }
+    return isA(type, "java.util.List", state)
+        || isA(type, "java.util.Queue", state)
+        || isA(type, "com.google.common.collect.Multiset", state)
+        || isA(type, "com.google.common.collect.ListMultimap", state);
+  }
+
+  static boolean isAppendMethod(String name) {
+    return APPEND_METHODS.contains(name);
+  }
+
+  static boolean isAccumulating(String name) {
+    if (ACCUMULATING_NAMES.contains(name)) {
+      return true;
+    }
+    for (String prefix : ACCUMULATING_PREFIXES) {
+      if (name.startsWith(prefix)
+          && name.length() > prefix.length()
+          && Character.isUpperCase(name.charAt(prefix.length()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean isMonotone(String name) {
+    return MONOTONE_NAMES.contains(name);
+  }
+
+  /**
+   * The property a no-argument method reads: {@code balance} for {@code getBalance()} or {@code
+   * isPaid()} → {@code paid}, the component for a record-style accessor {@code amount()}; null for
+   * anything else.
+   */
+  static @Nullable String getterProperty(MethodSymbol method) {
+    if (!method.getParameters().isEmpty()
+        || method.getReturnType().getTag() == TypeTag.VOID
+        || ASTHelpers.isStatic(method)) {
+      return null;
+    }
+    String name = method.getSimpleName().toString();
+    if (NOT_PROPERTIES.contains(name)) {
+      return null;
+    }
+    if (name.startsWith("get") && name.length() > 3 && Character.isUpperCase(name.charAt(3))) {
+      return decapitalize(name.substring(3));
+    }
+    if (name.startsWith("is") && name.length() > 2 && Character.isUpperCase(name.charAt(2))) {
+      return decapitalize(name.substring(2));
+    }
+    return name;
+  }
+
+  /** The property a one-argument {@code setX(…)} writes, or null. */
+  static @Nullable String setterProperty(MethodSymbol method) {
+    String name = method.getSimpleName().toString();
+    if (method.getParameters().size() != 1
+        || ASTHelpers.isStatic(method)
+        || !name.startsWith("set")
+        || name.length() < 4
+        || !Character.isUpperCase(name.charAt(3))) {
+      return null;
+    }
+    return decapitalize(name.substring(3));
+  }
+
+  static String decapitalize(String name) {
+    if (name.length() > 1 && Character.isUpperCase(name.charAt(1))) {
+      return name;
+    }
+    return Character.toLowerCase(name.charAt(0)) + name.substring(1);
+  }
+
+  private static boolean isAnyOf(@Nullable Type type, ImmutableSet<String> names, VisitorState state) {
+    for (String name : names) {
+      if (isA(type, name, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The types looked up by name in one compilation, absent ones included: most of the libraries
+   * named here are not on a given classpath, and Error Prone's memoized suppliers look a type that
+   * is absent up again on every call.
+   */
+  private static final Supplier<Map<String, Optional<Type>>> TYPES =
+      VisitorState.memoize(state -> new ConcurrentHashMap<>());
+
+  private static boolean isA(@Nullable Type type, String name, VisitorState state) {
+    if (type == null) {
+      return false;
+    }
+    Type target =
+        TYPES
+            .get(state)
+            .computeIfAbsent(name, n -> Optional.ofNullable(state.getTypeFromString(n)))
+            .orElse(null);
+    return target != null
+        && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(target), state);
+  }
+}
