@@ -106,7 +106,7 @@ final class TableDiff {
    * <pre>
    * payment_ledger: 1 row after one delivery, 2 rows after two:
    *   + {payment_id=p-1, amount_cents=1000}
-   * payment_account: 1 row changed after two:
+   * payment_account: 1 row after one delivery and two, not the same:
    *   ~ {account_id=acct-1} balance_cents: 1000 after one delivery, 2000 after two
    * </pre>
    */
@@ -122,11 +122,11 @@ final class TableDiff {
           .append(afterLabel);
     } else {
       text.append(rows(rowsBefore))
-          .append(" both ")
+          .append(' ')
           .append(beforeLabel)
           .append(" and ")
-          .append(afterLabel)
-          .append(", but different ones");
+          .append(afterLabel.replaceFirst("^after ", ""))
+          .append(", not the same");
     }
     text.append(':');
     appendRows(text, "+ ", added);
