@@ -142,7 +142,7 @@ public final class RedeliveryCheck<M> {
   public void assertSameEffectAsOnce() {
     RedeliveryReport report = check();
     if (!report.sameEffect()) {
-      throw new NotIdempotentError(report);
+      throw NotIdempotentError.of(report);
     }
   }
 
@@ -166,7 +166,7 @@ public final class RedeliveryCheck<M> {
       int mark = mark();
       Exception thrown = deliverCatching(redelivery.handler());
       Snapshot later = snapshot();
-      String after = i == 2 ? "after two" : "after " + i;
+      String after = i == 2 ? "after two" : "after " + i + " deliveries";
       String subject = "Delivering " + shown() + (i == 2 ? " twice" : " " + i + " times");
       RedeliveryReport report =
           compare(once, later, "after one delivery", after, subject, mark, 0, thrown, "delivery " + i);
@@ -399,10 +399,21 @@ public final class RedeliveryCheck<M> {
       text.append('\n').append(explanation);
     }
     List<String> changed = new ArrayList<>();
+    List<String> stateOnce = new ArrayList<>();
+    List<String> stateAfter = new ArrayList<>();
     for (TableDiff diff : diffs) {
       changed.add(diff.name());
+      stateOnce.add(diff.beforeContents());
+      stateAfter.add(diff.afterContents());
     }
-    return new RedeliveryReport(same, changed, wrapper, text.toString(), thrown);
+    return new RedeliveryReport(
+        same,
+        changed,
+        wrapper,
+        text.toString(),
+        thrown,
+        String.join("\n", stateOnce),
+        String.join("\n", stateAfter));
   }
 
   private RedeliveryReport.Wrapper wrapper(List<ClaimLog.Event> events, int expectedClaims) {

@@ -27,14 +27,24 @@ public final class RedeliveryReport {
   private final Wrapper wrapper;
   private final String message;
   private final Throwable failure;
+  private final String stateOnce;
+  private final String stateAfter;
 
   RedeliveryReport(
-      boolean sameEffect, List<String> changedTables, Wrapper wrapper, String message, Throwable failure) {
+      boolean sameEffect,
+      List<String> changedTables,
+      Wrapper wrapper,
+      String message,
+      Throwable failure,
+      String stateOnce,
+      String stateAfter) {
     this.sameEffect = sameEffect;
     this.changedTables = List.copyOf(changedTables);
     this.wrapper = wrapper;
     this.message = message;
     this.failure = failure;
+    this.stateOnce = stateOnce;
+    this.stateAfter = stateAfter;
   }
 
   /** True if the state after the redelivery equals the state after one delivery. */
@@ -60,6 +70,16 @@ public final class RedeliveryReport {
   /** The exception a redelivery threw, which a broker would answer with yet another delivery; or null. */
   Throwable failure() {
     return failure;
+  }
+
+  /** The changed tables' rows after one delivery, sorted: the "expected" side of an IDE's diff. */
+  String stateOnce() {
+    return stateOnce;
+  }
+
+  /** The changed tables' rows after the redelivery, sorted: the "actual" side. */
+  String stateAfter() {
+    return stateAfter;
   }
 
   @Override

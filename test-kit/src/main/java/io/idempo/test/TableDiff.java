@@ -22,8 +22,12 @@ final class TableDiff {
   private final List<Row> removed;
   private final List<Row[]> changed;
   private final List<String> keyColumns;
+  private final Table before;
+  private final Table after;
 
   private TableDiff(
+      Table before,
+      Table after,
       String name,
       int rowsBefore,
       int rowsAfter,
@@ -31,6 +35,8 @@ final class TableDiff {
       List<Row> added,
       List<Row> removed,
       List<Row[]> changed) {
+    this.before = before;
+    this.after = after;
     this.name = name;
     this.rowsBefore = rowsBefore;
     this.rowsAfter = rowsAfter;
@@ -83,6 +89,8 @@ final class TableDiff {
       changed.add(new Row[] {removed.remove(0), added.remove(0)});
     }
     return new TableDiff(
+        before,
+        after,
         before.name(),
         before.rows().size(),
         after.rows().size(),
@@ -90,6 +98,29 @@ final class TableDiff {
         added,
         removed,
         changed);
+  }
+
+  /** The table's rows before, one per line and sorted, for an IDE's side-by-side diff. */
+  String beforeContents() {
+    return contents(before);
+  }
+
+  /** The table's rows after, one per line and sorted. */
+  String afterContents() {
+    return contents(after);
+  }
+
+  private String contents(Table table) {
+    List<String> rows = new ArrayList<>();
+    for (Row row : table.rows()) {
+      rows.add("  " + row);
+    }
+    java.util.Collections.sort(rows);
+    StringBuilder text = new StringBuilder(name).append(':');
+    for (String row : rows) {
+      text.append('\n').append(row);
+    }
+    return text.toString();
   }
 
   boolean isEmpty() {

@@ -65,6 +65,11 @@ abstract class JdbcRedeliveryContract {
                 + "account: 1 row after one delivery and two, not the same:\n"
                 + "  ~ {id=acct-1} balance: 1000 after one delivery, 2000 after two");
     assertThat(error.report().changedTables()).containsExactly("account");
+    assertThat(error.isExpectedDefined()).isTrue();
+    assertThat(error.getExpected().getStringRepresentation())
+        .isEqualTo("account:\n  {id=acct-1, balance=1000, hits=0, status=NEW}");
+    assertThat(error.getActual().getStringRepresentation())
+        .isEqualTo("account:\n  {id=acct-1, balance=2000, hits=0, status=NEW}");
     assertThat(error.report().wrapper()).isEqualTo(RedeliveryReport.Wrapper.NOT_WATCHED);
   }
 
@@ -121,7 +126,7 @@ abstract class JdbcRedeliveryContract {
             .check();
 
     assertThat(report.message()).startsWith("Delivering Payment[id=p-1, account=acct-1, amountCents=1000] 3 times");
-    assertThat(report.message()).contains("hits: 1 after one delivery, 2 after 3");
+    assertThat(report.message()).contains("hits: 1 after one delivery, 2 after 3 deliveries");
   }
 
   @Test
