@@ -1,0 +1,113 @@
+package io.idempo.test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The entry point of a redelivery test: the handler, the state it changes, and then the message.
+ *
+ * <pre>{@code
+ * Redelivery.of(handler::capture)
+ *     .observing(JdbcState.tables(dataSource, "payment_ledger", "payment_account"))
+ *     .with(event)
+ *     .assertSameEffectAsOnce();
+ * }</pre>
+ *
+ * <p>Immutable: every method returns a new instance, so a test class can keep a configured one in
+ * a field and start each test from it. {@link RedeliveryCheck} says what each check runs and
+ * compares.
+ *
+ * @param <M> the message type
+ */
+public final class Redelivery<M> {
+
+  private final Delivery<M> handler;
+  private final List<StateSource> sources;
+  private final Setup setup;
+  private final ClaimLog claims;
+  private final boolean allowNoEffect;
+
+  private Redelivery(
+      Delivery<M> handler,
+      List<StateSource> sources,
+      Setup setup,
+      ClaimLog claims,
+      boolean allowNoEffect) {
+    this.handler = handler;
+    this.sources = List.copyOf(sources);
+    this.setup = setup;
+    this.claims = claims;
+    this.allowNoEffect = allowNoEffect;
+  }
+
+  /** Starts a redelivery test of {@code handler}, usually a method reference. */
+  public static <M> Redelivery<M> of(Delivery<M> handler) {
+    return new Redelivery<>(Objects.requireNonNull(handler, "handler"), List.of(), null, null, false);
+  }
+
+  /** Also compares what {@code sources} read (after the sources given before). */
+  public Redelivery<M> observing(StateSource... sources) {
+    return observing(Arrays.asList(sources));
+  }
+
+  /** Also compares what {@code sources} read (after the sources given before). */
+  public Redelivery<M> observing(List<? extends StateSource> sources) {
+    List<StateSource> all = new ArrayList<>(this.sources);
+    for (StateSource source : sources) {
+      all.add(Objects.requireNonNull(source, "source"));
+    }
+    return new Redelivery<>(handler, all, setup, claims, allowNoEffect);
+  }
+
+  /**
+   * Runs {@code setup} before each run of a check, so that every run starts from the same state.
+   * Sequential checks run it once before they start; {@link RedeliveryCheck#concurrently} and
+   * {@link RedeliveryCheck#afterFailedDelivery} need it, because they compare two runs.
+   */
+  public Redelivery<M> startingFrom(Setup setup) {
+    return new Redelivery<>(handler, sources, Objects.requireNonNull(setup, "setup"), claims, allowNoEffect);
+  }
+
+  /**
+   * Reads what the wrapper's store decided from {@code claims} (the store's listener), so that a
+   * report says whether the wrapper or the handler body kept the effect the same.
+   */
+  public Redelivery<M> watchingClaims(ClaimLog claims) {
+    return new Redelivery<>(handler, sources, setup, Objects.requireNonNull(claims, "claims"), allowNoEffect);
+  }
+
+  /**
+   * Accepts a first delivery that changes none of the observed state. By default such a check fails,
+   * because it cannot tell a redelivery's effect from none: usually a state source is missing.
+   */
+  public Redelivery<M> allowingNoEffect() {
+    return new Redelivery<>(handler, sources, setup, claims, true);
+  }
+
+  /** The check of delivering {@code message} again; choose a variant, then assert. */
+  public RedeliveryCheck<M> with(M message) {
+    return new RedeliveryCheck<>(this, Objects.requireNonNull(message, "message"));
+  }
+
+  Delivery<M> handler() {
+    return handler;
+  }
+
+  List<StateSource> sources() {
+    return sources;
+  }
+
+  Setup setup() {
+    return setup;
+  }
+
+  ClaimLog claims() {
+    return claims;
+  }
+
+  boolean allowNoEffect() {
+    return allowNoEffect;
+  }
+}
