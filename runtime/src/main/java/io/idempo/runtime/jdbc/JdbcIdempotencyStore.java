@@ -215,7 +215,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     String storedKey = StoredKeys.storedKey(handler, key);
     Claim claim;
     try {
-      claim = claimStoredKey(handler, key, storedKey);
+      claim = claimStoredKey(handler, key, storedKey, start);
     } catch (DuplicateInProgressException e) {
       notifyClaimTimed(handler, storedKey, start);
       throw e;
@@ -224,13 +224,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return claim;
   }
 
-  private Claim claimStoredKey(HandlerDescriptor handler, String key, String storedKey) {
+  /** Claims {@code storedKey}; {@code start} is when the claim began, for the in-flight wait. */
+  private Claim claimStoredKey(
+      HandlerDescriptor handler, String key, String storedKey, long start) {
     boolean transactional = handler.mode() == IdempotentHandler.Mode.TRANSACTIONAL;
     Transaction outer = currentTransaction();
     if (transactional && outer != null) {
       return claimNested(outer, handler, key, storedKey);
     }
-    long waitStart = System.nanoTime();
     int attempt = 0;
     while (true) {
       Claim claim =
@@ -240,7 +241,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       if (claim != null) {
         return claim;
       }
-      if (!inFlightPolicy.pauseBeforeRetry(waitStart, attempt++)) {
+      if (!inFlightPolicy.pauseBeforeRetry(start, attempt++)) {
         notifyListener(l -> l.inProgress(handler, storedKey));
         throw new DuplicateInProgressException(handler, key);
       }
@@ -850,11 +851,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         if (!outermost) {
           transaction.claims.pop();
           throw completionNotRecorded(
-              e, "; the enclosing claim's transaction will roll back");
+              handler, storedKey, e, "; the enclosing claim's transaction will roll back");
         }
         finish(false);
         if (transaction.handle.joined()) {
           throw completionNotRecorded(
+              handler,
+              storedKey,
               e,
               ". The transaction it joined was marked rollback-only, so neither the handler's"
                   + " work nor the record commits; do not acknowledge the message");
@@ -910,20 +913,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       } finally {
         notifyListener(l -> l.released(handler, storedKey, failure));
       }
-    }
-
-    private IdempotencyStoreException completionNotRecorded(Exception e, String consequence) {
-      return new IdempotencyStoreException(
-          "cannot record completion of handler "
-              + handler.name()
-              + " (key '"
-              + abbreviate(storedKey)
-              + "') in "
-              + table
-              + ": "
-              + e.getMessage()
-              + consequence,
-          e);
     }
 
     private void checkOpen(String call) {
@@ -982,19 +971,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           updated = update.executeUpdate();
         }
       } catch (SQLException e) {
-        throw new IdempotencyStoreException(
-            "cannot record completion of handler "
-                + handler.name()
-                + " (key '"
-                + abbreviate(storedKey)
-                + "') in "
-                + table
-                + ": "
-                + e.getMessage()
-                + ". The handler's effects happened but are not recorded; its lease expires after "
+        throw completionNotRecorded(
+            handler,
+            storedKey,
+            e,
+            ". The handler's effects happened but are not recorded; its lease expires after "
                 + handler.lease()
-                + " and the next delivery then runs it again",
-            e);
+                + " and the next delivery then runs it again");
       }
       if (updated != 1) {
         throw new IdempotencyStoreException(
@@ -1104,6 +1087,21 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         e);
   }
 
+  private IdempotencyStoreException completionNotRecorded(
+      HandlerDescriptor handler, String storedKey, Exception e, String consequence) {
+    return new IdempotencyStoreException(
+        "cannot record completion of handler "
+            + handler.name()
+            + " (key '"
+            + abbreviate(storedKey)
+            + "') in "
+            + table
+            + ": "
+            + e.getMessage()
+            + consequence,
+        e);
+  }
+
   private void notifyAcquired(Outcome outcome, HandlerDescriptor handler, String storedKey) {
     if (outcome == Outcome.TAKEN_OVER) {
       notifyListener(l -> l.expired(handler, storedKey));
@@ -1113,6 +1111,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   private void notifyClaimTimed(HandlerDescriptor handler, String storedKey, long start) {
+    if (listener == IdempotencyListener.NONE) {
+      return; // no one to tell: no Duration and no event per claim
+    }
     Duration duration = Duration.ofNanos(System.nanoTime() - start);
     notifyListener(l -> l.claimTimed(handler, storedKey, duration));
   }
