@@ -1,5 +1,7 @@
 package io.idempo.runtime;
 
+import java.util.List;
+
 /**
  * The record of which messages a handler has already processed, and the protocol around it.
  *
@@ -51,4 +53,25 @@ public interface IdempotencyStore {
    * @throws IdempotencyStoreException if the store cannot be reached
    */
   Claim claim(HandlerDescriptor handler, String key);
+
+  /**
+   * Claims the keys of a batch of messages for {@code handler}, one key per message in the batch's
+   * order. A key repeated inside the batch counts once: only its first message can be acquired.
+   * The returned claim says which messages were acquired; the caller completes or releases it
+   * exactly once, also when nothing was acquired.
+   *
+   * <p>If a key is held by a delivery still running, the batch follows the same rule as a single
+   * claim ({@link DuplicateInProgressException}, or a wait if the store waits) and, if it gives up,
+   * acquires nothing. Batches with overlapping keys never deadlock.
+   *
+   * <p>The default claims key by key in the keys' natural order, which suits stores whose claims
+   * are independent; stores that can claim a batch in one step override it.
+   *
+   * @throws IdempotencyKeyException if a key is null or blank
+   * @throws DuplicateInProgressException if another delivery holds one of the keys
+   * @throws IdempotencyStoreException if the store cannot be reached
+   */
+  default BatchClaim claimBatch(HandlerDescriptor handler, List<String> keys) {
+    return ClaimByClaimBatch.claim(this, handler, keys);
+  }
 }
