@@ -1,7 +1,6 @@
 package io.idempo.runtime;
 
 import io.idempo.IdempotentHandler;
-import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
@@ -16,7 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * An {@link IdempotencyStore} that keeps its records in the JVM's memory: for tests, and for a
@@ -69,9 +67,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /** How many expired records each completion moved into the queues deletes from their heads. */
   private static final int TRIM_PER_COMPLETION = 2;
 
-  private static final System.Logger LOG =
-      System.getLogger(InMemoryIdempotencyStore.class.getName());
-
   /** Records by handler name, then by stored key. */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> recordsByHandler =
       new ConcurrentHashMap<>();
@@ -107,8 +102,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private final Clock clock;
   private final InFlightPolicy inFlightPolicy;
-  private final IdempotencyListener listener;
-  private final boolean listening;
+  private final StoreEvents events;
 
   /** A store with the default capacity, the system clock and {@link InFlightPolicy#fail()}. */
   public InMemoryIdempotencyStore() {
@@ -129,8 +123,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
     this.clock = builder.clock;
     this.inFlightPolicy = builder.inFlightPolicy;
-    this.listener = builder.listener;
-    this.listening = builder.listener != IdempotencyListener.NONE;
+    this.events = new StoreEvents(builder.listener);
   }
 
   /** Starts configuring a store. */
@@ -140,26 +133,39 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public Claim claim(HandlerDescriptor handler, String key) {
-    long start = listening ? System.nanoTime() : 0;
+    long start = events.claimStart();
     Objects.requireNonNull(handler, "handler");
     String storedKey = StoredKeys.storedKey(handler, key);
     Claim claim;
     try {
       claim = claimStoredKey(handler, key, storedKey);
     } catch (DuplicateInProgressException e) {
-      notifyClaimTimed(handler, storedKey, start);
+      events.claimTimed(handler, storedKey, start);
       throw e;
     }
-    notifyClaimTimed(handler, storedKey, start);
+    events.claimTimed(handler, storedKey, start);
     return claim;
   }
 
   private Claim claimStoredKey(HandlerDescriptor handler, String key, String storedKey) {
     ConcurrentHashMap<String, Entry> records = recordsOf(handler);
+    Claim claim = attemptClaim(handler, records, storedKey);
+    return claim != null
+        ? claim
+        : inFlightPolicy.retryInFlight(
+            handler,
+            key,
+            storedKey,
+            System.nanoTime(),
+            events,
+            () -> attemptClaim(handler, records, storedKey));
+  }
+
+  /** Returns the acquired or duplicate claim, or null if the key is in flight. */
+  private Claim attemptClaim(
+      HandlerDescriptor handler, ConcurrentHashMap<String, Entry> records, String storedKey) {
     long now = clock.millis();
     Entry claimed = new Entry(records, storedKey, leaseEnd(handler, now));
-    long waitStart = 0;
-    int attempt = 0;
     while (true) {
       Entry current = records.putIfAbsent(storedKey, claimed);
       if (current == null) {
@@ -167,31 +173,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
           records.remove(storedKey, claimed);
           throw storeFull(handler, storedKey);
         }
-        if (listening) {
-          notifyListener(l -> l.claimed(handler, storedKey));
-        }
+        events.claimed(handler, storedKey);
         return new MemoryClaim(handler, claimed);
       }
       int state = current.state;
       if (state == Entry.COMPLETED && now < current.expiresAt) {
-        if (listening) {
-          notifyListener(l -> l.duplicate(handler, storedKey));
-        }
+        events.duplicate(handler, storedKey);
         return Claim.duplicate(current.result);
       }
       if (state == Entry.IN_PROGRESS && now < current.leaseEnd) {
-        if (attempt == 0) {
-          waitStart = System.nanoTime();
-        }
-        if (!inFlightPolicy.pauseBeforeRetry(waitStart, attempt++)) {
-          if (listening) {
-            notifyListener(l -> l.inProgress(handler, storedKey));
-          }
-          throw new DuplicateInProgressException(handler, key);
-        }
-        now = clock.millis();
-        claimed = new Entry(records, storedKey, leaseEnd(handler, now));
-        continue;
+        return null;
       }
       // Expired: a completed record past its ttl, or a lease that ran out. Take it over, with the
       // room it holds.
@@ -199,9 +190,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         continue; // completed or released meanwhile: decide again
       }
       if (records.replace(storedKey, current, claimed)) {
-        if (listening) {
-          notifyListener(l -> l.expired(handler, storedKey));
-        }
+        events.expired(handler, storedKey);
         return new MemoryClaim(handler, claimed);
       }
     }
@@ -230,9 +219,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     } finally {
       lock.unlock();
     }
-    long count = purged;
-    notifyListener(l -> l.purged(count));
-    return count;
+    events.purged(purged);
+    return purged;
   }
 
   /** The number of records held, completed or in progress, expired or not. */
@@ -534,21 +522,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             + " every claim is completed or released");
   }
 
-  private void notifyClaimTimed(HandlerDescriptor handler, String storedKey, long start) {
-    if (listening) {
-      Duration duration = Duration.ofNanos(System.nanoTime() - start);
-      notifyListener(l -> l.claimTimed(handler, storedKey, duration));
-    }
-  }
-
-  private void notifyListener(Consumer<IdempotencyListener> event) {
-    try {
-      event.accept(listener);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "IdempotencyListener " + listener.getClass().getName() + " threw", e);
-    }
-  }
-
   private static long leaseEnd(HandlerDescriptor handler, long now) {
     return handler.mode() == IdempotentHandler.Mode.LEASE ? plus(now, handler.lease()) : NEVER;
   }
@@ -669,9 +642,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 + " handler's slowest run");
       }
       addCompleted(claimed, handler.ttl(), now);
-      if (listening) {
-        notifyListener(l -> l.completed(handler, claimed.storedKey));
-      }
+      events.completed(handler, claimed.storedKey);
     }
 
     @Override
@@ -679,9 +650,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       if (claimed.records.remove(claimed.storedKey, claimed)) {
         giveBackRoom();
       }
-      if (listening) {
-        notifyListener(l -> l.released(handler, claimed.storedKey, failure));
-      }
+      events.released(handler, claimed.storedKey, failure);
     }
   }
 
