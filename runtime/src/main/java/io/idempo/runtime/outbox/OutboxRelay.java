@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,6 +73,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final DataSource dataSource;
   private final MessagePublisher publisher;
   private final TableName table;
+  private final Dialect dialect;
   private final OutboxSql sql;
   private final Clock clock;
   private final int batchSize;
@@ -99,6 +99,7 @@ public final class OutboxRelay implements AutoCloseable {
     this.dataSource = builder.dataSource;
     this.publisher = builder.publisher;
     this.table = builder.table;
+    this.dialect = dialect;
     this.sql = OutboxSql.of(dialect, table);
     this.clock = builder.clock;
     this.batchSize = builder.batchSize;
@@ -315,17 +316,17 @@ public final class OutboxRelay implements AutoCloseable {
     final String key;
     final byte[] payload;
     final String headers;
-    final OffsetDateTime createdAt;
+    final Instant createdAt;
     final int attempts;
 
-    Row(ResultSet rs) throws SQLException {
+    Row(ResultSet rs, Dialect dialect) throws SQLException {
       this.seq = rs.getLong(1);
-      this.id = rs.getObject(2, UUID.class);
+      this.id = dialect.uuid(rs, 2);
       this.destination = rs.getString(3);
       this.key = rs.getString(4);
       this.payload = rs.getBytes(5);
       this.headers = rs.getString(6);
-      this.createdAt = rs.getObject(7, OffsetDateTime.class);
+      this.createdAt = dialect.instant(rs, 7);
       this.attempts = rs.getInt(8);
     }
 
@@ -376,7 +377,7 @@ public final class OutboxRelay implements AutoCloseable {
             failed++;
             stopped.add(key);
             Instant retryAt = clock.instant().plus(backoff(row.attempts + 1));
-            markFailed.setObject(1, OutboxSql.timestamp(retryAt));
+            markFailed.setObject(1, dialect.timestamp(retryAt));
             markFailed.setString(2, describe(e));
             markFailed.setLong(3, row.seq);
             markFailed.addBatch();
@@ -384,7 +385,7 @@ public final class OutboxRelay implements AutoCloseable {
             continue;
           }
           published++;
-          markSent.setObject(1, OutboxSql.timestamp(clock.instant()));
+          markSent.setObject(1, dialect.timestamp(clock.instant()));
           markSent.setLong(2, row.seq);
           markSent.addBatch();
           notifyListener(l -> l.published(envelope));
@@ -412,12 +413,12 @@ public final class OutboxRelay implements AutoCloseable {
   private List<Row> select(Connection connection, Instant now) throws SQLException {
     List<Row> rows = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql.selectBatch)) {
-      select.setObject(1, OutboxSql.timestamp(now));
-      select.setObject(2, OutboxSql.timestamp(now));
+      select.setObject(1, dialect.timestamp(now));
+      select.setObject(2, dialect.timestamp(now));
       select.setInt(3, batchSize);
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {
-          rows.add(new Row(rs));
+          rows.add(new Row(rs, dialect));
         }
       }
     }
@@ -470,7 +471,7 @@ public final class OutboxRelay implements AutoCloseable {
           "outbox row " + row.seq + " (message " + row.id + ") in " + table + " is malformed: " + e.getMessage(),
           e);
     }
-    return new OutboxEnvelope(row.id, row.seq, message, row.createdAt.toInstant(), row.attempts + 1);
+    return new OutboxEnvelope(row.id, row.seq, message, row.createdAt, row.attempts + 1);
   }
 
   private long purge() {
@@ -480,7 +481,7 @@ public final class OutboxRelay implements AutoCloseable {
       connection.setAutoCommit(true);
       try (PreparedStatement delete = connection.prepareStatement(sql.purgeBatch)) {
         for (int batch = 0; batch < maxPurgeBatches; batch++) {
-          delete.setObject(1, OutboxSql.timestamp(cutoff));
+          delete.setObject(1, dialect.timestamp(cutoff));
           delete.setInt(2, purgeBatchSize);
           int deleted = delete.executeUpdate();
           total += deleted;
@@ -511,9 +512,9 @@ public final class OutboxRelay implements AutoCloseable {
 
   private OutboxException batchFailure(String what, SQLException e) {
     String hint =
-        OutboxSql.isMissingTable(e)
+        dialect.isMissingTable(e)
             ? " The table does not exist: call JdbcOutbox.createTableIfMissing() or run "
-                + sql.ddlResource()
+                + dialect.outboxDdlResource()
                 + " in a migration."
             : "";
     OutboxException failure =
@@ -675,8 +676,8 @@ public final class OutboxRelay implements AutoCloseable {
      * Builds the relay (not started). Without {@link #dialect(Dialect)}, opens one connection to
      * read the database's product name.
      *
-     * @throws IllegalArgumentException if the settings are inconsistent or the database is neither
-     *     H2 nor PostgreSQL
+     * @throws IllegalArgumentException if the settings are inconsistent or Idempo does not support
+     *     the database
      * @throws OutboxException if the database cannot be reached
      */
     public OutboxRelay build() {
@@ -687,7 +688,7 @@ public final class OutboxRelay implements AutoCloseable {
       Dialect detected = dialect;
       if (detected == null) {
         try (Connection connection = dataSource.getConnection()) {
-          detected = OutboxSql.detect(connection);
+          detected = Dialect.of(connection);
         } catch (SQLException e) {
           throw new OutboxException(
               "cannot connect to detect the database of the outbox relay (table "
