@@ -76,7 +76,7 @@ class H2IdempotencyStoreTest extends JdbcStoreContract {
         statement.execute("SET LOCK_TIMEOUT 1234");
       }
       JdbcIdempotencyStore store =
-          storeBuilder(pool).lockTimeout(Duration.ofMillis(7000)).build();
+          storeBuilder(pool).lockTimeout(Duration.ofSeconds(7)).build();
       store.createTableIfMissing();
       HandlerDescriptor transactional = handler("pooled-tx", Mode.TRANSACTIONAL);
       HandlerDescriptor lease = handler("pooled-lease", Mode.LEASE);
