@@ -23,7 +23,7 @@ final class ClaimFailures {
   IdempotencyStoreException failure(
       String what, HandlerDescriptor handler, String key, SQLException e) {
     String hint =
-        Dialect.isMissingTable(e)
+        dialect.isMissingTable(e)
             ? " The table does not exist: call JdbcIdempotencyStore.createTableIfMissing() or run "
                 + dialect.ddlResource()
                 + " in a migration."

@@ -5,16 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The statements of a {@link JdbcIdempotencyStore}'s claims on one table: the {@link Dialect}'s
@@ -29,9 +22,6 @@ final class ClaimStatements {
 
   /** The status of a completed record (and of a transactional claim's row, uncommitted). */
   static final String COMPLETED = "COMPLETED";
-
-  /** Beyond PostgreSQL's range; far-future expiries are stored as this. */
-  private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
   /** How often a claim attempt reads a row that changed under it before it gives up. */
   private static final int MAX_ATTEMPTS = 20;
@@ -67,7 +57,8 @@ final class ClaimStatements {
 
   /**
    * Undoes what a claim's statements did in its transaction: there, only the lock-wait bound that
-   * a claim statement which wrote nothing leaves in force (see {@link Dialect#sessionLockTimeout}).
+   * a claim statement which wrote nothing leaves in force (see {@link
+   * LockWaits#outlivesStatementThatWroteNothing}).
    */
   @FunctionalInterface
   interface ClaimUndo {
@@ -77,18 +68,8 @@ final class ClaimStatements {
   private final Dialect dialect;
   private final ClaimFailures failures;
 
-  /** The lock timeout in milliseconds, bound where the claim statements carry it (see Dialect). */
-  private final String lockTimeoutMillis;
-
-  /**
-   * The statement that sets the session's lock timeout (H2), or null where the claim statements
-   * bound their own lock waits (see Dialect).
-   */
-  private final String sessionLockTimeout;
-
-  /** Physical connections whose session lock timeout this store has set; held weakly. */
-  private final Map<Connection, Boolean> sessionsWithLockTimeout =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  /** How the claim statements bound their lock waits to the store's lock timeout. */
+  private final LockWaits lockWaits;
 
   private final String insertClaim;
   private final String selectRecord;
@@ -101,10 +82,9 @@ final class ClaimStatements {
   ClaimStatements(Dialect dialect, TableName table, Duration lockTimeout, ClaimFailures failures) {
     this.dialect = dialect;
     this.failures = failures;
-    // At least 1 ms: a lock timeout of 0 means "wait forever" to both databases.
+    // At least 1 ms: a lock timeout of 0 means "wait forever" to the databases.
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
-    this.lockTimeoutMillis = Integer.toString(millis);
-    this.sessionLockTimeout = dialect.sessionLockTimeout(millis);
+    this.lockWaits = dialect.lockWaits(millis);
     String t = table.qualified();
     this.insertClaim = dialect.insertClaim(t);
     this.selectRecord = dialect.selectRecord(t);
@@ -121,16 +101,52 @@ final class ClaimStatements {
   }
 
   /**
-   * Inserts the claim row, or reads the existing one and takes it over if it expired. Loops when
-   * the row changes under it (purged, or taken over by another delivery). Where claim statements
-   * bound their own lock waits, one that wrote nothing leaves its bound in force, and {@code undo}
-   * runs before the next one (rare: a take-over, or a row that changed), which would otherwise put
-   * the bound back in place of the connection's own value.
+   * Inserts the claim row, or reads the existing one and takes it over if it expired, with the
+   * statements' lock waits bounded to the lock timeout (and the connection's own bound put back
+   * after them, see {@link LockWaits}).
    *
    * @param joined the thread's transaction the claim joins (a row it holds is a re-entrant claim,
    *     refused), or null
+   * @param undo undoes a bound that a statement which wrote nothing left in force (see {@link
+   *     LockWaits#outlivesStatementThatWroteNothing})
    */
   Attempt attempt(
+      Connection connection,
+      HandlerDescriptor handler,
+      String storedKey,
+      String status,
+      String token,
+      Instant expiresAt,
+      Instant now,
+      BoundTransaction joined,
+      ClaimUndo undo)
+      throws SQLException {
+    int previous = lockWaits.bound(connection);
+    Attempt attempt;
+    try {
+      attempt =
+          attemptBounded(
+              connection, handler, storedKey, status, token, expiresAt, now, joined, undo);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        lockWaits.restore(connection, previous);
+      } catch (SQLException | RuntimeException restoreFailure) {
+        e.addSuppressed(restoreFailure);
+      }
+      throw e;
+    }
+    lockWaits.restore(connection, previous);
+    return attempt;
+  }
+
+  /**
+   * {@link #attempt}, bounded. Loops when the row changes under it (purged, or taken over by
+   * another delivery). Where claim statements bound their own lock waits, one that wrote nothing
+   * leaves its bound in force, and {@code undo} runs before the next one (rare: a take-over, or a
+   * row that changed), which would otherwise put the bound back in place of the connection's own
+   * value.
+   */
+  private Attempt attemptBounded(
       Connection connection,
       HandlerDescriptor handler,
       String storedKey,
@@ -150,7 +166,7 @@ final class ClaimStatements {
         if (insert(connection, handler, storedKey, status, token, expiresAt, now)) {
           return Attempt.ACQUIRED;
         }
-        boundInForce = sessionLockTimeout == null;
+        boundInForce = lockWaits.outlivesStatementThatWroteNothing();
         Attempt existing = read(connection, handler, storedKey, now, joined);
         if (existing != null) {
           return existing;
@@ -162,7 +178,7 @@ final class ClaimStatements {
           return Attempt.TAKEN_OVER;
         }
       } catch (SQLException e) {
-        if (Dialect.isLockTimeout(e)) {
+        if (dialect.isLockTimeout(e)) {
           return Attempt.IN_PROGRESS;
         }
         throw e;
@@ -181,16 +197,16 @@ final class ClaimStatements {
       Instant now)
       throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(insertClaim)) {
-      int first = bindLockTimeout(insert);
+      int first = lockWaits.bind(insert);
       insert.setString(first, handler.name());
       insert.setString(first + 1, storedKey);
       insert.setString(first + 2, status);
       insert.setString(first + 3, token);
-      insert.setObject(first + 4, timestamp(expiresAt));
-      insert.setObject(first + 5, timestamp(now));
-      return executeWithLockTimeout(insert) == 1;
+      insert.setObject(first + 4, dialect.timestamp(expiresAt));
+      insert.setObject(first + 5, dialect.timestamp(now));
+      return lockWaits.execute(insert) == 1;
     } catch (SQLException e) {
-      if (dialect.insertRaisesDuplicateKey() && Dialect.isDuplicateKey(e)) {
+      if (dialect.insertRaisesDuplicateKey() && dialect.isDuplicateKey(e)) {
         return false;
       }
       throw e;
@@ -234,7 +250,7 @@ final class ClaimStatements {
     String status = row.getString(1);
     byte[] result = row.getBytes(2);
     String token = row.getString(3);
-    Instant expiresAt = row.getObject(4, OffsetDateTime.class).toInstant();
+    Instant expiresAt = dialect.instant(row, 4);
     if (joined != null && joined.holds(token)) {
       throw ClaimFailures.reentrant(handler, storedKey);
     }
@@ -260,15 +276,15 @@ final class ClaimStatements {
       Instant now)
       throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(takeOver)) {
-      int first = bindLockTimeout(update);
+      int first = lockWaits.bind(update);
       update.setString(first, status);
       update.setString(first + 1, token);
-      update.setObject(first + 2, timestamp(expiresAt));
-      update.setObject(first + 3, timestamp(now));
+      update.setObject(first + 2, dialect.timestamp(expiresAt));
+      update.setObject(first + 3, dialect.timestamp(now));
       update.setString(first + 4, handler.name());
       update.setString(first + 5, storedKey);
-      update.setObject(first + 6, timestamp(now));
-      return executeWithLockTimeout(update) == 1;
+      update.setObject(first + 6, dialect.timestamp(now));
+      return lockWaits.execute(update) == 1;
     }
   }
 
@@ -307,7 +323,7 @@ final class ClaimStatements {
     try (PreparedStatement update = connection.prepareStatement(completeLease)) {
       update.setString(1, COMPLETED);
       update.setBytes(2, encodedResult);
-      update.setObject(3, timestamp(expiresAt));
+      update.setObject(3, dialect.timestamp(expiresAt));
       update.setString(4, handler.name());
       update.setString(5, storedKey);
       update.setString(6, token);
@@ -332,87 +348,20 @@ final class ClaimStatements {
   }
 
   /** Deletes at most {@code batchSize} records expired at {@code now}; returns how many. */
-  static int purgeBatch(PreparedStatement purge, Instant now, int batchSize) throws SQLException {
+  int purgeBatch(PreparedStatement purge, Instant now, int batchSize) throws SQLException {
     purge.setString(1, COMPLETED);
-    purge.setObject(2, timestamp(now));
+    purge.setObject(2, dialect.timestamp(now));
     purge.setInt(3, batchSize);
     return purge.executeUpdate();
-  }
-
-  /**
-   * Binds the lock timeout where the claim statement bounds its own lock waits (PostgreSQL), and
-   * returns the index of the statement's first parameter after it.
-   */
-  private int bindLockTimeout(PreparedStatement statement) throws SQLException {
-    if (sessionLockTimeout != null) {
-      return 1;
-    }
-    statement.setString(1, lockTimeoutMillis);
-    return 2;
-  }
-
-  /**
-   * Runs a claim statement that may wait for another transaction's row lock, for at most the lock
-   * timeout, and returns the number of rows it wrote. The statement bounds its own wait and returns
-   * a row per row written (PostgreSQL), or the session's lock timeout, which {@link
-   * #boundLockWaits} has set, bounds it (H2).
-   */
-  private int executeWithLockTimeout(PreparedStatement statement) throws SQLException {
-    if (sessionLockTimeout != null) {
-      return statement.executeUpdate();
-    }
-    int written = 0;
-    try (ResultSet rows = statement.executeQuery()) {
-      while (rows.next()) {
-        written++;
-      }
-    }
-    return written;
-  }
-
-  /**
-   * Where lock waits are bounded per session (H2), sets the lock timeout on {@code connection}'s
-   * session, once per physical connection.
-   */
-  void boundLockWaits(Connection connection) throws SQLException {
-    if (sessionLockTimeout == null) {
-      return;
-    }
-    Connection physical = physical(connection);
-    if (sessionsWithLockTimeout.containsKey(physical)) {
-      return;
-    }
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(sessionLockTimeout);
-    }
-    sessionsWithLockTimeout.put(physical, Boolean.TRUE);
-  }
-
-  /** The driver's connection behind a pool's handle, which outlives the handle. */
-  private static Connection physical(Connection connection) {
-    try {
-      return connection.unwrap(Connection.class);
-    } catch (SQLException | RuntimeException e) {
-      return connection;
-    }
-  }
-
-  /** {@code instant} as a bound {@code TIMESTAMP WITH TIME ZONE}, to the microsecond. */
-  static OffsetDateTime timestamp(Instant instant) {
-    Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
-    // Not OffsetDateTime.ofInstant: that builds the offset's ZoneRules on every call.
-    return LocalDateTime.ofEpochSecond(
-            capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC)
-        .atOffset(ZoneOffset.UTC);
   }
 
   /** {@code instant + duration}, or the latest storable instant if that is later or overflows. */
   static Instant plus(Instant instant, Duration duration) {
     try {
       Instant sum = instant.plus(duration);
-      return sum.isAfter(LATEST) ? LATEST : sum;
+      return sum.isAfter(Dialect.latest()) ? Dialect.latest() : sum;
     } catch (DateTimeException | ArithmeticException e) {
-      return LATEST;
+      return Dialect.latest();
     }
   }
 }

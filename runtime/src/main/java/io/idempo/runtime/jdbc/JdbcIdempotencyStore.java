@@ -15,11 +15,9 @@ import io.idempo.runtime.jdbc.ClaimStatements.Outcome;
 import io.idempo.runtime.jdbc.ClaimTransactions.ClaimTransaction;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,12 +150,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    */
   public void createTableIfMissing() {
     try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      try (Statement statement = connection.createStatement()) {
-        for (String ddl : dialect.ddl(table)) {
-          statement.execute(ddl);
-        }
-      }
+      dialect.createIfMissing(connection, dialect.ddl(table));
     } catch (SQLException e) {
       throw new IdempotencyStoreException(
           "cannot create idempotency table " + table + ": " + e.getMessage(), e);
@@ -230,7 +223,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       connection.setAutoCommit(true);
       try (PreparedStatement delete = statements.preparePurge(connection)) {
         for (int batch = 0; batch < maxBatches; batch++) {
-          int deleted = ClaimStatements.purgeBatch(delete, now, batchSize);
+          int deleted = statements.purgeBatch(delete, now, batchSize);
           total += deleted;
           if (deleted < batchSize) {
             break;
@@ -264,7 +257,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     Connection connection = handle.connection();
     boolean handedOver = false;
     try {
-      statements.boundLockWaits(connection);
       String token = newClaimToken();
       Instant now = clock.instant();
       Attempt attempt =
@@ -318,11 +310,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     boolean handedOver = false;
     boolean undone = false;
     try {
-      try {
-        statements.boundLockWaits(handle.connection());
-      } catch (SQLException e) {
-        throw failures.failure("claim", handler, key, e);
-      }
       Claim claim = claimNested(transaction, handler, key, storedKey);
       if (claim.isDuplicate()) {
         undone = true;
@@ -408,7 +395,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /** Returns the acquired or duplicate claim, or null if the key is in flight. */
   private Claim claimLease(HandlerDescriptor handler, String key, String storedKey) {
     try (Connection connection = open(handler, key)) {
-      statements.boundLockWaits(connection);
       connection.setAutoCommit(true);
       String token = newClaimToken();
       Instant now = clock.instant();
@@ -557,8 +543,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
      * its own wait, and puts the connection's previous {@code lock_timeout} back before the
      * handler runs, so the handler's statements wait as the connection was set up to. On H2, where
      * the lock timeout is only a session setting, the store sets the session's {@code
-     * LOCK_TIMEOUT} to it, once per connection; it then bounds every lock wait on that connection,
-     * the handler's own too (it never cancels a statement that is not waiting).
+     * LOCK_TIMEOUT} to it for the claim's statements and puts the session's own value back after
+     * them, before the handler runs: no setting of the store's stays on a pooled connection.
      */
     public Builder lockTimeout(Duration lockTimeout) {
       Objects.requireNonNull(lockTimeout, "lockTimeout");
@@ -573,15 +559,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
      * Builds the store. Without {@link #dialect(Dialect)}, opens one connection to read the
      * database's product name.
      *
-     * @throws IllegalArgumentException if the database is neither H2 nor PostgreSQL
+     * @throws IllegalArgumentException if Idempo does not support the database
      * @throws IdempotencyStoreException if the database cannot be reached
      */
     public JdbcIdempotencyStore build() {
       Dialect detected = dialect;
       if (detected == null) {
         try (Connection connection = dataSource.getConnection()) {
-          DatabaseMetaData metaData = connection.getMetaData();
-          detected = Dialect.forProductName(metaData.getDatabaseProductName());
+          detected = Dialect.of(connection);
         } catch (SQLException e) {
           throw new IdempotencyStoreException(
               "cannot connect to detect the database of the idempotency store (table "

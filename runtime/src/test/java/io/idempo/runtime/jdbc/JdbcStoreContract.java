@@ -719,12 +719,12 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
 
   @Test
   void anUnsupportedDatabaseIsRefusedByName() {
-    DataSource mysql = fakeDataSource("MySQL");
+    DataSource oracle = fakeDataSource("Oracle");
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> JdbcIdempotencyStore.builder(mysql).build());
-    assertThat(e).hasMessageThat().contains("'MySQL'");
-    assertThat(e).hasMessageThat().contains("H2 and PostgreSQL");
+            IllegalArgumentException.class, () -> JdbcIdempotencyStore.builder(oracle).build());
+    assertThat(e).hasMessageThat().contains("'Oracle'");
+    assertThat(e).hasMessageThat().contains("support H2, PostgreSQL");
   }
 
   /** A DataSource whose database reports {@code productName} and does nothing else. */
