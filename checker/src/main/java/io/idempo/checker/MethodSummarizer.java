@@ -58,6 +58,7 @@ final class MethodSummarizer {
   private final Set<MethodSymbol> inProgress = new HashSet<>();
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();
   private final Map<ClassSymbol, SummaryFile.Contents> external = new HashMap<>();
+  private final Map<ClassSymbol, Boolean> analyzableClasses = new HashMap<>();
   private @Nullable List<ClassSymbol> sourceClasses;
   private @Nullable Map<Symbol.TypeSymbol, List<ClassSymbol>> concreteSubclasses;
   private @Nullable MetricsOnly metricsOnly;
@@ -230,10 +231,8 @@ final class MethodSummarizer {
 
   private SummaryFile.Contents readContents(ClassSymbol owner) {
     String name = owner.getQualifiedName().toString();
-    for (String prefix : JDK_PACKAGES) {
-      if (name.startsWith(prefix)) {
-        return SummaryFile.Contents.EMPTY;
-      }
+    if (Vocabulary.isJdk(name)) {
+      return SummaryFile.Contents.EMPTY;
     }
     JavaFileManager fileManager = state.context.get(JavaFileManager.class);
     if (fileManager == null) {
@@ -250,9 +249,6 @@ final class MethodSummarizer {
       return SummaryFile.Contents.EMPTY;
     }
   }
-
-  private static final ImmutableList<String> JDK_PACKAGES =
-      ImmutableList.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
 
   private static String packageName(ClassSymbol type) {
     return ASTHelpers.enclosingPackage(type).getQualifiedName().toString();
@@ -363,14 +359,23 @@ final class MethodSummarizer {
 
   /** Whether the check may read the method's body: not excluded, generated or suppressed. */
   boolean isAnalyzable(MethodSymbol method) {
-    for (Symbol s = method.owner; s instanceof ClassSymbol; s = s.owner) {
-      if (config.isExcluded(((ClassSymbol) s).getQualifiedName().toString())
-          || isGenerated(s)
-          || checker.isSuppressed(s, state)) {
-        return false;
-      }
+    return method.owner instanceof ClassSymbol owner
+        && isAnalyzableClass(owner)
+        && !checker.isSuppressed(method, state);
+  }
+
+  /** Whether no class from {@code type} outwards is excluded, generated or suppressed. */
+  private boolean isAnalyzableClass(ClassSymbol type) {
+    Boolean known = analyzableClasses.get(type);
+    if (known == null) {
+      known =
+          !config.isExcluded(type.getQualifiedName().toString())
+              && !isGenerated(type)
+              && !checker.isSuppressed(type, state)
+              && (!(type.owner instanceof ClassSymbol outer) || isAnalyzableClass(outer));
+      analyzableClasses.put(type, known);
     }
-    return !checker.isSuppressed(method, state);
+    return known;
   }
 
   static boolean isGenerated(Symbol symbol) {
