@@ -1,6 +1,7 @@
 package io.idempo.checker;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.util.ASTHelpers;
@@ -262,6 +263,17 @@ final class MethodSummarizer {
   }
 
   private MethodSummary compute(MethodSymbol method, TreePath path) {
+    if (isImplicitRecordAccessor(method)) {
+      // javac's own `return this.component;`: no write, and what it returns hangs from the
+      // record, as the analysis would find at many times the cost (a record per event is common).
+      MethodSummary accessor =
+          new MethodSummary(
+              ImmutableList.of(),
+              ImmutableSet.of(),
+              method.getReturnType().isPrimitiveOrVoid() ? Root.FRESH : Root.THIS);
+      summaries.put(method, accessor);
+      return accessor;
+    }
     inProgress.add(method);
     MethodSummary summary;
     try {
@@ -271,6 +283,14 @@ final class MethodSummarizer {
     }
     summaries.put(method, summary);
     return summary;
+  }
+
+  /** An accessor javac generated for a record component the source does not declare itself. */
+  private static boolean isImplicitRecordAccessor(MethodSymbol method) {
+    return (method.flags() & Flags.GENERATED_MEMBER) != 0
+        && (method.owner.flags() & Flags.RECORD) != 0
+        && method.getParameters().isEmpty()
+        && !method.isConstructor();
   }
 
   /**
