@@ -56,24 +56,29 @@ public final class RedeliveryCheck<M> {
   private final int deliveries;
   private final List<M> others;
   private final Delivery<M> failing;
+  /** Hears when this check (or a variant of it) runs; null outside a {@link Redeliveries}. */
+  private final CheckObserver.Pending pending;
 
   RedeliveryCheck(Redelivery<M> redelivery, M message) {
-    this(redelivery, message, Variant.REPEATED, 2, List.of(), null);
+    this.redelivery = redelivery;
+    this.message = message;
+    this.variant = Variant.REPEATED;
+    this.deliveries = 2;
+    this.others = List.of();
+    this.failing = null;
+    CheckObserver observer = redelivery.observer();
+    this.pending = observer == null ? null : observer.built(Values.cut(String.valueOf(message)));
   }
 
   private RedeliveryCheck(
-      Redelivery<M> redelivery,
-      M message,
-      Variant variant,
-      int deliveries,
-      List<M> others,
-      Delivery<M> failing) {
-    this.redelivery = redelivery;
-    this.message = message;
+      RedeliveryCheck<M> base, Variant variant, int deliveries, List<M> others, Delivery<M> failing) {
+    this.redelivery = base.redelivery;
+    this.message = base.message;
     this.variant = variant;
     this.deliveries = deliveries;
     this.others = others;
     this.failing = failing;
+    this.pending = base.pending;
   }
 
   /** Delivers the message {@code times} times in a row (at least 2) instead of twice. */
@@ -82,7 +87,7 @@ public final class RedeliveryCheck<M> {
     if (times < 2) {
       throw new IllegalArgumentException("deliveredTimes must be at least 2, was " + times);
     }
-    return new RedeliveryCheck<>(redelivery, message, Variant.REPEATED, times, List.of(), null);
+    return new RedeliveryCheck<>(this, Variant.REPEATED, times, List.of(), null);
   }
 
   /** Delivers the message, then {@code others}, then the message again. */
@@ -102,7 +107,7 @@ public final class RedeliveryCheck<M> {
     for (M other : others) {
       copy.add(Objects.requireNonNull(other, "other message"));
     }
-    return new RedeliveryCheck<>(redelivery, message, Variant.AFTER_OTHERS, 2, List.copyOf(copy), null);
+    return new RedeliveryCheck<>(this, Variant.AFTER_OTHERS, 2, List.copyOf(copy), null);
   }
 
   /**
@@ -115,7 +120,7 @@ public final class RedeliveryCheck<M> {
       throw new IllegalArgumentException("concurrently needs at least 2 threads, was " + threads);
     }
     requireSetup("concurrently");
-    return new RedeliveryCheck<>(redelivery, message, Variant.CONCURRENT, threads, List.of(), null);
+    return new RedeliveryCheck<>(this, Variant.CONCURRENT, threads, List.of(), null);
   }
 
   /**
@@ -127,8 +132,7 @@ public final class RedeliveryCheck<M> {
     requireDefault("afterFailedDelivery");
     requireSetup("afterFailedDelivery");
     return new RedeliveryCheck<>(
-        redelivery,
-        message,
+        this,
         Variant.AFTER_FAILURE,
         2,
         List.of(),
@@ -148,16 +152,24 @@ public final class RedeliveryCheck<M> {
 
   /** Runs the check and returns what it saw, without asserting. */
   public RedeliveryReport check() {
+    if (pending != null) {
+      pending.started();
+    }
     if (redelivery.sources().isEmpty()) {
       throw new IllegalStateException(
           "no state to compare: add the state the handler changes with Redelivery.observing(…)");
     }
-    return switch (variant) {
-      case REPEATED -> repeated();
-      case AFTER_OTHERS -> afterOthers();
-      case CONCURRENT -> concurrent();
-      case AFTER_FAILURE -> afterFailure();
-    };
+    RedeliveryReport report =
+        switch (variant) {
+          case REPEATED -> repeated();
+          case AFTER_OTHERS -> afterOthers();
+          case CONCURRENT -> concurrent();
+          case AFTER_FAILURE -> afterFailure();
+        };
+    if (pending != null) {
+      pending.ran(report);
+    }
+    return report;
   }
 
   private RedeliveryReport repeated() {
