@@ -175,7 +175,7 @@ class RedeliveryExtensionTest {
             + "account: 1 row after one delivery and two, not the same:\n"
             + "  ~ {id=acct-1} balance: 1000 after one delivery, 2000 after two\n"
             + "ledger: 1 row after one delivery, 2 rows after two:\n"
-            + "  + {payment_id=p-1, amount_cents=1000}";
+            + "  + {entry_id=#2, payment_id=p-1, amount_cents=1000}";
     assertThat(outcome.failure()).hasMessageThat().isEqualTo(diff);
     assertThat(outcome.reports()).containsExactly(diff);
   }

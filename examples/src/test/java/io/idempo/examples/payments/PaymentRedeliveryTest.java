@@ -51,7 +51,10 @@ class PaymentRedeliveryTest {
     }
   }
 
-  /** The tables a payment changes; entry_id, an identity column, is left out by the kit. */
+  /**
+   * The tables a payment changes; entry_id, an identity column, is matched structurally by the
+   * kit: shown as #1, #2, … in the order of its values.
+   */
   private JdbcState paymentTables() {
     return JdbcState.tables(database, "payment_ledger", "payment_account");
   }
@@ -76,7 +79,7 @@ class PaymentRedeliveryTest {
                 + " accountId=acct-0001, amountCents=1250, customerEmail=ada@example.com] twice did"
                 + " not have the same effect as delivering it once:\n"
                 + "payment_ledger: 1 row after one delivery, 2 rows after two:\n"
-                + "  + {payment_id=6c1a0f7e-4a53-4d2b-9a55-0c3cf0b9e001, account_id=acct-0001,"
+                + "  + {entry_id=#2, payment_id=6c1a0f7e-4a53-4d2b-9a55-0c3cf0b9e001, account_id=acct-0001,"
                 + " entry_type=CAPTURE, amount_cents=1250}\n"
                 + "payment_account: 1 row after one delivery and two, not the same:\n"
                 + "  ~ {account_id=acct-0001} balance_cents: 1250 after one delivery, 2500 after two");
