@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
+import io.idempo.runtime.outbox.JdbcOutbox;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -452,6 +453,34 @@ abstract class JdbcRedeliveryContract {
             "ledger: 1 row after one delivery, 2 rows after a failed delivery and its redelivery:\n"
                 + "  + {entry_id=#2, payment_id=p-1, amount_cents=1000}");
     assertThat(report.message()).contains("it was not in the claim's transaction");
+  }
+
+  @Test
+  void duplicateOutboxRow_isReported_andTheWrapperSendingInItsClaim_passes() throws SQLException {
+    ClaimLog claims = new ClaimLog();
+    JdbcIdempotencyStore store = store(claims);
+    JdbcOutbox outbox = JdbcOutbox.forStore(store);
+    outbox.createTableIfMissing();
+    StateSource sent = MessageState.outbox(database);
+
+    CaptureNotifier raw = new CaptureNotifier(JdbcOutbox.builder(database).requireTransaction(false).build());
+    RedeliveryReport naive = Redelivery.of(raw::announce).observing(sent).with(PAYMENT).check();
+
+    assertThat(naive.message())
+        .contains(
+            "idempo_outbox: 1 row after one delivery, 2 rows after two:\n"
+                + "  + {destination=payments.captured, message_key=p-1, payload=\"captured 1000\", headers=");
+
+    CaptureNotifier wrapped = new IdempotentCaptureNotifier(store, outbox);
+    Redelivery<Payment> redelivery =
+        Redelivery.of(wrapped::announce)
+            .observing(sent)
+            .watchingClaims(claims)
+            .startingFrom(() -> Sql.reset(database, store.tableName(), outbox.tableName()));
+    redelivery.with(PAYMENT).concurrently(3).assertSameEffectAsOnce();
+    RedeliveryReport report = redelivery.with(PAYMENT).deliveredTimes(3).check();
+    assertThat(report.sameEffect()).isTrue();
+    assertThat(report.wrapper()).isEqualTo(RedeliveryReport.Wrapper.DUPLICATES_SKIPPED);
   }
 
   /** Waits until {@code parties} deliveries arrived here, or half a second. */
