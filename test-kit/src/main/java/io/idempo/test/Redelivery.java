@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The entry point of a redelivery test: the handler, the state it changes, and then the message.
@@ -107,9 +108,23 @@ public final class Redelivery<M> {
     return new Redelivery<>(handler, sources, setup, claims, true, observer);
   }
 
-  /** The check of delivering {@code message} again; choose a variant, then assert. */
+  /**
+   * The check of delivering {@code message} again; choose a variant, then assert. Every delivery
+   * gets this object, and the check fails if the handler changes it: use {@link #withFresh} for a
+   * message the handler changes.
+   */
   public RedeliveryCheck<M> with(M message) {
-    return new RedeliveryCheck<>(this, Objects.requireNonNull(message, "message"));
+    Objects.requireNonNull(message, "message");
+    return new RedeliveryCheck<>(this, () -> message, true);
+  }
+
+  /**
+   * The check of delivering the message {@code copies} returns again, a new copy for every
+   * delivery, as a broker deserializes one: for a handler that changes the message object it is
+   * given (sets its status, say), so that the redelivery sees the message as sent.
+   */
+  public RedeliveryCheck<M> withFresh(Supplier<? extends M> copies) {
+    return new RedeliveryCheck<>(this, Objects.requireNonNull(copies, "copies"), false);
   }
 
   Delivery<M> handler() {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * One redelivery check of one message. Each variant runs deliveries against the real state and
@@ -51,7 +52,12 @@ public final class RedeliveryCheck<M> {
   private static final long CONCURRENT_TIMEOUT_SECONDS = 60;
 
   private final Redelivery<M> redelivery;
-  private final M message;
+  /** The message of each delivery: the same object, or a new copy each time. */
+  private final Supplier<? extends M> messages;
+  /** True when {@link #messages} hands out the same object every time. */
+  private final boolean sameObject;
+  /** The message as shown in reports. */
+  private final String shown;
   private final Variant variant;
   private final int deliveries;
   private final List<M> others;
@@ -59,21 +65,25 @@ public final class RedeliveryCheck<M> {
   /** Hears when this check (or a variant of it) runs; null outside a {@link Redeliveries}. */
   private final CheckObserver.Pending pending;
 
-  RedeliveryCheck(Redelivery<M> redelivery, M message) {
+  RedeliveryCheck(Redelivery<M> redelivery, Supplier<? extends M> messages, boolean sameObject) {
     this.redelivery = redelivery;
-    this.message = message;
+    this.messages = messages;
+    this.sameObject = sameObject;
+    this.shown = Values.cut(String.valueOf(Objects.requireNonNull(messages.get(), "message")));
     this.variant = Variant.REPEATED;
     this.deliveries = 2;
     this.others = List.of();
     this.failing = null;
     CheckObserver observer = redelivery.observer();
-    this.pending = observer == null ? null : observer.built(Values.cut(String.valueOf(message)));
+    this.pending = observer == null ? null : observer.built(shown);
   }
 
   private RedeliveryCheck(
       RedeliveryCheck<M> base, Variant variant, int deliveries, List<M> others, Delivery<M> failing) {
     this.redelivery = base.redelivery;
-    this.message = base.message;
+    this.messages = base.messages;
+    this.sameObject = base.sameObject;
+    this.shown = base.shown;
     this.variant = variant;
     this.deliveries = deliveries;
     this.others = others;
@@ -192,7 +202,7 @@ public final class RedeliveryCheck<M> {
   private RedeliveryReport afterOthers() {
     runSetup();
     Snapshot start = snapshot();
-    deliverFirst(message);
+    deliverFirstOfMessage();
     for (M other : others) {
       deliverFirst(other);
     }
@@ -309,7 +319,7 @@ public final class RedeliveryCheck<M> {
   private FirstRun startAndDeliverOnce() {
     runSetup();
     Snapshot start = snapshot();
-    deliverFirst(message);
+    deliverFirstOfMessage();
     Snapshot once = snapshot();
     requireEffect(start, once);
     return new FirstRun(start, once);
@@ -356,7 +366,7 @@ public final class RedeliveryCheck<M> {
 
   private Exception deliverCatching(Delivery<M> delivery) {
     try {
-      delivery.deliver(message);
+      delivery.deliver(message());
       return null;
     } catch (Exception e) {
       return e;
@@ -519,7 +529,37 @@ public final class RedeliveryCheck<M> {
   }
 
   private String shown() {
-    return Values.cut(String.valueOf(message));
+    return shown;
+  }
+
+  /** The message of the next delivery. */
+  private M message() {
+    return Objects.requireNonNull(messages.get(), "the message supplier returned null");
+  }
+
+  /**
+   * The first delivery of the message; when every delivery gets the same object, also checks that
+   * the handler left it as it was: a broker hands each delivery a new copy.
+   */
+  private void deliverFirstOfMessage() {
+    M message = message();
+    if (!sameObject) {
+      deliverFirst(message);
+      return;
+    }
+    Object before = ObjectGraph.copy(message);
+    deliverFirst(message);
+    Object after = ObjectGraph.copy(message);
+    if (!before.equals(after)) {
+      throw new IllegalStateException(
+          "the first delivery changed the message object itself: "
+              + Values.show(before)
+              + " before it, "
+              + Values.show(after)
+              + " after it. A broker hands every delivery a new copy, so a redelivery of this"
+              + " object is a message no broker sends. Give a new copy for each delivery:"
+              + " Redelivery.withFresh(() -> …)");
+    }
   }
 
   private void requireDefault(String variantName) {
