@@ -112,6 +112,52 @@ abstract class JdbcRedeliveryContract {
   }
 
   @Test
+  void decrementGuardedByTheValueItMoves_isReported() {
+    // RealisticConsumersTest.onStock: "AND qty >= ?" guards against going negative, not against a
+    // redelivery.
+    RedeliveryReport report =
+        redelivery(
+                p ->
+                    Sql.update(
+                        database,
+                        "UPDATE stock SET qty = qty - ? WHERE sku = ? AND qty >= ?",
+                        3,
+                        "sku-1",
+                        3))
+            .with(PAYMENT)
+            .check();
+
+    assertThat(report.message()).endsWith("stock: 1 row after one delivery and two, not the same:\n"
+        + "  ~ {sku=sku-1} qty: 7 after one delivery, 4 after two");
+  }
+
+  @Test
+  void dedupInsertWithoutItsCheck_throwsOnTheRedelivery_andIsReported() {
+    // RealisticConsumersTest.onBalance: the processed row's key makes the redelivery fail in its
+    // transaction; the state is the same, but a broker would deliver it again.
+    Delivery<Payment> onBalance =
+        p -> {
+          try (Connection connection = database.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+              Sql.update(connection, "INSERT INTO processed (message_id) VALUES (?)", p.id());
+              Sql.update(connection, "UPDATE account SET balance = balance + ? WHERE id = ?", p.amountCents(), p.account());
+              connection.commit();
+            } catch (SQLException e) {
+              connection.rollback();
+              throw e;
+            }
+          }
+        };
+
+    RedeliveryReport report = redelivery(onBalance).with(PAYMENT).check();
+
+    assertThat(report.sameEffect()).isFalse();
+    assertThat(report.changedTables()).isEmpty();
+    assertThat(report.message()).contains("left the same state as one delivery, but delivery 2 threw");
+  }
+
+  @Test
   void deliveredTimes_reportsTheFirstDeliveryThatDiffers() {
     AtomicInteger deliveries = new AtomicInteger();
     RedeliveryReport report =
