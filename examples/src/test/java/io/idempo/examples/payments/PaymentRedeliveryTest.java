@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The payments handlers under the test kit ({@code idempo-test}): it catches the naive listener's
  * double charge and shows the diff, and the generated wrapper passes every redelivery variant.
+ * {@code payment_ledger.entry_id}, an identity column, is matched structurally: #1, #2, … in the
+ * order of its values.
  */
 class PaymentRedeliveryTest {
 
@@ -51,26 +53,18 @@ class PaymentRedeliveryTest {
     }
   }
 
-  /**
-   * The tables a payment changes; entry_id, an identity column, is matched structurally by the
-   * kit: shown as #1, #2, … in the order of its values.
-   */
-  private JdbcState paymentTables() {
-    return JdbcState.tables(database, "payment_ledger", "payment_account");
+  /** The one line of docs/test-kit.md that catches the naive handler's double charge. */
+  private void redeliverToTheNaiveHandler() {
+    NaivePaymentHandler naive = new NaivePaymentHandler(database);
+    Redelivery.of(naive::onMessage)
+        .observing(JdbcState.tables(database, "payment_ledger", "payment_account"))
+        .with(EVENT)
+        .assertSameEffectAsOnce();
   }
 
   @Test
   void theKit_catchesTheNaiveHandlersDoubleCharge() {
-    NaivePaymentHandler naive = new NaivePaymentHandler(database);
-
-    NotIdempotentError error =
-        assertThrows(
-            NotIdempotentError.class,
-            () ->
-                Redelivery.of(naive::onMessage)
-                    .observing(paymentTables())
-                    .with(EVENT)
-                    .assertSameEffectAsOnce());
+    NotIdempotentError error = assertThrows(NotIdempotentError.class, this::redeliverToTheNaiveHandler);
 
     assertThat(error)
         .hasMessageThat()
@@ -91,7 +85,7 @@ class PaymentRedeliveryTest {
 
     RedeliveryReport report =
         Redelivery.of(handler::capture)
-            .observing(paymentTables())
+            .observing(JdbcState.tables(database, "payment_ledger", "payment_account"))
             .watchingClaims(claims)
             .with(EVENT)
             .deliveredTimes(3)
@@ -111,7 +105,9 @@ class PaymentRedeliveryTest {
     PaymentHandler crashing =
         new IdempotentPaymentHandler(store, FailingDataSource.afterWrites(store.dataSource(), 1));
     Redelivery<PaymentCaptured> redelivery =
-        Redelivery.of(handler::capture).observing(paymentTables()).startingFrom(this::reset);
+        Redelivery.of(handler::capture)
+            .observing(JdbcState.tables(database, "payment_ledger", "payment_account"))
+            .startingFrom(this::reset);
 
     redelivery.with(EVENT).concurrently(4).assertSameEffectAsOnce();
     redelivery.with(EVENT).afterFailedDelivery(crashing::capture).assertSameEffectAsOnce();
