@@ -21,7 +21,7 @@ final class KnownTypes {
   static final ClassName RESULT_CODEC = ClassName.get(RUNTIME, "ResultCodec");
   static final ClassName RESULT_CODECS = ClassName.get(RUNTIME, "ResultCodecs");
   static final ClassName KEY_EXCEPTION = ClassName.get(RUNTIME, "IdempotencyKeyException");
-  static final ClassName STORE_EXCEPTION = ClassName.get(RUNTIME, "IdempotencyStoreException");
+  static final ClassName REPLAYED_RESULTS = ClassName.get(RUNTIME, "ReplayedResults");
   static final String RESULT_CODEC_NAME = RESULT_CODEC.canonicalName();
   static final ClassName JACKSON3_CODEC = ClassName.get(RUNTIME + ".json", "Jackson3ResultCodec");
   static final ClassName JACKSON2_CODEC = ClassName.get(RUNTIME + ".json", "Jackson2ResultCodec");

@@ -41,7 +41,6 @@ import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.TypeVariable;
-import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
@@ -64,7 +63,8 @@ final class WrapperGenerator {
           "HandlerDescriptor",
           "ResultCodecs",
           "IdempotencyKeyException",
-          "IdempotentHandler");
+          "IdempotentHandler",
+          "ReplayedResults");
 
   /**
    * Constructor annotations copied to the wrapper's constructors, so that a dependency injector
@@ -113,8 +113,10 @@ final class WrapperGenerator {
     final ClassName handlerName;
     final PackageElement pkg;
     final Set<String> classNames = new HashSet<>();
+
     /** The fields and constants this class declares. */
     final Set<String> declared = new HashSet<>();
+
     final Map<HandlerMethodModel, String> handlerConstants = new HashMap<>();
     final Map<HandlerMethodModel, String> codecConstants = new HashMap<>();
     String storeField;
@@ -299,7 +301,8 @@ final class WrapperGenerator {
       codecConstants.put(method, name);
       CodeBlock init;
       if (codec.source() instanceof HandlerMethodModel.Custom custom) {
-        init = CodeBlock.of("$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, custom.codecClass());
+        init =
+            CodeBlock.of("$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, custom.codecClass());
       } else if (codec.source() instanceof HandlerMethodModel.Json json) {
         // A class literal where the type has one; else a type token that keeps the arguments.
         init =
@@ -394,7 +397,6 @@ final class WrapperGenerator {
     }
 
     private MethodSpec handlerMethod(HandlerMethodModel handlerModel) {
-      int lastStep = handlerModel.keyPath().steps().size() - 1;
       ExecutableElement element = handlerModel.method();
       MethodSpec.Builder method = signature(element, handlerModel.signature());
       method.addJavadoc(methodJavadoc(handlerModel));
@@ -406,10 +408,20 @@ final class WrapperGenerator {
       Set<String> locals = new HashSet<>(declared);
       locals.addAll(QUALIFIERS);
       locals.addAll(parameterNames(element));
-      String handlerConstant = handlerConstants.get(handlerModel);
+      String key = keyStatements(method, handlerModel, locals);
+      claimStatements(method, handlerModel, key, locals);
+      return method.build();
+    }
 
-      // The key, computed null-safely along the key path.
+    /**
+     * The statements that compute the key null-safely along the key path, one step per line;
+     * returns the name of the local that holds the key.
+     */
+    private String keyStatements(
+        MethodSpec.Builder method, HandlerMethodModel handlerModel, Set<String> locals) {
       KeyPath keyPath = handlerModel.keyPath();
+      int lastStep = keyPath.steps().size() - 1;
+      String handlerConstant = handlerConstants.get(handlerModel);
       boolean stringKey = keyPath.form() == KeyPath.KeyForm.STRING;
       String value = null;
       for (int i = 0; i <= lastStep; i++) {
@@ -442,36 +454,38 @@ final class WrapperGenerator {
       } else {
         key = fresh("key", locals);
         CodeBlock conversion =
-          switch (handlerModel.keyPath().form()) {
-            case STRING -> CodeBlock.of("$N", value);
-            case PRIMITIVE -> CodeBlock.of("$T.valueOf($N)", String.class, value);
-            case ENUM -> CodeBlock.of("$N.name()", value);
-            case CHAR_SEQUENCE, TO_STRING -> CodeBlock.of("$N.toString()", value);
-          };
+            switch (keyPath.form()) {
+              case STRING -> CodeBlock.of("$N", value);
+              case PRIMITIVE -> CodeBlock.of("$T.valueOf($N)", String.class, value);
+              case ENUM -> CodeBlock.of("$N.name()", value);
+              case CHAR_SEQUENCE, TO_STRING -> CodeBlock.of("$N.toString()", value);
+            };
         method.addStatement("$T $N = $L", String.class, key, conversion);
       }
-      if (handlerModel.keyPath().form().canBeBlank()) {
+      if (keyPath.form().canBeBlank()) {
         method
             .beginControlFlow("if ($N.isBlank())", key)
             .addStatement("throw $T.blank($N)", KnownTypes.KEY_EXCEPTION, handlerConstant)
             .endControlFlow();
       }
+      return key;
+    }
 
-      // The claim protocol: see io.idempo.runtime.IdempotencyStore.
+    /**
+     * The claim protocol of {@code io.idempo.runtime.IdempotencyStore} for the key in the local
+     * {@code key}: claim, return at once (replaying the result) for a duplicate, else call the
+     * handler, release the claim if it throws and complete it if it returns.
+     */
+    private void claimStatements(
+        MethodSpec.Builder method,
+        HandlerMethodModel handlerModel,
+        String key,
+        Set<String> locals) {
+      String handlerConstant = handlerConstants.get(handlerModel);
       String claim = fresh("claim", locals);
       method.addStatement(
-          "$T $N = $N.claim($N, $N)",
-          KnownTypes.CLAIM,
-          claim,
-          storeField,
-          handlerConstant,
-          key);
-      CodeBlock call =
-          CodeBlock.of(
-              "$L.$N($L)",
-              model.shape() == Shape.DECORATOR ? delegateField : "super",
-              element.getSimpleName().toString(),
-              String.join(", ", parameterNames(element)));
+          "$T $N = $N.claim($N, $N)", KnownTypes.CLAIM, claim, storeField, handlerConstant, key);
+      CodeBlock call = callHandler(handlerModel.method(), CodeBlock.of(""), -1);
       String failure = fresh("failure", locals);
       if (handlerModel.codec().isEmpty()) {
         method
@@ -485,36 +499,24 @@ final class WrapperGenerator {
             .addStatement("throw $N", failure)
             .endControlFlow()
             .addStatement("$N.complete(null)", claim);
-        return method.build();
+        return;
       }
       Codec codec = handlerModel.codec().get();
       String codecConstant = codecConstants.get(handlerModel);
       method.beginControlFlow("if ($N.isDuplicate())", claim);
       if (codec.primitive()) {
-        String replayed = fresh("replayed", locals);
-        method
-            .addStatement(
-                "$T $N = $N.decode($N.replayedResult())",
-                codec.valueType(),
-                replayed,
-                codecConstant,
-                claim)
-            .beginControlFlow("if ($N == null)", replayed)
-            .addStatement(
-                "throw new $T($S$W+ $N.name()$W+ $S)",
-                KnownTypes.STORE_EXCEPTION,
-                "the store recorded no result for handler ",
-                handlerConstant,
-                ", whose return type "
-                    + handlerModel.signature().getReturnType()
-                    + " cannot be null")
-            .endControlFlow()
-            .addStatement("return $N", replayed);
+        method.addStatement(
+            "return $T.ofPrimitive($N.decode($N.replayedResult()),$W$N,$W$S)",
+            KnownTypes.REPLAYED_RESULTS,
+            codecConstant,
+            claim,
+            handlerConstant,
+            handlerModel.signature().getReturnType().toString());
       } else {
         method.addStatement("return $N.decode($N.replayedResult())", codecConstant, claim);
       }
       String result = fresh("result", locals);
-      return method
+      method
           .endControlFlow()
           .addStatement("$T $N", TypeName.get(handlerModel.signature().getReturnType()), result)
           .beginControlFlow("try")
@@ -524,8 +526,25 @@ final class WrapperGenerator {
           .addStatement("throw $N", failure)
           .endControlFlow()
           .addStatement("$N.complete($N.encode($N))", claim, codecConstant, result)
-          .addStatement("return $N", result)
-          .build();
+          .addStatement("return $N", result);
+    }
+
+    /**
+     * The call of the original method, with its own arguments, except {@code replacement} for the
+     * parameter at {@code replaced} (-1 for none).
+     */
+    private CodeBlock callHandler(ExecutableElement element, CodeBlock replacement, int replaced) {
+      List<CodeBlock> arguments = new ArrayList<>();
+      List<? extends VariableElement> parameters = element.getParameters();
+      for (int i = 0; i < parameters.size(); i++) {
+        arguments.add(
+            i == replaced ? replacement : CodeBlock.of("$N", parameters.get(i).getSimpleName()));
+      }
+      return CodeBlock.of(
+          "$L.$N($L)",
+          model.shape() == Shape.DECORATOR ? delegateField : "super",
+          element.getSimpleName().toString(),
+          CodeBlock.join(arguments, ", "));
     }
 
     private CodeBlock methodJavadoc(HandlerMethodModel model) {
@@ -552,8 +571,7 @@ final class WrapperGenerator {
     private MethodSpec forwardedMethod(ForwardedMethod forwarded) {
       ExecutableElement element = forwarded.method();
       MethodSpec.Builder method = signature(element, forwarded.type());
-      String call =
-          "$N.$N(" + String.join(", ", parameterNames(element)) + ")";
+      String call = "$N.$N(" + String.join(", ", parameterNames(element)) + ")";
       if (forwarded.type().getReturnType().getKind() == TypeKind.VOID) {
         method.addStatement(call, delegateField, element.getSimpleName().toString());
       } else {
@@ -567,8 +585,7 @@ final class WrapperGenerator {
       MethodSpec.Builder method =
           MethodSpec.methodBuilder(element.getSimpleName().toString())
               .addAnnotation(Override.class);
-      if (element.getModifiers().contains(Modifier.PUBLIC)
-          || model.shape() == Shape.DECORATOR) {
+      if (element.getModifiers().contains(Modifier.PUBLIC) || model.shape() == Shape.DECORATOR) {
         method.addModifiers(Modifier.PUBLIC);
       } else if (element.getModifiers().contains(Modifier.PROTECTED)) {
         method.addModifiers(Modifier.PROTECTED);
@@ -651,8 +668,7 @@ final class WrapperGenerator {
     }
     if (varargs && !type.getParameterTypes().isEmpty()) {
       TypeMirror last = type.getParameterTypes().get(type.getParameterTypes().size() - 1);
-      if (last.getKind() == TypeKind.ARRAY
-          && !isReifiable(((ArrayType) last).getComponentType())) {
+      if (last.getKind() == TypeKind.ARRAY && !isReifiable(((ArrayType) last).getComponentType())) {
         warnings.add("unchecked");
       }
     }
