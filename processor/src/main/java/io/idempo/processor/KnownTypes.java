@@ -17,6 +17,7 @@ final class KnownTypes {
   private static final String RUNTIME = "io.idempo.runtime";
   static final ClassName IDEMPOTENCY_STORE = ClassName.get(RUNTIME, "IdempotencyStore");
   static final ClassName CLAIM = ClassName.get(RUNTIME, "Claim");
+  static final ClassName BATCH_CLAIM = ClassName.get(RUNTIME, "BatchClaim");
   static final ClassName HANDLER_DESCRIPTOR = ClassName.get(RUNTIME, "HandlerDescriptor");
   static final ClassName RESULT_CODEC = ClassName.get(RUNTIME, "ResultCodec");
   static final ClassName RESULT_CODECS = ClassName.get(RUNTIME, "ResultCodecs");

@@ -24,6 +24,7 @@ import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -128,7 +129,11 @@ final class MethodChecks {
     String lease = checkDuration(target, method, annotation, "lease");
     boolean leaseMode = stringValue(elements, annotation, "mode").equals("LEASE");
     String handlerName = checkName(target, method, annotation, byName);
-    Optional<Codec> codec = codecs.check(target, method, signature, annotation);
+    boolean batch = keyPath != null && keyPath.batch().isPresent();
+    Optional<Codec> codec =
+        batch && !checkBatchReturnsVoid(target, method, signature, keyPath)
+            ? Optional.empty()
+            : codecs.check(target, method, signature, annotation);
 
     if (target.problems.size() > before || !target.unresolved.isEmpty()) {
       return null;
@@ -136,6 +141,32 @@ final class MethodChecks {
     String prefix = Names.upperSnake(methodName) + (overload > 1 ? "_" + overload : "");
     return new HandlerMethodModel(
         method, signature, handlerName, keyPath, ttl, leaseMode, lease, codec, prefix);
+  }
+
+  /**
+   * A batch handler returns void: the wrapper calls it with only the messages seen for the first
+   * time, so it has no result to give the messages that were duplicates.
+   */
+  private boolean checkBatchReturnsVoid(
+      ClassValidation target, ExecutableElement method, ExecutableType signature, KeyPath keyPath) {
+    TypeMirror returnType = signature.getReturnType();
+    if (returnType.getKind() != TypeKind.VOID) {
+      target.problems.add(
+          Problem.on(
+              method,
+              "batch handler method `"
+                  + method.getSimpleName()
+                  + "` (key path `"
+                  + keyPath.text()
+                  + "`) returns `"
+                  + TypeChecks.display(returnType)
+                  + "`, but a batch handler must return void: the wrapper calls it with only the"
+                  + " messages seen for the first time, so it has no result for the duplicates."
+                  + " Return void, and keep per-message results where the handler's work goes"
+                  + " (its database, an outbox)"));
+      return false;
+    }
+    return true;
   }
 
   private boolean declaredByInterface(ClassValidation target, ExecutableElement method) {

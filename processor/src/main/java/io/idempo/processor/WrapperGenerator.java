@@ -64,7 +64,8 @@ final class WrapperGenerator {
           "ResultCodecs",
           "IdempotencyKeyException",
           "IdempotentHandler",
-          "ReplayedResults");
+          "ReplayedResults",
+          "Arrays");
 
   /**
    * Constructor annotations copied to the wrapper's constructors, so that a dependency injector
@@ -79,6 +80,7 @@ final class WrapperGenerator {
 
   private static final ClassName DURATION = ClassName.get("java.time", "Duration");
   private static final ClassName OBJECTS = ClassName.get(Objects.class);
+  private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   private static final ClassName SERIALIZABLE = ClassName.get("java.io", "Serializable");
 
   private final Elements elements;
@@ -236,6 +238,15 @@ final class WrapperGenerator {
           and releases the claim if the method throws, so that the next delivery runs it
           again.
           """);
+      if (model.methods().stream().anyMatch(m -> m.keyPath().batch().isPresent())) {
+        doc.add(
+            """
+
+            <p>A batch handler method claims the keys of all its messages at once, and runs the
+            original method with only the messages seen for the first time, in their order, or
+            not at all if there are none.
+            """);
+      }
       if (isSerializable()) {
         doc.add("\n<p>Do not serialize the wrapper: the store it holds is not serializable.\n");
       }
@@ -408,8 +419,13 @@ final class WrapperGenerator {
       Set<String> locals = new HashSet<>(declared);
       locals.addAll(QUALIFIERS);
       locals.addAll(parameterNames(element));
-      String key = keyStatements(method, handlerModel, locals);
-      claimStatements(method, handlerModel, key, locals);
+      if (handlerModel.keyPath().batch().isPresent()) {
+        String keys = batchKeyStatements(method, handlerModel, locals);
+        batchClaimStatements(method, handlerModel, keys, locals);
+      } else {
+        String key = keyStatements(method, handlerModel, locals);
+        claimStatements(method, handlerModel, key, locals);
+      }
       return method.build();
     }
 
@@ -419,16 +435,69 @@ final class WrapperGenerator {
      */
     private String keyStatements(
         MethodSpec.Builder method, HandlerMethodModel handlerModel, Set<String> locals) {
+      String parameter = handlerModel.keyPath().steps().get(0).member();
+      return keyFrom(method, handlerModel, 0, parameter, null, locals);
+    }
+
+    /**
+     * The statements that compute one key per message of a batch, into a list in the batch's order;
+     * returns the name of the list. A message whose key cannot be computed is named by its index in
+     * the batch.
+     */
+    private String batchKeyStatements(
+        MethodSpec.Builder method, HandlerMethodModel handlerModel, Set<String> locals) {
+      KeyPath keyPath = handlerModel.keyPath();
+      Step batch = keyPath.steps().get(0);
+      Step each = keyPath.steps().get(1);
+      String handlerConstant = handlerConstants.get(handlerModel);
+      method
+          .beginControlFlow("if ($N == null)", batch.member())
+          .addStatement(
+              "throw $T.nullAt($N, $S)", KnownTypes.KEY_EXCEPTION, handlerConstant, batch.path())
+          .endControlFlow();
+      String keys = fresh("keys", locals);
+      method.addStatement(
+          "$T $N = new $T<>($N.$L)",
+          ParameterizedTypeName.get(List.class, String.class),
+          keys,
+          ArrayList.class,
+          batch.member(),
+          keyPath.batch().get() == KeyPath.Batch.ARRAY ? "length" : "size()");
+      String message = fresh(singular(batch.member()), locals);
+      TypeName messageType = localType(each.type());
+      if (messageType == null) {
+        method.beginControlFlow("for (var $N : $N)", message, batch.member());
+      } else {
+        method.beginControlFlow("for ($T $N : $N)", messageType, message, batch.member());
+      }
+      String key =
+          keyFrom(method, handlerModel, 1, message, CodeBlock.of("$N.size()", keys), locals);
+      method.addStatement("$N.add($N)", keys, key).endControlFlow();
+      return keys;
+    }
+
+    /**
+     * The statements that read the key path from step {@code from} on, whose value is in the local
+     * {@code value}, checking each value for null, then turn the last into the key string; returns
+     * the name of the local that holds the key. {@code messageIndex} is the index of the message in
+     * its batch, or null for a single message.
+     */
+    private String keyFrom(
+        MethodSpec.Builder method,
+        HandlerMethodModel handlerModel,
+        int from,
+        String value,
+        CodeBlock messageIndex,
+        Set<String> locals) {
       KeyPath keyPath = handlerModel.keyPath();
       int lastStep = keyPath.steps().size() - 1;
       String handlerConstant = handlerConstants.get(handlerModel);
+      CodeBlock index =
+          messageIndex == null ? CodeBlock.of("") : CodeBlock.of(",$W$L", messageIndex);
       boolean stringKey = keyPath.form() == KeyPath.KeyForm.STRING;
-      String value = null;
-      for (int i = 0; i <= lastStep; i++) {
+      for (int i = from; i <= lastStep; i++) {
         Step step = keyPath.steps().get(i);
-        if (value == null) {
-          value = step.member();
-        } else {
+        if (i > from) {
           // A String at the end of the path is the key itself.
           String local = fresh(i == lastStep && stringKey ? "key" : step.segment(), locals);
           String read = step.access() == KeyPath.Access.FIELD ? "$N.$N" : "$N.$N()";
@@ -444,12 +513,16 @@ final class WrapperGenerator {
           method
               .beginControlFlow("if ($N == null)", value)
               .addStatement(
-                  "throw $T.nullAt($N, $S)", KnownTypes.KEY_EXCEPTION, handlerConstant, step.path())
+                  "throw $T.nullAt($N, $S$L)",
+                  KnownTypes.KEY_EXCEPTION,
+                  handlerConstant,
+                  step.path(),
+                  index)
               .endControlFlow();
         }
       }
       String key;
-      if (stringKey && keyPath.steps().size() > 1) {
+      if (stringKey && lastStep > from) {
         key = value;
       } else {
         key = fresh("key", locals);
@@ -465,7 +538,7 @@ final class WrapperGenerator {
       if (keyPath.form().canBeBlank()) {
         method
             .beginControlFlow("if ($N.isBlank())", key)
-            .addStatement("throw $T.blank($N)", KnownTypes.KEY_EXCEPTION, handlerConstant)
+            .addStatement("throw $T.blank($N$L)", KnownTypes.KEY_EXCEPTION, handlerConstant, index)
             .endControlFlow();
       }
       return key;
@@ -530,6 +603,82 @@ final class WrapperGenerator {
     }
 
     /**
+     * The batch claim protocol of {@code io.idempo.runtime.BatchClaim} for the keys in the local
+     * {@code keys}: claim them all at once, call the handler with only the acquired messages (not
+     * at all if there are none), release the claim if it throws and complete it otherwise.
+     */
+    private void batchClaimStatements(
+        MethodSpec.Builder method,
+        HandlerMethodModel handlerModel,
+        String keys,
+        Set<String> locals) {
+      KeyPath keyPath = handlerModel.keyPath();
+      Step batch = keyPath.steps().get(0);
+      String claim = fresh("claim", locals);
+      method.addStatement(
+          "$T $N = $N.claimBatch($N, $N)",
+          KnownTypes.BATCH_CLAIM,
+          claim,
+          storeField,
+          handlerConstants.get(handlerModel),
+          keys);
+      String acquired = fresh("acquired", locals);
+      CodeBlock subset;
+      switch (keyPath.batch().get()) {
+        case LIST -> {
+          method.addStatement(
+              "$T $N = $N.acquiredOf($N)",
+              TypeName.get(batch.type()),
+              acquired,
+              claim,
+              batch.member());
+          subset = CodeBlock.of("$N", acquired);
+        }
+        case COLLECTION -> {
+          method.addStatement(
+              "$T $N = $N.acquiredOf(new $T<>($N))",
+              TypeName.get(batch.type()),
+              acquired,
+              claim,
+              ArrayList.class,
+              batch.member());
+          subset = CodeBlock.of("$N", acquired);
+        }
+        case ARRAY -> {
+          TypeName messageType = localType(keyPath.steps().get(1).type());
+          if (messageType == null) {
+            method.addStatement(
+                "var $N = $N.acquiredOf($T.asList($N))", acquired, claim, ARRAYS, batch.member());
+          } else {
+            method.addStatement(
+                "$T $N = $N.acquiredOf($T.asList($N))",
+                ParameterizedTypeName.get(ClassName.get(List.class), messageType),
+                acquired,
+                claim,
+                ARRAYS,
+                batch.member());
+          }
+          // An empty array of the parameter's own runtime type, whatever its element type.
+          subset = CodeBlock.of("$N.toArray($T.copyOf($N, 0))", acquired, ARRAYS, batch.member());
+        }
+        default -> throw new AssertionError(keyPath.batch());
+      }
+      int parameter =
+          new ArrayList<>(parameterNames(handlerModel.method())).indexOf(batch.member());
+      String failure = fresh("failure", locals);
+      method
+          .beginControlFlow("if (!$N.isEmpty())", acquired)
+          .beginControlFlow("try")
+          .addStatement("$L", callHandler(handlerModel.method(), subset, parameter))
+          .nextControlFlow("catch ($T $N)", Throwable.class, failure)
+          .addStatement("$N.release($N)", claim, failure)
+          .addStatement("throw $N", failure)
+          .endControlFlow()
+          .endControlFlow()
+          .addStatement("$N.complete()", claim);
+    }
+
+    /**
      * The call of the original method, with its own arguments, except {@code replacement} for the
      * parameter at {@code replaced} (-1 for none).
      */
@@ -562,9 +711,12 @@ final class WrapperGenerator {
               CodeBlock.join(erased, ", "),
               model.keyPath().text())
           .add(
-              element.getReturnType().getKind() == TypeKind.VOID
-                  ? ";\na duplicate delivery returns at once.\n"
-                  : ";\na duplicate delivery returns the result recorded by the first.\n")
+              model.keyPath().batch().isPresent()
+                  ? ":\nit runs with only the messages whose keys are new, in their order, and not"
+                      + " at all\nif there are none.\n"
+                  : element.getReturnType().getKind() == TypeKind.VOID
+                      ? ";\na duplicate delivery returns at once.\n"
+                      : ";\na duplicate delivery returns the result recorded by the first.\n")
           .build();
     }
 
@@ -717,6 +869,16 @@ final class WrapperGenerator {
       names.add(parameter.getSimpleName().toString());
     }
     return names;
+  }
+
+  /**
+   * A name for one element of the batch parameter {@code batch}: {@code payment} for {@code
+   * payments}, else {@code message}.
+   */
+  private static String singular(String batch) {
+    return batch.length() > 1 && batch.endsWith("s") && !batch.endsWith("ss")
+        ? batch.substring(0, batch.length() - 1)
+        : "message";
   }
 
   /** True if {@code type.class} names exactly {@code type}: no type arguments anywhere. */
