@@ -795,6 +795,27 @@ class ProcessorErrorTest {
     }
 
     @Test
+    void aFinalClassGetsABatchDecoratorAndGenericElementsResolveThroughTheirArguments() {
+      Compilation c =
+          compile(
+              "package test;",
+              "import io.idempo.IdempotentHandler;",
+              "import java.util.List;",
+              "public final class Handler implements Api {",
+              "  @IdempotentHandler(key = \"records[*].value.orderId\")",
+              "  @Override",
+              "  public void handle(List<Envelope<String, OrderPlaced>> records) {}",
+              "}",
+              "interface Api { void handle(List<Envelope<String, OrderPlaced>> records); }",
+              "record Envelope<K, V>(K key, V value) {}");
+      assertThat(c).succeededWithoutWarnings();
+      assertThat(c)
+          .generatedSourceFile("test.IdempotentHandler")
+          .contentsAsUtf8String()
+          .contains("delegate.handle(acquired);");
+    }
+
+    @Test
     void unknownPropertyOfTheElementSuggestsClosestName() {
       Compilation c =
           compileHandler(
