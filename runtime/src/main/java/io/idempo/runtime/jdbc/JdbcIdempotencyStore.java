@@ -282,6 +282,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           return claim;
         }
         case DUPLICATE -> {
+          if (dialect.commitsUnwrittenTransactions()) {
+            handedOver = true; // to no claim: it ends here
+            BoundTransaction.endUnwritten(handle);
+          }
           events.duplicate(handler, storedKey);
           return Claim.duplicate(attempt.result);
         }
