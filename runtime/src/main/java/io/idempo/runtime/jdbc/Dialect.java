@@ -320,9 +320,9 @@ public abstract class Dialect {
 
   /**
    * True if a claim's transaction that wrote nothing (it found a duplicate) ends with a commit
-   * rather than a rollback, where the two do the same but a rollback costs more: H2 clears the
-   * session's cache of compiled statements on every rollback, so that the next claim's statements
-   * are compiled again.
+   * rather than a rollback, and a nested claim's savepoint is released rather than rolled back to,
+   * where the two do the same but a rollback costs more: H2 clears the session's cache of compiled
+   * statements on every rollback, so that the next claim's statements are compiled again.
    */
   boolean commitsUnwrittenTransactions() {
     return false;

@@ -125,6 +125,25 @@ class H2IdempotencyStoreTest extends JdbcStoreContract {
     assertThat(calls).containsExactly("statement", "statement", "commit");
   }
 
+  @Test
+  void aNestedDuplicateDoesNotRollBackToItsSavepoint() throws Exception {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    JdbcIdempotencyStore store = storeBuilder(watching(database, calls)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    store.claim(inner, "k").complete(new byte[] {7});
+    Claim outer = store.claim(handler("outer", Mode.TRANSACTIONAL), "k");
+    calls.clear();
+
+    Claim duplicate = store.claim(inner, "k");
+
+    assertThat(duplicate.isDuplicate()).isTrue();
+    assertThat(duplicate.replayedResult()).isEqualTo(new byte[] {7});
+    assertThat(calls).containsExactly("statement", "statement");
+    outer.complete(null);
+    assertThat(calls).containsExactly("statement", "statement", "commit");
+  }
+
   /**
    * {@code dataSource}, recording in {@code calls} each statement run ({@code statement}, or
    * {@code failed statement}), commit and rollback on its connections.
