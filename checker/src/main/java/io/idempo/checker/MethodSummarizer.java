@@ -296,13 +296,20 @@ final class MethodSummarizer {
   /**
    * The methods a call to {@code callee} may run whose bodies the check can read: the callee itself
    * when it has a body here, or else every implementation among the classes of this compilation
-   * (a listener that dispatches to a list of observers reaches each of them).
+   * (a listener that dispatches to a list of observers reaches each of them). An interface's
+   * default method is both: the classes that override it run theirs, the others run the default,
+   * which is also the target when the compilation holds no class implementing the interface.
    */
   ImmutableList<MethodSymbol> targets(MethodSymbol callee) {
     if ((callee.flags() & Flags.ABSTRACT) == 0) {
       return ImmutableList.of(callee);
     }
     return implementations.computeIfAbsent(callee, this::findImplementations);
+  }
+
+  /** Whether a method has a body: not abstract, or a default method (which javac marks abstract). */
+  private static boolean hasBody(MethodSymbol method) {
+    return (method.flags() & Flags.ABSTRACT) == 0 || (method.flags() & Flags.DEFAULT) != 0;
   }
 
   private ImmutableList<MethodSymbol> findImplementations(MethodSymbol callee) {
@@ -312,9 +319,7 @@ final class MethodSummarizer {
     }
     for (ClassSymbol type : concreteSubclassesOf(owner)) {
       MethodSymbol implementation = callee.implementation(type, state.getTypes(), true);
-      if (implementation != null
-          && implementation != callee
-          && (implementation.flags() & Flags.ABSTRACT) == 0) {
+      if (implementation != null && hasBody(implementation)) {
         found.add(implementation);
       }
     }
@@ -325,13 +330,14 @@ final class MethodSummarizer {
         if (type instanceof ClassSymbol implementationType) {
           MethodSymbol implementation =
               callee.implementation(implementationType, state.getTypes(), true);
-          if (implementation != null
-              && implementation != callee
-              && (implementation.flags() & Flags.ABSTRACT) == 0) {
+          if (implementation != null && hasBody(implementation)) {
             found.add(implementation);
           }
         }
       }
+    }
+    if (found.isEmpty() && hasBody(callee)) {
+      found.add(callee);
     }
     return ImmutableList.copyOf(found);
   }

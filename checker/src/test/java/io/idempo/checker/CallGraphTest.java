@@ -235,6 +235,61 @@ class CallGraphTest {
   }
 
   @Test
+  void defaultMethodsAreFollowedLikeTheImplementationsThatInheritOrOverrideThem() {
+    helper
+        .addSourceLines(
+            "pay/Totals.java",
+            "package pay;",
+            "public interface Totals {",
+            "  void add(String id, long n);",
+            "  default void addTwice(String id, long n) { add(id, n); add(id, n); }",
+            "  default void reset(String id) { }",
+            "}")
+        .addSourceLines(
+            "pay/MapTotals.java",
+            "package pay;",
+            "public class MapTotals implements Totals {",
+            "  private final java.util.Map<String, Long> totals = new java.util.HashMap<>();",
+            "  @Override public void add(String id, long n) { totals.merge(id, n, Long::sum); }",
+            "}")
+        .addSourceLines(
+            "pay/Audit.java",
+            "package pay;",
+            "public interface Audit {",
+            "  default void note(String id) { }",
+            "}")
+        .addSourceLines(
+            "pay/CountingAudit.java",
+            "package pay;",
+            "public class CountingAudit implements Audit {",
+            "  private int notes;",
+            "  @Override public void note(String id) { notes++; }",
+            "}")
+        .addSourceLines(
+            "pay/QuietAudit.java",
+            "package pay;",
+            "public class QuietAudit implements Audit { }")
+        .addSourceLines(
+            "pay/Handler.java",
+            "package pay;",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  private Totals totals;",
+            "  private Audit audit;",
+            "  @IdempotentHandler",
+            "  void on(String id, long amount) {",
+            "    // BUG: Diagnostic contains: `totals.merge(…)` through `Totals.addTwice` →"
+                + " `MapTotals.add`",
+            "    totals.addTwice(id, amount);",
+            "    totals.reset(id);",
+            "    // BUG: Diagnostic contains: `notes++` through `CountingAudit.note`",
+            "    audit.note(id);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void entitiesLoadedThroughHelpersAreLasting() {
     helper
         .addSourceLines(

@@ -57,7 +57,10 @@ class CrossModuleTest {
               + "  }\n"
               + "}\n",
           "package shop;\n"
-              + "public interface Rewards { void reward(String id, int n); }\n",
+              + "public interface Rewards {\n"
+              + "  void reward(String id, int n);\n"
+              + "  default void rewardTwice(String id, int n) { reward(id, n); reward(id, n); }\n"
+              + "}\n",
           "package shop;\n"
               + "public class RewardsImpl implements Rewards {\n"
               + "  private final java.util.Map<String, Integer> totals = new java.util.HashMap<>();\n"
@@ -145,6 +148,9 @@ class CrossModuleTest {
             "    loyalty.rename(memberId, \"gold\");",
             "    // BUG: Diagnostic contains: `totals.merge(…)` through `RewardsImpl.reward`",
             "    rewards.reward(memberId, points);",
+            "    // BUG: Diagnostic contains: `totals.merge(…)` through `Rewards.rewardTwice` →"
+                + " `RewardsImpl.reward`",
+            "    rewards.rewardTwice(memberId, points);",
             "  }",
             "}");
   }
