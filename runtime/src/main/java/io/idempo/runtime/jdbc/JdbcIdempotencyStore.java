@@ -1,6 +1,7 @@
 package io.idempo.runtime.jdbc;
 
 import io.idempo.IdempotentHandler;
+import io.idempo.runtime.BatchClaim;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
@@ -28,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -137,6 +139,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private final String storeResult;
   private final String deleteClaim;
   private final String purgeBatch;
+  private final JdbcBatchClaims batchClaims;
 
   private JdbcIdempotencyStore(Builder builder, Dialect dialect) {
     this.dataSource = builder.dataSource;
@@ -159,6 +162,16 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     this.deleteClaim = dialect.deleteClaim(t);
     this.purgeBatch = dialect.purgeBatch(t);
     this.transactionAware = new TransactionAwareDataSource(dataSource, this);
+    this.batchClaims =
+        new JdbcBatchClaims(
+            this,
+            BatchClaimStatements.of(dialect, t),
+            dataSource,
+            transactions,
+            clock,
+            inFlightPolicy,
+            listener == IdempotencyListener.NONE,
+            lockTimeoutMillis);
   }
 
   /** Starts configuring a store over {@code dataSource}. */
@@ -246,6 +259,18 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         throw new DuplicateInProgressException(handler, key);
       }
     }
+  }
+
+  /**
+   * Claims a batch's keys with one insert for the whole batch, in the keys' order, and at most one
+   * more statement to read the records of the keys it did not insert. In transactional mode the
+   * claims join one transaction (bound to the thread like a single claim's) that the batch's
+   * {@link BatchClaim#complete} commits once; in lease mode they commit at once as leases. See
+   * {@code docs/runtime.md}, "Batch claims".
+   */
+  @Override
+  public BatchClaim claimBatch(HandlerDescriptor handler, List<String> keys) {
+    return batchClaims.claim(handler, keys);
   }
 
   /**
@@ -709,7 +734,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    * Where lock waits are bounded per session (H2), sets the lock timeout on {@code connection}'s
    * session, once per physical connection.
    */
-  private void boundLockWaits(Connection connection) throws SQLException {
+  void boundLockWaits(Connection connection) throws SQLException {
     if (sessionLockTimeout == null) {
       return;
     }
@@ -735,6 +760,18 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   // ---------------------------------------------------------------------------------------------
   // The thread's transaction
 
+  /** Binds {@code transaction} to this thread, as a transactional claim that began it does. */
+  void bind(Transaction transaction) {
+    bound.set(transaction);
+  }
+
+  /** Unbinds {@code transaction} from this thread if it is the one bound. */
+  void unbind(Transaction transaction) {
+    if (bound.get() == transaction) {
+      bound.remove();
+    }
+  }
+
   /** The transactional claim's transaction bound to this thread, or null. */
   Transaction currentTransaction() {
     Transaction transaction = bound.get();
@@ -749,7 +786,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   static final class Transaction {
     final ClaimTransaction handle;
     final Connection connection;
-    final Deque<TransactionalClaim> claims = new ArrayDeque<>();
+    final Deque<TransactionMember> claims = new ArrayDeque<>();
     volatile boolean finished;
     boolean rollbackOnly;
 
@@ -759,8 +796,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
 
     boolean holds(String token) {
-      for (TransactionalClaim claim : claims) {
-        if (claim.token.equals(token)) {
+      for (TransactionMember claim : claims) {
+        if (claim.claimToken().equals(token)) {
           return true;
         }
       }
@@ -768,14 +805,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
 
     String describe() {
-      TransactionalClaim outermost = claims.peekLast();
+      TransactionMember outermost = claims.peekLast();
       return outermost == null
           ? "an ended claim"
-          : "the claim of handler " + outermost.handler.name();
+          : "the claim of handler " + outermost.handlerName();
     }
   }
 
-  private final class TransactionalClaim extends Claim {
+  private final class TransactionalClaim extends Claim implements TransactionMember {
     private final Transaction transaction;
     private final HandlerDescriptor handler;
     private final String storedKey;
@@ -803,6 +840,16 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       this.token = token;
       this.savepoint = savepoint;
       this.outermost = outermost;
+    }
+
+    @Override
+    public String claimToken() {
+      return token;
+    }
+
+    @Override
+    public String handlerName() {
+      return handler.name();
     }
 
     @Override
@@ -1118,7 +1165,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     notifyListener(l -> l.claimTimed(handler, storedKey, duration));
   }
 
-  private void notifyListener(Consumer<IdempotencyListener> event) {
+  void notifyListener(Consumer<IdempotencyListener> event) {
     try {
       event.accept(listener);
     } catch (RuntimeException e) {
@@ -1126,7 +1173,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  private static OffsetDateTime timestamp(Instant instant) {
+  static OffsetDateTime timestamp(Instant instant) {
     Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
     // Not OffsetDateTime.ofInstant: that builds the offset's ZoneRules on every call.
     return LocalDateTime.ofEpochSecond(
@@ -1134,7 +1181,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         .atOffset(ZoneOffset.UTC);
   }
 
-  private static Instant plus(Instant instant, Duration duration) {
+  static Instant plus(Instant instant, Duration duration) {
     try {
       Instant sum = instant.plus(duration);
       return sum.isAfter(LATEST) ? LATEST : sum;
@@ -1148,7 +1195,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    * comes from {@link ThreadLocalRandom} rather than {@link UUID#randomUUID()}, whose shared {@code
    * SecureRandom} is a point of contention for concurrent consumers.
    */
-  private static String newClaimToken() {
+  static String newClaimToken() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     return new UUID(random.nextLong(), random.nextLong()).toString();
   }
@@ -1157,7 +1204,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    * Gives a claim's transaction back: as it is if {@code committed} (or if nothing of the claim is
    * left in it), else rolled back, or marked rollback-only if it was joined.
    */
-  private static void end(ClaimTransaction handle, boolean committed) {
+  static void end(ClaimTransaction handle, boolean committed) {
     try {
       if (!committed) {
         handle.rollback();
@@ -1177,7 +1224,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  private static String abbreviate(String key) {
+  static String abbreviate(String key) {
     if (key == null) {
       return "null";
     }

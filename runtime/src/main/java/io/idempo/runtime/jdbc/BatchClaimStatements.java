@@ -1,0 +1,427 @@
+package io.idempo.runtime.jdbc;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The SQL of batch claims ({@link JdbcIdempotencyStore#claimBatch}), for one database and table,
+ * with its parameters bound here too. A batch's keys travel as one array parameter, in the order
+ * the store claims them, so one statement claims the whole batch:
+ *
+ * <ul>
+ *   <li>{@link #insert}: inserts a row for every key that has none, in the array's order, and
+ *       returns the keys it inserted. PostgreSQL: {@code INSERT ... SELECT ... FROM unnest(?) WITH
+ *       ORDINALITY ... ON CONFLICT DO NOTHING RETURNING}, whose RETURNING rows are aggregated into
+ *       one array before the statement puts the connection's {@code lock_timeout} back. H2 (no
+ *       {@code ON CONFLICT} outside its PostgreSQL mode): {@code SELECT ... FROM FINAL TABLE
+ *       (INSERT ... SELECT ... WHERE NOT EXISTS ...)}. It waits for a concurrent uncommitted insert
+ *       of a key and fails with 23505 if that one committed; the store then runs it again, and the
+ *       committed row is no longer inserted.
+ *   <li>{@link #select}: the records of the keys not inserted, to tell duplicates from expired
+ *       records and deliveries in flight.
+ *   <li>{@link #takeOver}: takes over expired records (rare), returning the keys it took.
+ *   <li>{@link #completeLeases}, {@link #deleteLeases} and {@link #check}: one statement each for
+ *       all the batch's acquired keys.
+ * </ul>
+ *
+ * <p>Every value is a bound parameter; the table name, validated by {@link TableName}, is the only
+ * text put into SQL.
+ */
+abstract class BatchClaimStatements {
+
+  private static final String COLUMNS =
+      "handler_name, idempotency_key, status, result, claim_token, expires_at, created_at";
+
+  final Dialect dialect;
+  final String table;
+  private final String select;
+  private final String completeLeases;
+  private final String deleteLeases;
+  private final String check;
+
+  /** The SQL that stands for the key array parameter, typed where the database needs it. */
+  final String keyArray;
+
+  private BatchClaimStatements(Dialect dialect, String table, String keyArray) {
+    this.dialect = dialect;
+    this.table = table;
+    this.keyArray = keyArray;
+    this.select =
+        "SELECT idempotency_key, status, claim_token, expires_at FROM "
+            + table
+            + " WHERE handler_name = ? AND idempotency_key = ANY("
+            + keyArray
+            + ")";
+    this.completeLeases =
+        "UPDATE "
+            + table
+            + " SET status = ?, result = NULL, expires_at = ? WHERE handler_name = ?"
+            + " AND idempotency_key = ANY("
+            + keyArray
+            + ") AND claim_token = ?";
+    this.deleteLeases =
+        "DELETE FROM "
+            + table
+            + " WHERE handler_name = ? AND idempotency_key = ANY("
+            + keyArray
+            + ") AND claim_token = ?";
+    this.check =
+        "UPDATE "
+            + table
+            + " SET result = NULL WHERE handler_name = ? AND idempotency_key = ANY("
+            + keyArray
+            + ") AND claim_token = ?";
+  }
+
+  /** The statements of {@code dialect} on {@code table} (as used in SQL). */
+  static BatchClaimStatements of(Dialect dialect, String table) {
+    if (dialect == Dialect.POSTGRESQL) {
+      return new Postgres(dialect, table);
+    }
+    if (dialect == Dialect.H2) {
+      return new H2(dialect, table);
+    }
+    throw new IllegalArgumentException("no batch claim statements for " + dialect);
+  }
+
+  /** A record as {@link #select} reads it. */
+  record Row(String status, String token, Instant expiresAt) {}
+
+  /**
+   * Inserts a claim row for every key of {@code keys} without one, in that order, and returns the
+   * keys it inserted. On PostgreSQL the statement bounds its own lock waits to {@code
+   * lockTimeoutMillis} and puts the connection's {@code lock_timeout} back before it returns; on H2
+   * the session's lock timeout bounds them.
+   *
+   * @throws SQLException with a lock-timeout SQLState if a key's concurrent insert did not end in
+   *     time, or 23505 on H2 if one committed while the statement waited
+   */
+  abstract Set<String> insert(
+      Connection connection,
+      String lockTimeoutMillis,
+      String handlerName,
+      String[] keys,
+      String status,
+      String token,
+      OffsetDateTime expiresAt,
+      OffsetDateTime now)
+      throws SQLException;
+
+  /**
+   * Takes over the records of {@code keys} that expired by {@code now}, and returns the keys it
+   * took; a record that is no longer expired (another delivery took it over) is left alone.
+   */
+  abstract Set<String> takeOver(
+      Connection connection,
+      String lockTimeoutMillis,
+      String handlerName,
+      String[] keys,
+      String status,
+      String token,
+      OffsetDateTime expiresAt,
+      OffsetDateTime now)
+      throws SQLException;
+
+  /** True if {@link #insert} reports a concurrent committed insert by a duplicate-key error. */
+  abstract boolean insertRaisesDuplicateKey();
+
+  /** The records of {@code keys}, by key; a key without a record is absent. */
+  final Map<String, Row> select(Connection connection, String handlerName, String[] keys)
+      throws SQLException {
+    Map<String, Row> rows = new HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(select)) {
+      statement.setString(1, handlerName);
+      statement.setArray(2, keys(connection, keys));
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          rows.put(
+              row.getString(1),
+              new Row(
+                  row.getString(2),
+                  row.getString(3),
+                  row.getObject(4, OffsetDateTime.class).toInstant()));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Marks the lease-mode claims of {@code keys} held by {@code token} completed; returns how many. */
+  final int completeLeases(
+      Connection connection,
+      String handlerName,
+      String[] keys,
+      String token,
+      String status,
+      OffsetDateTime expiresAt)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(completeLeases)) {
+      statement.setString(1, status);
+      statement.setObject(2, expiresAt);
+      statement.setString(3, handlerName);
+      statement.setArray(4, keys(connection, keys));
+      statement.setString(5, token);
+      return statement.executeUpdate();
+    }
+  }
+
+  /** Deletes the lease-mode claims of {@code keys} held by {@code token}; returns how many. */
+  final int deleteLeases(Connection connection, String handlerName, String[] keys, String token)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(deleteLeases)) {
+      statement.setString(1, handlerName);
+      statement.setArray(2, keys(connection, keys));
+      statement.setString(3, token);
+      return statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Writes the rows of {@code keys} held by {@code token} again, unchanged, and returns how many:
+   * a statement that fails if a swallowed error aborted the transaction, for where the driver's
+   * transaction state cannot be read (see {@link Dialect#transactionHealth}).
+   */
+  final int check(Connection connection, String handlerName, String[] keys, String token)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(check)) {
+      statement.setString(1, handlerName);
+      statement.setArray(2, keys(connection, keys));
+      statement.setString(3, token);
+      return statement.executeUpdate();
+    }
+  }
+
+  static Array keys(Connection connection, String[] keys) throws SQLException {
+    return connection.createArrayOf("varchar", keys);
+  }
+
+  static String columns() {
+    return COLUMNS;
+  }
+
+  /** PostgreSQL 12 or newer. */
+  private static final class Postgres extends BatchClaimStatements {
+    /** As in {@link Dialect}'s single claims: sets the statement's lock-wait bound first. */
+    private static final String BOUND_LOCK_WAITS =
+        "WITH lock_bound AS (SELECT outer_timeout, set_config('lock_timeout', ?, true) FROM"
+            + " (SELECT current_setting('lock_timeout') AS outer_timeout OFFSET 0) AS saved), ";
+
+    /**
+     * Aggregates the keys the data-changing CTE {@code changed} returned, which makes every row
+     * change happen before the one result row, and then puts {@code lock_timeout} back: whether or
+     * not a row was written, the handler's statements wait as the connection was set up to.
+     */
+    private static final String RESTORE_LOCK_TIMEOUT =
+        " SELECT done.keys, set_config('lock_timeout', (SELECT outer_timeout FROM lock_bound),"
+            + " true) FROM (SELECT array_agg(idempotency_key) AS keys FROM changed OFFSET 0) AS"
+            + " done";
+
+    private final String insert;
+    private final String takeOver;
+
+    Postgres(Dialect dialect, String table) {
+      super(dialect, table, "?::varchar[]");
+      // The keys are inserted in the array's order (the store sorts them), so two batches with
+      // overlapping keys wait for each other's inserts in one direction only: no deadlock.
+      this.insert =
+          BOUND_LOCK_WAITS
+              + "changed AS (INSERT INTO "
+              + table
+              + " ("
+              + columns()
+              + ") SELECT ?, batch.k, ?, NULL, ?, ?, ? FROM lock_bound,"
+              + " unnest(?::varchar[]) WITH ORDINALITY AS batch(k, n) ORDER BY batch.n"
+              + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING"
+              + " RETURNING idempotency_key)"
+              + RESTORE_LOCK_TIMEOUT;
+      this.takeOver =
+          BOUND_LOCK_WAITS
+              + "changed AS (UPDATE "
+              + table
+              + " SET status = ?, result = NULL, claim_token = ?, expires_at = ?, created_at = ?"
+              + " FROM lock_bound WHERE handler_name = ? AND idempotency_key = ANY(?::varchar[])"
+              + " AND expires_at <= ? RETURNING idempotency_key)"
+              + RESTORE_LOCK_TIMEOUT;
+    }
+
+    @Override
+    Set<String> insert(
+        Connection connection,
+        String lockTimeoutMillis,
+        String handlerName,
+        String[] keys,
+        String status,
+        String token,
+        OffsetDateTime expiresAt,
+        OffsetDateTime now)
+        throws SQLException {
+      try (PreparedStatement statement = connection.prepareStatement(insert)) {
+        statement.setString(1, lockTimeoutMillis);
+        statement.setString(2, handlerName);
+        statement.setString(3, status);
+        statement.setString(4, token);
+        statement.setObject(5, expiresAt);
+        statement.setObject(6, now);
+        statement.setArray(7, keys(connection, keys));
+        return changedKeys(statement);
+      }
+    }
+
+    @Override
+    Set<String> takeOver(
+        Connection connection,
+        String lockTimeoutMillis,
+        String handlerName,
+        String[] keys,
+        String status,
+        String token,
+        OffsetDateTime expiresAt,
+        OffsetDateTime now)
+        throws SQLException {
+      try (PreparedStatement statement = connection.prepareStatement(takeOver)) {
+        statement.setString(1, lockTimeoutMillis);
+        statement.setString(2, status);
+        statement.setString(3, token);
+        statement.setObject(4, expiresAt);
+        statement.setObject(5, now);
+        statement.setString(6, handlerName);
+        statement.setArray(7, keys(connection, keys));
+        statement.setObject(8, now);
+        return changedKeys(statement);
+      }
+    }
+
+    @Override
+    boolean insertRaisesDuplicateKey() {
+      return false;
+    }
+
+    private static Set<String> changedKeys(PreparedStatement statement) throws SQLException {
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        Array changed = row.getArray(1);
+        if (changed == null) {
+          return Set.of();
+        }
+        return new HashSet<>(List.of((String[]) changed.getArray()));
+      }
+    }
+  }
+
+  /** H2 2.x. */
+  private static final class H2 extends BatchClaimStatements {
+    private final String insert;
+    private final String takeOver;
+
+    H2(Dialect dialect, String table) {
+      super(dialect, table, "CAST(? AS VARCHAR(255) ARRAY)");
+      // The keys are inserted in the array's order (the store sorts them): no deadlock. Rows that
+      // a concurrent transaction inserted and has not committed are not seen by NOT EXISTS; the
+      // insert waits for them and fails with 23505 if they commit.
+      this.insert =
+          "SELECT idempotency_key FROM FINAL TABLE (INSERT INTO "
+              + table
+              + " ("
+              + columns()
+              + ") SELECT ?, batch.k, ?, NULL, ?, ?, ? FROM UNNEST("
+              + keyArray
+              + ") WITH ORDINALITY AS batch(k, n) WHERE NOT EXISTS (SELECT 1 FROM "
+              + table
+              + " existing WHERE existing.handler_name = ? AND existing.idempotency_key = batch.k)"
+              + " ORDER BY batch.n)";
+      this.takeOver =
+          "SELECT idempotency_key FROM FINAL TABLE (UPDATE "
+              + table
+              + " SET status = ?, result = NULL, claim_token = ?, expires_at = ?, created_at = ?"
+              + " WHERE handler_name = ? AND idempotency_key = ANY("
+              + keyArray
+              + ") AND expires_at <= ?)";
+    }
+
+    @Override
+    Set<String> insert(
+        Connection connection,
+        String lockTimeoutMillis,
+        String handlerName,
+        String[] keys,
+        String status,
+        String token,
+        OffsetDateTime expiresAt,
+        OffsetDateTime now)
+        throws SQLException {
+      try (PreparedStatement statement = connection.prepareStatement(insert)) {
+        statement.setString(1, handlerName);
+        statement.setString(2, status);
+        statement.setString(3, token);
+        statement.setObject(4, expiresAt);
+        statement.setObject(5, now);
+        statement.setArray(6, keys(connection, keys));
+        statement.setString(7, handlerName);
+        return changedKeys(statement);
+      }
+    }
+
+    @Override
+    Set<String> takeOver(
+        Connection connection,
+        String lockTimeoutMillis,
+        String handlerName,
+        String[] keys,
+        String status,
+        String token,
+        OffsetDateTime expiresAt,
+        OffsetDateTime now)
+        throws SQLException {
+      try (PreparedStatement statement = connection.prepareStatement(takeOver)) {
+        statement.setString(1, status);
+        statement.setString(2, token);
+        statement.setObject(3, expiresAt);
+        statement.setObject(4, now);
+        statement.setString(5, handlerName);
+        statement.setArray(6, keys(connection, keys));
+        statement.setObject(7, now);
+        return changedKeys(statement);
+      }
+    }
+
+    @Override
+    boolean insertRaisesDuplicateKey() {
+      return true;
+    }
+
+    private static Set<String> changedKeys(PreparedStatement statement) throws SQLException {
+      Set<String> changed = new HashSet<>();
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          changed.add(row.getString(1));
+        }
+      }
+      return changed;
+    }
+  }
+
+  /** {@code keys} without those in {@code removed}, in their order. */
+  static String[] without(String[] keys, Set<String> removed) {
+    if (removed.isEmpty()) {
+      return keys;
+    }
+    List<String> rest = new ArrayList<>(keys.length);
+    for (String key : keys) {
+      if (!removed.contains(key)) {
+        rest.add(key);
+      }
+    }
+    return rest.toArray(new String[0]);
+  }
+}
