@@ -22,14 +22,18 @@ import java.util.Set;
  * <ul>
  *   <li>{@link #insert}: inserts a row for every key that has none, in the array's order, and
  *       returns the keys it inserted. PostgreSQL: {@code INSERT ... SELECT ... FROM unnest(?) WITH
- *       ORDINALITY ... ON CONFLICT DO NOTHING RETURNING}, whose RETURNING rows are aggregated into
- *       one array before the statement puts the connection's {@code lock_timeout} back. H2 (no
- *       {@code ON CONFLICT} outside its PostgreSQL mode): {@code SELECT ... FROM FINAL TABLE
- *       (INSERT ... SELECT ... WHERE NOT EXISTS ...)}. It waits for a concurrent uncommitted insert
- *       of a key and fails with 23505 if that one committed; the store then runs it again, and the
- *       committed row is no longer inserted.
+ *       ORDINALITY ... ON CONFLICT DO NOTHING RETURNING}; the same statement also reads the records
+ *       of the keys it did not insert, as its snapshot shows them, so a batch with duplicates
+ *       costs one statement too. Everything is aggregated into one row of arrays before the
+ *       statement puts the connection's {@code lock_timeout} back. H2 (no {@code ON CONFLICT}
+ *       outside its PostgreSQL mode): {@code SELECT ... FROM FINAL TABLE (INSERT ... SELECT ...
+ *       WHERE NOT EXISTS ...)}. It waits for a concurrent uncommitted insert of a key and fails
+ *       with 23505 if that one committed; the store then runs it again, and the committed row is
+ *       no longer inserted.
  *   <li>{@link #select}: the records of the keys not inserted, to tell duplicates from expired
- *       records and deliveries in flight.
+ *       records and deliveries in flight: on H2 after every insert that left keys out, on
+ *       PostgreSQL only for a key whose row committed after the insert's snapshot was taken (a
+ *       concurrent delivery's, which the insert waited for).
  *   <li>{@link #takeOver}: takes over expired records (rare), returning the keys it took.
  *   <li>{@link #completeLeases}, {@link #deleteLeases} and {@link #check}: one statement each for
  *       all the batch's acquired keys.
@@ -99,15 +103,21 @@ abstract class BatchClaimStatements {
   record Row(String status, String token, Instant expiresAt) {}
 
   /**
+   * What {@link #insert} did: the keys it inserted and, where the statement reads them too
+   * (PostgreSQL), the records of the others that its snapshot saw, by key; null where it does not.
+   */
+  record Inserted(Set<String> keys, Map<String, Row> others) {}
+
+  /**
    * Inserts a claim row for every key of {@code keys} without one, in that order, and returns the
-   * keys it inserted. On PostgreSQL the statement bounds its own lock waits to {@code
+   * keys it inserted (and, on PostgreSQL, the records of the others). On PostgreSQL the statement bounds its own lock waits to {@code
    * lockTimeoutMillis} and puts the connection's {@code lock_timeout} back before it returns; on H2
    * the session's lock timeout bounds them.
    *
    * @throws SQLException with a lock-timeout SQLState if a key's concurrent insert did not end in
    *     time, or 23505 on H2 if one committed while the statement waited
    */
-  abstract Set<String> insert(
+  abstract Inserted insert(
       Connection connection,
       String lockTimeoutMillis,
       String handlerName,
@@ -236,15 +246,29 @@ abstract class BatchClaimStatements {
       // overlapping keys wait for each other's inserts in one direction only: no deadlock.
       this.insert =
           BOUND_LOCK_WAITS
-              + "changed AS (INSERT INTO "
+              + "batch AS (SELECT k, n FROM unnest(?::varchar[]) WITH ORDINALITY AS keys(k, n)),"
+              + " changed AS (INSERT INTO "
               + table
               + " ("
               + columns()
-              + ") SELECT ?, batch.k, ?, NULL, ?, ?, ? FROM lock_bound,"
-              + " unnest(?::varchar[]) WITH ORDINALITY AS batch(k, n) ORDER BY batch.n"
+              + ") SELECT ?, batch.k, ?, NULL, ?, ?, ? FROM lock_bound, batch ORDER BY batch.n"
               + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING"
-              + " RETURNING idempotency_key)"
-              + RESTORE_LOCK_TIMEOUT;
+              + " RETURNING idempotency_key),"
+              // The keys not inserted, once the insert is done (rest reads changed).
+              + " rest AS (SELECT array_agg(batch.k) AS keys FROM batch WHERE NOT EXISTS"
+              + " (SELECT 1 FROM changed WHERE changed.idempotency_key = batch.k))"
+              + " SELECT done.keys, found.keys, found.statuses, found.tokens, found.expiries,"
+              + " set_config('lock_timeout', (SELECT outer_timeout FROM lock_bound), true)"
+              + " FROM (SELECT array_agg(idempotency_key) AS keys FROM changed OFFSET 0) AS done,"
+              // The statement's snapshot, taken before the insert: the records of the keys not
+              // inserted, unless a concurrent delivery committed them since.
+              + " (SELECT array_agg(e.idempotency_key) AS keys, array_agg(e.status) AS statuses,"
+              + " array_agg(e.claim_token) AS tokens,"
+              + " array_agg((extract(epoch FROM e.expires_at) * 1000000)::bigint) AS expiries"
+              + " FROM "
+              + table
+              + " e, rest WHERE e.handler_name = ? AND e.idempotency_key = ANY(rest.keys)"
+              + " OFFSET 0) AS found";
       this.takeOver =
           BOUND_LOCK_WAITS
               + "changed AS (UPDATE "
@@ -256,7 +280,7 @@ abstract class BatchClaimStatements {
     }
 
     @Override
-    Set<String> insert(
+    Inserted insert(
         Connection connection,
         String lockTimeoutMillis,
         String handlerName,
@@ -268,14 +292,37 @@ abstract class BatchClaimStatements {
         throws SQLException {
       try (PreparedStatement statement = connection.prepareStatement(insert)) {
         statement.setString(1, lockTimeoutMillis);
-        statement.setString(2, handlerName);
-        statement.setString(3, status);
-        statement.setString(4, token);
-        statement.setObject(5, expiresAt);
-        statement.setObject(6, now);
-        statement.setArray(7, keys(connection, keys));
-        return changedKeys(statement);
+        statement.setArray(2, keys(connection, keys));
+        statement.setString(3, handlerName);
+        statement.setString(4, status);
+        statement.setString(5, token);
+        statement.setObject(6, expiresAt);
+        statement.setObject(7, now);
+        statement.setString(8, handlerName);
+        try (ResultSet row = statement.executeQuery()) {
+          row.next();
+          Set<String> inserted = new HashSet<>(strings(row.getArray(1)));
+          Map<String, Row> others = new HashMap<>();
+          List<String> found = strings(row.getArray(2));
+          List<String> statuses = strings(row.getArray(3));
+          List<String> tokens = strings(row.getArray(4));
+          Array expiries = row.getArray(5);
+          Long[] micros = expiries == null ? new Long[0] : (Long[]) expiries.getArray();
+          for (int i = 0; i < found.size(); i++) {
+            others.put(
+                found.get(i),
+                new Row(
+                    statuses.get(i),
+                    tokens.get(i),
+                    Instant.EPOCH.plus(micros[i], java.time.temporal.ChronoUnit.MICROS)));
+          }
+          return new Inserted(inserted, others);
+        }
       }
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+      return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 
     @Override
@@ -350,7 +397,7 @@ abstract class BatchClaimStatements {
     }
 
     @Override
-    Set<String> insert(
+    Inserted insert(
         Connection connection,
         String lockTimeoutMillis,
         String handlerName,
@@ -368,7 +415,7 @@ abstract class BatchClaimStatements {
         statement.setObject(5, now);
         statement.setArray(6, keys(connection, keys));
         statement.setString(7, handlerName);
-        return changedKeys(statement);
+        return new Inserted(changedKeys(statement), null);
       }
     }
 

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,8 @@ import javax.sql.DataSource;
 
 /**
  * How a {@link JdbcIdempotencyStore} claims a batch ({@link JdbcIdempotencyStore#claimBatch}): one
- * insert of every key, in the batch's fixed key order, then, only for the keys it did not insert,
- * one read of their records. Expired records are taken over with one more statement (rare). The
+ * insert of every key, in the batch's fixed key order, which on PostgreSQL also reads the records
+ * of the keys it did not insert; on H2, one read of those records follows. Expired records are taken over with one more statement (rare). The
  * transactional claims join the batch's transaction as a single claim joins its own (the thread's
  * transaction, under a savepoint; a transaction of {@link ClaimTransactions} that the application
  * began, under a savepoint; or a transaction of its own); lease claims commit at once.
@@ -400,7 +401,7 @@ final class JdbcBatchClaims {
     String[] pending = keys;
     String name = handler.name();
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      Set<String> inserted;
+      BatchClaimStatements.Inserted inserted;
       try {
         inserted = insert(connection, name, pending, status, token, life, now);
       } catch (SQLException e) {
@@ -410,12 +411,12 @@ final class JdbcBatchClaims {
         }
         throw e;
       }
-      decided.claimed.addAll(inserted);
-      String[] rest = BatchClaimStatements.without(pending, inserted);
+      decided.claimed.addAll(inserted.keys());
+      String[] rest = BatchClaimStatements.without(pending, inserted.keys());
       if (rest.length == 0) {
         return;
       }
-      Map<String, BatchClaimStatements.Row> rows = sql.select(connection, name, rest);
+      Map<String, BatchClaimStatements.Row> rows = records(connection, name, rest, inserted);
       List<String> expired = new ArrayList<>();
       List<String> again = new ArrayList<>();
       for (String key : rest) {
@@ -495,10 +496,31 @@ final class JdbcBatchClaims {
   }
 
   /**
+   * The records of {@code rest}, the keys the insert did not insert: those it read itself, and a
+   * read of the others (all on H2; on PostgreSQL those that committed after its snapshot).
+   */
+  private Map<String, BatchClaimStatements.Row> records(
+      Connection connection,
+      String handlerName,
+      String[] rest,
+      BatchClaimStatements.Inserted inserted)
+      throws SQLException {
+    if (inserted.others() == null) {
+      return sql.select(connection, handlerName, rest);
+    }
+    Map<String, BatchClaimStatements.Row> rows = new HashMap<>(inserted.others());
+    String[] unseen = BatchClaimStatements.without(rest, rows.keySet());
+    if (unseen.length > 0) {
+      rows.putAll(sql.select(connection, handlerName, unseen));
+    }
+    return rows;
+  }
+
+  /**
    * The insert; on H2, run again while a concurrent insert of one of the keys commits under it (the
    * statement then inserted nothing, and the committed row is no longer inserted next time).
    */
-  private Set<String> insert(
+  private BatchClaimStatements.Inserted insert(
       Connection connection,
       String handlerName,
       String[] keys,

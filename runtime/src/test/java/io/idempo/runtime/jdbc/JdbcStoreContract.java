@@ -550,20 +550,22 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     assertThat(counting.statements).isEqualTo(1);
     assertThat(counting.commits).isEqualTo(1);
 
-    // 20 duplicates: one more statement reads their records.
+    // 20 duplicates: PostgreSQL's claim statement reads their records itself; on H2 one more
+    // statement reads them.
+    int withDuplicates = expectedDialect() == Dialect.POSTGRESQL ? 1 : 2;
     List<String> mixed = new ArrayList<>(fresh.subList(0, 20));
     for (int i = 100; i < 180; i++) {
       mixed.add("k" + i);
     }
     counting.reset();
     assertThat(deliverBatch(store, handler, mixed, f -> {})).hasSize(80);
-    assertThat(counting.statements).isEqualTo(2);
+    assertThat(counting.statements).isEqualTo(withDuplicates);
     assertThat(counting.commits).isEqualTo(1);
 
-    // Nothing new: the two statements, and no commit.
+    // Nothing new: the same statements, and no commit.
     counting.reset();
     assertThat(deliverBatch(store, handler, mixed, f -> {})).isEmpty();
-    assertThat(counting.statements).isEqualTo(2);
+    assertThat(counting.statements).isEqualTo(withDuplicates);
     assertThat(counting.commits).isEqualTo(0);
   }
 
