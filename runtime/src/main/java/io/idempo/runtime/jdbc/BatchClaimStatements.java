@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -251,15 +252,17 @@ abstract class BatchClaimStatements {
               + table
               + " ("
               + columns()
-              + ") SELECT ?, batch.k, ?, NULL, ?, ?, ? FROM lock_bound, batch ORDER BY batch.n"
+              + ") SELECT ?, batch.k, ?, NULL, ?, ?::timestamptz, ?::timestamptz FROM lock_bound,"
+              + " batch ORDER BY batch.n"
               + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING"
               + " RETURNING idempotency_key),"
               // The keys not inserted, once the insert is done (rest reads changed).
               + " rest AS (SELECT array_agg(batch.k) AS keys FROM batch WHERE NOT EXISTS"
               + " (SELECT 1 FROM changed WHERE changed.idempotency_key = batch.k))"
+              // It returns those, usually far fewer than the keys inserted.
               + " SELECT done.keys, found.keys, found.statuses, found.tokens, found.expiries,"
               + " set_config('lock_timeout', (SELECT outer_timeout FROM lock_bound), true)"
-              + " FROM (SELECT array_agg(idempotency_key) AS keys FROM changed OFFSET 0) AS done,"
+              + " FROM (SELECT keys FROM rest OFFSET 0) AS done,"
               // The statement's snapshot, taken before the insert: the records of the keys not
               // inserted, unless a concurrent delivery committed them since.
               + " (SELECT array_agg(e.idempotency_key) AS keys, array_agg(e.status) AS statuses,"
@@ -296,12 +299,14 @@ abstract class BatchClaimStatements {
         statement.setString(3, handlerName);
         statement.setString(4, status);
         statement.setString(5, token);
-        statement.setObject(6, expiresAt);
-        statement.setObject(7, now);
+        // As text: the driver's own timestamp binding builds a calendar per statement.
+        statement.setString(6, expiresAt.toString());
+        statement.setString(7, now.toString());
         statement.setString(8, handlerName);
         try (ResultSet row = statement.executeQuery()) {
           row.next();
-          Set<String> inserted = new HashSet<>(strings(row.getArray(1)));
+          Set<String> inserted = new HashSet<>(Arrays.asList(keys));
+          strings(row.getArray(1)).forEach(inserted::remove);
           Map<String, Row> others = new HashMap<>();
           List<String> found = strings(row.getArray(2));
           List<String> statuses = strings(row.getArray(3));

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +22,13 @@ final class BatchKeys {
   private final String[] sorted;
   /** Stored key to the first message that has it, in the batch's order. */
   private final Map<String, Integer> firstIndex;
-  /** Stored key to the message's key, for error messages. */
-  private final Map<String, String> keyOf;
+  /** The messages' keys, for error messages. */
+  private final List<String> keys;
 
-  private BatchKeys(int size, Map<String, Integer> firstIndex, Map<String, String> keyOf) {
-    this.size = size;
+  private BatchKeys(List<String> keys, Map<String, Integer> firstIndex) {
+    this.size = keys.size();
     this.firstIndex = firstIndex;
-    this.keyOf = keyOf;
+    this.keys = keys;
     this.sorted = firstIndex.keySet().toArray(new String[0]);
     Arrays.sort(this.sorted);
   }
@@ -41,16 +40,11 @@ final class BatchKeys {
    */
   static BatchKeys of(HandlerDescriptor handler, List<String> keys) {
     Objects.requireNonNull(keys, "keys");
-    Map<String, Integer> firstIndex = new LinkedHashMap<>();
-    Map<String, String> keyOf = new HashMap<>();
+    Map<String, Integer> firstIndex = new LinkedHashMap<>(keys.size() * 4 / 3 + 1);
     for (int i = 0; i < keys.size(); i++) {
-      String key = keys.get(i);
-      String stored = StoredKeys.storedKey(handler, key);
-      if (firstIndex.putIfAbsent(stored, i) == null) {
-        keyOf.put(stored, key);
-      }
+      firstIndex.putIfAbsent(StoredKeys.storedKey(handler, keys.get(i)), i);
     }
-    return new BatchKeys(keys.size(), firstIndex, keyOf);
+    return new BatchKeys(keys, firstIndex);
   }
 
   /** The number of messages, repeated keys included. */
@@ -70,7 +64,7 @@ final class BatchKeys {
 
   /** The message's key behind {@code storedKey}. */
   String keyOf(String storedKey) {
-    return keyOf.get(storedKey);
+    return keys.get(firstIndex.get(storedKey));
   }
 
   /** The first message of each of {@code storedKeys}, as indexes. */
@@ -103,7 +97,7 @@ final class BatchKeys {
         break;
       }
       text.append(shown == 0 ? "'" : ", '")
-          .append(JdbcIdempotencyStore.abbreviate(keyOf.get(stored)))
+          .append(JdbcIdempotencyStore.abbreviate(keyOf(stored)))
           .append('\'');
       shown++;
     }
