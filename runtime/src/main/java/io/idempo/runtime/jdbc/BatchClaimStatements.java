@@ -5,8 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -58,10 +58,18 @@ abstract class BatchClaimStatements {
   /** The SQL that stands for the key array parameter, typed where the database needs it. */
   final String keyArray;
 
-  private BatchClaimStatements(Dialect dialect, String table, String keyArray) {
+  /** How the claim statements' lock waits are bounded (H2: per claim, on the session). */
+  final LockWaits lockWaits;
+
+  /** The lock timeout in milliseconds, as text, for statements that bound their own waits. */
+  final String lockTimeoutMillis;
+
+  private BatchClaimStatements(Dialect dialect, String table, String keyArray, int lockMillis) {
     this.dialect = dialect;
     this.table = table;
     this.keyArray = keyArray;
+    this.lockWaits = dialect.lockWaits(lockMillis);
+    this.lockTimeoutMillis = Integer.toString(lockMillis);
     this.select =
         "SELECT idempotency_key, status, claim_token, expires_at FROM "
             + table
@@ -89,13 +97,18 @@ abstract class BatchClaimStatements {
             + ") AND claim_token = ?";
   }
 
-  /** The statements of {@code dialect} on {@code table} (as used in SQL). */
-  static BatchClaimStatements of(Dialect dialect, String table) {
+  /**
+   * The statements of {@code dialect} on {@code table} (as used in SQL), whose lock waits last at
+   * most {@code lockTimeout}.
+   */
+  static BatchClaimStatements of(Dialect dialect, String table, Duration lockTimeout) {
+    // At least 1 ms: a lock timeout of 0 means "wait forever" to the databases.
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
     if (dialect == Dialect.POSTGRESQL) {
-      return new Postgres(dialect, table);
+      return new Postgres(dialect, table, millis);
     }
     if (dialect == Dialect.H2) {
-      return new H2(dialect, table);
+      return new H2(dialect, table, millis);
     }
     throw new IllegalArgumentException("no batch claim statements for " + dialect);
   }
@@ -112,7 +125,7 @@ abstract class BatchClaimStatements {
   /**
    * Inserts a claim row for every key of {@code keys} without one, in that order, and returns the
    * keys it inserted (and, on PostgreSQL, the records of the others). On PostgreSQL the statement bounds its own lock waits to {@code
-   * lockTimeoutMillis} and puts the connection's {@code lock_timeout} back before it returns; on H2
+   * #lockTimeoutMillis} and puts the connection's {@code lock_timeout} back before it returns; on H2
    * the session's lock timeout bounds them.
    *
    * @throws SQLException with a lock-timeout SQLState if a key's concurrent insert did not end in
@@ -120,13 +133,12 @@ abstract class BatchClaimStatements {
    */
   abstract Inserted insert(
       Connection connection,
-      String lockTimeoutMillis,
       String handlerName,
       String[] keys,
       String status,
       String token,
-      OffsetDateTime expiresAt,
-      OffsetDateTime now)
+      Instant expiresAt,
+      Instant now)
       throws SQLException;
 
   /**
@@ -135,13 +147,12 @@ abstract class BatchClaimStatements {
    */
   abstract Set<String> takeOver(
       Connection connection,
-      String lockTimeoutMillis,
       String handlerName,
       String[] keys,
       String status,
       String token,
-      OffsetDateTime expiresAt,
-      OffsetDateTime now)
+      Instant expiresAt,
+      Instant now)
       throws SQLException;
 
   /** True if {@link #insert} reports a concurrent committed insert by a duplicate-key error. */
@@ -161,7 +172,7 @@ abstract class BatchClaimStatements {
               new Row(
                   row.getString(2),
                   row.getString(3),
-                  row.getObject(4, OffsetDateTime.class).toInstant()));
+                  dialect.instant(row, 4)));
         }
       }
     }
@@ -175,11 +186,11 @@ abstract class BatchClaimStatements {
       String[] keys,
       String token,
       String status,
-      OffsetDateTime expiresAt)
+      Instant expiresAt)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(completeLeases)) {
       statement.setString(1, status);
-      statement.setObject(2, expiresAt);
+      statement.setObject(2, dialect.timestamp(expiresAt));
       statement.setString(3, handlerName);
       statement.setArray(4, keys(connection, keys));
       statement.setString(5, token);
@@ -223,10 +234,9 @@ abstract class BatchClaimStatements {
 
   /** PostgreSQL 12 or newer. */
   private static final class Postgres extends BatchClaimStatements {
-    /** As in {@link Dialect}'s single claims: sets the statement's lock-wait bound first. */
+    /** As in single claims ({@link LockWaits.StatementLockWaits}): the lock-wait bound first. */
     private static final String BOUND_LOCK_WAITS =
-        "WITH lock_bound AS (SELECT outer_timeout, set_config('lock_timeout', ?, true) FROM"
-            + " (SELECT current_setting('lock_timeout') AS outer_timeout OFFSET 0) AS saved), ";
+        LockWaits.StatementLockWaits.BOUND_LOCK_WAITS.strip() + ", ";
 
     /**
      * Aggregates the keys the data-changing CTE {@code changed} returned, which makes every row
@@ -241,8 +251,8 @@ abstract class BatchClaimStatements {
     private final String insert;
     private final String takeOver;
 
-    Postgres(Dialect dialect, String table) {
-      super(dialect, table, "?::varchar[]");
+    Postgres(Dialect dialect, String table, int lockMillis) {
+      super(dialect, table, "?::varchar[]", lockMillis);
       // The keys are inserted in the array's order (the store sorts them), so two batches with
       // overlapping keys wait for each other's inserts in one direction only: no deadlock.
       this.insert =
@@ -285,13 +295,12 @@ abstract class BatchClaimStatements {
     @Override
     Inserted insert(
         Connection connection,
-        String lockTimeoutMillis,
         String handlerName,
         String[] keys,
         String status,
         String token,
-        OffsetDateTime expiresAt,
-        OffsetDateTime now)
+        Instant expiresAt,
+        Instant now)
         throws SQLException {
       try (PreparedStatement statement = connection.prepareStatement(insert)) {
         statement.setString(1, lockTimeoutMillis);
@@ -300,8 +309,8 @@ abstract class BatchClaimStatements {
         statement.setString(4, status);
         statement.setString(5, token);
         // As text: the driver's own timestamp binding builds a calendar per statement.
-        statement.setString(6, expiresAt.toString());
-        statement.setString(7, now.toString());
+        statement.setString(6, dialect.timestamp(expiresAt).toString());
+        statement.setString(7, dialect.timestamp(now).toString());
         statement.setString(8, handlerName);
         try (ResultSet row = statement.executeQuery()) {
           row.next();
@@ -333,23 +342,22 @@ abstract class BatchClaimStatements {
     @Override
     Set<String> takeOver(
         Connection connection,
-        String lockTimeoutMillis,
         String handlerName,
         String[] keys,
         String status,
         String token,
-        OffsetDateTime expiresAt,
-        OffsetDateTime now)
+        Instant expiresAt,
+        Instant now)
         throws SQLException {
       try (PreparedStatement statement = connection.prepareStatement(takeOver)) {
         statement.setString(1, lockTimeoutMillis);
         statement.setString(2, status);
         statement.setString(3, token);
-        statement.setObject(4, expiresAt);
-        statement.setObject(5, now);
+        statement.setObject(4, dialect.timestamp(expiresAt));
+        statement.setObject(5, dialect.timestamp(now));
         statement.setString(6, handlerName);
         statement.setArray(7, keys(connection, keys));
-        statement.setObject(8, now);
+        statement.setObject(8, dialect.timestamp(now));
         return changedKeys(statement);
       }
     }
@@ -376,8 +384,8 @@ abstract class BatchClaimStatements {
     private final String insert;
     private final String takeOver;
 
-    H2(Dialect dialect, String table) {
-      super(dialect, table, "CAST(? AS VARCHAR(255) ARRAY)");
+    H2(Dialect dialect, String table, int lockMillis) {
+      super(dialect, table, "CAST(? AS VARCHAR(255) ARRAY)", lockMillis);
       // The keys are inserted in the array's order (the store sorts them): no deadlock. Rows that
       // a concurrent transaction inserted and has not committed are not seen by NOT EXISTS; the
       // insert waits for them and fails with 23505 if they commit.
@@ -404,20 +412,19 @@ abstract class BatchClaimStatements {
     @Override
     Inserted insert(
         Connection connection,
-        String lockTimeoutMillis,
         String handlerName,
         String[] keys,
         String status,
         String token,
-        OffsetDateTime expiresAt,
-        OffsetDateTime now)
+        Instant expiresAt,
+        Instant now)
         throws SQLException {
       try (PreparedStatement statement = connection.prepareStatement(insert)) {
         statement.setString(1, handlerName);
         statement.setString(2, status);
         statement.setString(3, token);
-        statement.setObject(4, expiresAt);
-        statement.setObject(5, now);
+        statement.setObject(4, dialect.timestamp(expiresAt));
+        statement.setObject(5, dialect.timestamp(now));
         statement.setArray(6, keys(connection, keys));
         statement.setString(7, handlerName);
         return new Inserted(changedKeys(statement), null);
@@ -427,22 +434,21 @@ abstract class BatchClaimStatements {
     @Override
     Set<String> takeOver(
         Connection connection,
-        String lockTimeoutMillis,
         String handlerName,
         String[] keys,
         String status,
         String token,
-        OffsetDateTime expiresAt,
-        OffsetDateTime now)
+        Instant expiresAt,
+        Instant now)
         throws SQLException {
       try (PreparedStatement statement = connection.prepareStatement(takeOver)) {
         statement.setString(1, status);
         statement.setString(2, token);
-        statement.setObject(3, expiresAt);
-        statement.setObject(4, now);
+        statement.setObject(3, dialect.timestamp(expiresAt));
+        statement.setObject(4, dialect.timestamp(now));
         statement.setString(5, handlerName);
         statement.setArray(6, keys(connection, keys));
-        statement.setObject(7, now);
+        statement.setObject(7, dialect.timestamp(now));
         return changedKeys(statement);
       }
     }

@@ -97,7 +97,7 @@ final class BatchKeys {
         break;
       }
       text.append(shown == 0 ? "'" : ", '")
-          .append(JdbcIdempotencyStore.abbreviate(keyOf(stored)))
+          .append(ClaimFailures.abbreviate(keyOf(stored)))
           .append('\'');
       shown++;
     }

@@ -5,17 +5,31 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The SQL a {@link JdbcIdempotencyStore} runs, for one database. All SQL of the store is here: the
- * statements shared by every database in this class, the few that differ in {@link #H2} and {@link
- * #POSTGRESQL}, and the table's DDL in the {@code .sql} resource next to this class ({@code
- * h2.sql}, {@code postgresql.sql}). Every value is a bound parameter; the table name is the only
- * text put into SQL, and it is validated first.
+ * Everything that differs between the databases Idempo's JDBC store and outbox run on, for one
+ * database: detection, the DDL resources, the SQLState predicates, how timestamps and UUIDs are
+ * bound and read, how a claim statement bounds its lock wait, and the statements that differ. The
+ * statements shared by every database are here too; {@link ClaimStatements} and the outbox's own
+ * statements build on them. Every value is a bound parameter; a validated {@link TableName} is the
+ * only text put into SQL.
+ *
+ * <p>Adding a database is one subclass here (registered in {@link #SUPPORTED}), its DDL resources
+ * ({@code io/idempo/runtime/jdbc/<name>.sql} and {@code io/idempo/runtime/outbox/<name>.sql}) and a
+ * subclass of each contract suite; docs/runtime.md has the recipe.
  */
 public abstract class Dialect {
 
@@ -25,35 +39,55 @@ public abstract class Dialect {
   /** PostgreSQL 12 or newer. */
   public static final Dialect POSTGRESQL = new PostgresDialect();
 
-  /** The table name in the DDL resources, replaced by the configured one. */
-  static final String DDL_TABLE = "idempo_claims";
+  /** The dialects {@link #of(Connection)} recognises, in the order it asks them. */
+  private static final List<Dialect> SUPPORTED = List.of(H2, POSTGRESQL);
 
-  private static final String DDL_INDEX = "idempo_claims_expires_at_idx";
-  private static final String INDEX_SUFFIX = "_expires_at_idx";
+  /** The store's table name in its DDL resources, replaced by the configured one. */
+  static final String DDL_TABLE = "idempo_claims";
 
   private static final String COLUMNS =
       "handler_name, idempotency_key, status, result, claim_token, expires_at, created_at";
 
   /** The SET clause of {@link #takeOver}: status, token, expires_at, created_at. */
-  private static final String TAKE_OVER_SET =
+  static final String TAKE_OVER_SET =
       " SET status = ?, result = NULL, claim_token = ?, expires_at = ?, created_at = ?";
 
   /** The WHERE clause of {@link #takeOver}: handler, key, now. */
-  private static final String TAKE_OVER_WHERE =
+  static final String TAKE_OVER_WHERE =
       " WHERE handler_name = ? AND idempotency_key = ? AND expires_at <= ?";
+
+  /** Beyond PostgreSQL's range; far-future instants are stored as this. */
+  private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
   Dialect() {}
 
+  // ---------------------------------------------------------------------------------------------
+  // Detection and DDL
+
+  /**
+   * The dialect of the database {@code connection} belongs to, from its product name.
+   *
+   * @throws IllegalArgumentException if Idempo does not support that database
+   */
+  public static Dialect of(Connection connection) throws SQLException {
+    return forProductName(connection.getMetaData().getDatabaseProductName());
+  }
+
   /** The dialect for a database product name from {@code DatabaseMetaData}. */
   static Dialect forProductName(String productName) {
-    if ("H2".equals(productName)) {
-      return H2;
+    for (Dialect dialect : SUPPORTED) {
+      if (dialect.matchesProductName(productName)) {
+        return dialect;
+      }
     }
-    if ("PostgreSQL".equals(productName)) {
-      return POSTGRESQL;
+    StringBuilder supported = new StringBuilder();
+    for (Dialect dialect : SUPPORTED) {
+      supported.append(supported.length() == 0 ? "" : ", ").append(dialect.productName());
     }
     throw new IllegalArgumentException(
-        "JdbcIdempotencyStore supports H2 and PostgreSQL, but the DataSource connects to '"
+        "Idempo's JDBC store and outbox support "
+            + supported
+            + ", but the DataSource connects to '"
             + productName
             + "'");
   }
@@ -61,14 +95,179 @@ public abstract class Dialect {
   /** The database's name, as reported by its JDBC driver. */
   public abstract String productName();
 
-  /** The classpath resource holding the table's DDL for this database. */
-  public abstract String ddlResource();
+  /** True if {@code productName} (from {@code DatabaseMetaData}) is this database. */
+  boolean matchesProductName(String productName) {
+    return productName().equals(productName);
+  }
+
+  /** The name of this database's DDL resources: {@code <name>.sql}. */
+  abstract String resourceName();
+
+  /** The classpath resource holding the idempotency table's DDL for this database. */
+  public final String ddlResource() {
+    return "io/idempo/runtime/jdbc/" + resourceName() + ".sql";
+  }
+
+  /** The classpath resource holding the outbox table's DDL for this database. */
+  public final String outboxDdlResource() {
+    return "io/idempo/runtime/outbox/" + resourceName() + ".sql";
+  }
+
+  /** The idempotency table's DDL statements for {@code table}, from {@link #ddlResource()}. */
+  final List<String> ddl(TableName table) {
+    return ddl(ddlResource(), DDL_TABLE, table);
+  }
+
+  /**
+   * The DDL statements in {@code resource} (statements end with {@code ;}, lines starting with
+   * {@code --} are comments), with table {@code ddlTable} renamed to {@code table} and its indexes,
+   * named {@code <ddlTable>_<what>_idx}, renamed to match.
+   */
+  public final List<String> ddl(String resource, String ddlTable, TableName table) {
+    String text;
+    try (InputStream in = Dialect.class.getResourceAsStream("/" + resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+    StringBuilder withoutComments = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      if (!line.strip().startsWith("--")) {
+        withoutComments.append(line).append('\n');
+      }
+    }
+    Pattern index = Pattern.compile("\\b" + ddlTable + "(_[a-z_]+_idx)\\b");
+    Pattern tableName = Pattern.compile("\\b" + ddlTable + "\\b");
+    String sql =
+        index
+            .matcher(withoutComments)
+            .replaceAll(m -> Matcher.quoteReplacement(indexName(table, m.group(1))));
+    sql = tableName.matcher(sql).replaceAll(Matcher.quoteReplacement(table.qualified()));
+    List<String> statements = new ArrayList<>();
+    for (String statement : sql.split(";", -1)) {
+      if (!statement.isBlank()) {
+        statements.add(statement.strip());
+      }
+    }
+    return statements;
+  }
+
+  /**
+   * Runs DDL statements from {@link #ddl(String, String, TableName)} on {@code connection}, in
+   * auto-commit; a statement that fails only because what it creates exists already (where the
+   * database has no {@code IF NOT EXISTS} for it) counts as done.
+   */
+  public final void createIfMissing(Connection connection, List<String> statements)
+      throws SQLException {
+    connection.setAutoCommit(true);
+    try (Statement statement = connection.createStatement()) {
+      for (String ddl : statements) {
+        try {
+          statement.execute(ddl);
+        } catch (SQLException e) {
+          if (!isAlreadyExists(e)) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The name of the index {@code <table><suffix>} as the DDL must write it: schema-qualified where
+   * the database wants it so.
+   */
+  abstract String indexName(TableName table, String suffix);
+
+  // ---------------------------------------------------------------------------------------------
+  // SQLState predicates
+
+  /** True if {@code e} says a unique or primary key value is taken. */
+  public boolean isDuplicateKey(SQLException e) {
+    return "23505".equals(e.getSQLState());
+  }
+
+  /** True if {@code e} says the table does not exist. */
+  public abstract boolean isMissingTable(SQLException e);
+
+  /**
+   * True if {@code e} says the statement gave up waiting for a row lock another transaction holds
+   * (the claim's lock timeout), and nothing else: a statement cancelled by a statement or query
+   * timeout (SQLState 57014) is a failure, not a key in flight.
+   */
+  abstract boolean isLockTimeout(SQLException e);
+
+  /** True if {@code e} says a DDL statement's table or index exists already. */
+  boolean isAlreadyExists(SQLException e) {
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Values
+
+  /**
+   * {@code instant} as the bound value of a timestamp column, to the microsecond; instants past
+   * the year 9999 are stored as its end.
+   */
+  public Object timestamp(Instant instant) {
+    Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
+    // Not OffsetDateTime.ofInstant: that builds the offset's ZoneRules on every call.
+    return LocalDateTime.ofEpochSecond(
+            capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC)
+        .atOffset(ZoneOffset.UTC);
+  }
+
+  /** The instant in timestamp column {@code column} of {@code row}, as {@link #timestamp} wrote. */
+  public Instant instant(ResultSet row, int column) throws SQLException {
+    return row.getObject(column, OffsetDateTime.class).toInstant();
+  }
+
+  /** {@code id} as the bound value of a UUID column. */
+  public Object uuid(UUID id) {
+    return id;
+  }
+
+  /** The UUID in column {@code column} of {@code row}, as {@link #uuid(UUID)} wrote it. */
+  public UUID uuid(ResultSet row, int column) throws SQLException {
+    return row.getObject(column, UUID.class);
+  }
+
+  /** The latest instant a timestamp column holds; later ones are stored as this. */
+  static Instant latest() {
+    return LATEST;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Statements
+
+  /**
+   * {@code orderedQuery} (a SELECT ending in its ORDER BY) limited to its first {@code ?} rows,
+   * which it locks, skipping rows another transaction has locked: the outbox relay's poll. The
+   * limit is the last parameter.
+   */
+  public abstract String firstRowsSkipLocked(String orderedQuery);
+
+  /**
+   * Deletes at most {@code ?} rows of {@code table} that match {@code where} (whose parameters come
+   * first; the limit is the last), skipping rows another transaction has locked where the database
+   * can: a purge batch.
+   */
+  public abstract String deleteBatch(String table, String where);
+
+  /**
+   * How this database bounds a claim statement's wait for a row lock to {@code millis}: a session
+   * setting around the claim statements, or a bound inside each statement.
+   */
+  abstract LockWaits lockWaits(int millis);
 
   /**
    * Inserts a claim row: handler, key, status, token, expires_at, created_at, after the lock
-   * timeout where the statement bounds its own lock waits (see {@link #sessionLockTimeout}). Writes
-   * nothing when the row exists or, if {@link #insertRaisesDuplicateKey()}, fails with SQLState
-   * 23505. A claim that inserted nothing reads the record with {@link #selectRecord}.
+   * timeout where {@link LockWaits#bind} puts it first. Writes nothing when the row exists or, if
+   * {@link #insertRaisesDuplicateKey()}, fails with a duplicate key. A claim that inserted nothing
+   * reads the record with {@link #selectRecord}.
    *
    * <p>It reads nothing itself. A claim statement on PostgreSQL that also read the record it
    * yielded to (in a {@code UNION ALL} over the insert's {@code RETURNING}) saved a duplicate its
@@ -79,9 +278,8 @@ public abstract class Dialect {
 
   /**
    * Takes over an expired record: status, token, expires_at, created_at, handler, key, now, after
-   * the lock timeout where the statement bounds its own lock waits (see {@link
-   * #sessionLockTimeout}). Matches no row unless the record is still expired, so of two deliveries
-   * only one takes it over.
+   * the lock timeout where {@link LockWaits#bind} puts it first. Matches no row unless the record
+   * is still expired, so of two deliveries only one takes it over.
    */
   abstract String takeOver(String table);
 
@@ -108,23 +306,10 @@ public abstract class Dialect {
     UNKNOWN
   }
 
-  /**
-   * The statement that bounds the session's row-lock waits to {@code millis}, for a database whose
-   * lock timeout can only be a session setting (H2: {@code setQueryTimeout} runs {@code SET
-   * QUERY_TIMEOUT}, which would also apply to the handler's own statements, and every {@code SET}
-   * makes H2 compile all prepared statements again). The store runs it once per connection.
-   *
-   * <p>Null where the claim statements ({@link #insertClaim}, {@link #takeOver}) bound their own
-   * lock waits instead. Their first parameter is then the lock timeout in milliseconds, as text, and
-   * they return a row for each row they wrote, in place of an update count.
-   */
-  abstract String sessionLockTimeout(int millis);
-
-  /** Deletes at most n expired rows of one status: status, now, n. */
-  abstract String purgeBatch(String table);
-
-  /** The index's name in the DDL for {@code table}. */
-  abstract String indexName(TableName table);
+  /** Deletes at most n expired records of one status: status, now, n. */
+  final String purgeBatch(String table) {
+    return deleteBatch(table, "status = ? AND expires_at <= ?");
+  }
 
   /** Reads a record: handler, key. */
   final String selectRecord(String table) {
@@ -155,68 +340,18 @@ public abstract class Dialect {
         + " WHERE handler_name = ? AND idempotency_key = ? AND claim_token = ?";
   }
 
-  final String columns() {
+  /** The claim row's columns, in the order {@link #insertClaim} binds them. */
+  static String columns() {
     return COLUMNS;
-  }
-
-  /** The DDL statements for {@code table}, from {@link #ddlResource()}. */
-  final List<String> ddl(TableName table) {
-    String text;
-    try (InputStream in = Dialect.class.getResourceAsStream("/" + ddlResource())) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + ddlResource());
-      }
-      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + ddlResource(), e);
-    }
-    StringBuilder withoutComments = new StringBuilder();
-    for (String line : text.split("\n", -1)) {
-      if (!line.strip().startsWith("--")) {
-        withoutComments.append(line).append('\n');
-      }
-    }
-    String sql =
-        withoutComments
-            .toString()
-            .replace(DDL_INDEX, "\u0000index\u0000")
-            .replace(DDL_TABLE, table.qualified())
-            .replace("\u0000index\u0000", indexName(table));
-    List<String> statements = new ArrayList<>();
-    for (String statement : sql.split(";", -1)) {
-      if (!statement.isBlank()) {
-        statements.add(statement.strip());
-      }
-    }
-    return statements;
-  }
-
-  /** True if {@code e} says the row already exists. */
-  static boolean isDuplicateKey(SQLException e) {
-    return "23505".equals(e.getSQLState());
-  }
-
-  /** True if {@code e} says the statement gave up waiting for a lock another transaction holds. */
-  static boolean isLockTimeout(SQLException e) {
-    String state = e.getSQLState();
-    return "55P03".equals(state) // PostgreSQL lock_timeout
-        || "HYT00".equals(state) // H2 lock timeout
-        || e.getErrorCode() == 50200; // H2 LOCK_TIMEOUT_1
-  }
-
-  /** True if {@code e} says the table does not exist. */
-  static boolean isMissingTable(SQLException e) {
-    String state = e.getSQLState();
-    return "42P01".equals(state) // PostgreSQL
-        || "42S02".equals(state)
-        || "42102".equals(state) // H2
-        || "42S04".equals(state); // H2 (error 42104), when the database has no table at all
   }
 
   @Override
   public String toString() {
     return productName().toLowerCase(Locale.ROOT);
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // The databases
 
   private static final class H2Dialect extends Dialect {
     @Override
@@ -225,8 +360,45 @@ public abstract class Dialect {
     }
 
     @Override
-    public String ddlResource() {
-      return "io/idempo/runtime/jdbc/h2.sql";
+    String resourceName() {
+      return "h2";
+    }
+
+    @Override
+    String indexName(TableName table, String suffix) {
+      // H2 puts an index in the schema its name names.
+      String index = table.table() + suffix;
+      return table.schema() == null ? index : table.schema() + "." + index;
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+      String state = e.getSQLState();
+      return "42S02".equals(state) // error 42102: table not found
+          || "42102".equals(state)
+          || "42S04".equals(state) // error 42104: table not found, the database has none at all
+          || "42104".equals(state);
+    }
+
+    @Override
+    boolean isLockTimeout(SQLException e) {
+      // LOCK_TIMEOUT_1: error 50200, SQLState HYT00. A cancelled statement is error 57014.
+      return "HYT00".equals(e.getSQLState()) || e.getErrorCode() == 50200;
+    }
+
+    @Override
+    public String firstRowsSkipLocked(String orderedQuery) {
+      return orderedQuery + " FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    public String deleteBatch(String table, String where) {
+      return "DELETE FROM " + table + " WHERE " + where + " FETCH FIRST ? ROWS ONLY";
+    }
+
+    @Override
+    LockWaits lockWaits(int millis) {
+      return new LockWaits.H2LockWaits(millis);
     }
 
     @Override
@@ -252,56 +424,56 @@ public abstract class Dialect {
     TransactionHealth transactionHealth(Connection connection) {
       return TransactionHealth.HEALTHY; // H2 rolls back only the failed statement
     }
-
-    @Override
-    String sessionLockTimeout(int millis) {
-      return "SET LOCK_TIMEOUT " + millis;
-    }
-
-    @Override
-    String purgeBatch(String table) {
-      return "DELETE FROM "
-          + table
-          + " WHERE status = ? AND expires_at <= ? FETCH FIRST ? ROWS ONLY";
-    }
-
-    @Override
-    String indexName(TableName table) {
-      String index = table.table() + INDEX_SUFFIX;
-      return table.schema() == null ? index : table.schema() + "." + index;
-    }
   }
 
   private static final class PostgresDialect extends Dialect {
-    /**
-     * Bounds the claim statement's lock waits: sets {@code lock_timeout} to the first parameter for
-     * the transaction, having read the value in force into {@code outer_timeout} (in a subquery
-     * that {@code OFFSET 0} keeps from being merged into the outer one, so it is read first). The
-     * statement reads its row from {@code lock_bound}, so both are done before it can wait for a
-     * lock. This costs no round trip and no driver timer, unlike a JDBC query timeout.
-     */
-    private static final String BOUND_LOCK_WAITS =
-        "WITH lock_bound AS (SELECT outer_timeout, set_config('lock_timeout', ?, true) FROM"
-            + " (SELECT current_setting('lock_timeout') AS outer_timeout OFFSET 0) AS saved) ";
-
-    /**
-     * Puts {@code lock_timeout} back when the statement wrote its row, so the handler's statements
-     * that follow in the transaction wait as the connection was set up to. A statement that wrote
-     * nothing leaves the bound in force: the store then ends the transaction or rolls back to the
-     * claim's savepoint, before the claim's next statement that bounds its waits, which would
-     * otherwise read the bound as the value to put back.
-     */
-    private static final String RESTORE_LOCK_TIMEOUT =
-        " RETURNING set_config('lock_timeout', (SELECT outer_timeout FROM lock_bound), true)";
-
     @Override
     public String productName() {
       return "PostgreSQL";
     }
 
     @Override
-    public String ddlResource() {
-      return "io/idempo/runtime/jdbc/postgresql.sql";
+    String resourceName() {
+      return "postgresql";
+    }
+
+    @Override
+    String indexName(TableName table, String suffix) {
+      // PostgreSQL puts an index in its table's schema and refuses a qualified index name.
+      return table.table() + suffix;
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+      return "42P01".equals(e.getSQLState());
+    }
+
+    @Override
+    boolean isLockTimeout(SQLException e) {
+      // lock_not_available, raised by lock_timeout; a statement_timeout is 57014.
+      return "55P03".equals(e.getSQLState());
+    }
+
+    @Override
+    public String firstRowsSkipLocked(String orderedQuery) {
+      return orderedQuery + " LIMIT ? FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    public String deleteBatch(String table, String where) {
+      // Short batches by physical row id; rows locked by anyone are skipped, not waited for.
+      return "DELETE FROM "
+          + table
+          + " WHERE ctid IN (SELECT ctid FROM "
+          + table
+          + " WHERE "
+          + where
+          + " LIMIT ? FOR UPDATE SKIP LOCKED)";
+    }
+
+    @Override
+    LockWaits lockWaits(int millis) {
+      return new LockWaits.StatementLockWaits(millis);
     }
 
     @Override
@@ -309,25 +481,25 @@ public abstract class Dialect {
       // Waits for a concurrent uncommitted insert of the same key, then inserts nothing (no row)
       // if that one committed, or the row (one row) if it rolled back. An existing row is no
       // error, so the transaction stays usable; only a wait past the lock timeout is.
-      return BOUND_LOCK_WAITS
+      return LockWaits.StatementLockWaits.BOUND_LOCK_WAITS
           + "INSERT INTO "
           + table
           + " ("
           + columns()
           + ") SELECT ?, ?, ?, NULL, ?, ?, ? FROM lock_bound"
           + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING"
-          + RESTORE_LOCK_TIMEOUT;
+          + LockWaits.StatementLockWaits.RESTORE_LOCK_TIMEOUT;
     }
 
     @Override
     String takeOver(String table) {
-      return BOUND_LOCK_WAITS
+      return LockWaits.StatementLockWaits.BOUND_LOCK_WAITS
           + "UPDATE "
           + table
           + TAKE_OVER_SET
           + " FROM lock_bound"
           + TAKE_OVER_WHERE
-          + RESTORE_LOCK_TIMEOUT;
+          + LockWaits.StatementLockWaits.RESTORE_LOCK_TIMEOUT;
     }
 
     @Override
@@ -343,27 +515,6 @@ public abstract class Dialect {
         // The PostgreSQL driver is not visible from this class loader.
         return TransactionHealth.UNKNOWN;
       }
-    }
-
-    @Override
-    String sessionLockTimeout(int millis) {
-      return null;
-    }
-
-    @Override
-    String purgeBatch(String table) {
-      // Short batches by physical row id; rows that a takeover has locked are skipped, not awaited.
-      return "DELETE FROM "
-          + table
-          + " WHERE ctid IN (SELECT ctid FROM "
-          + table
-          + " WHERE status = ? AND expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
-    }
-
-    @Override
-    String indexName(TableName table) {
-      // PostgreSQL puts an index in its table's schema and refuses a qualified index name.
-      return table.table() + INDEX_SUFFIX;
     }
   }
 }

@@ -7,12 +7,10 @@ import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyStoreException;
 import io.idempo.runtime.InFlightPolicy;
 import io.idempo.runtime.jdbc.ClaimTransactions.ClaimTransaction;
-import io.idempo.runtime.jdbc.JdbcIdempotencyStore.Transaction;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * How a {@link JdbcIdempotencyStore} claims a batch ({@link JdbcIdempotencyStore#claimBatch}): one
@@ -49,32 +46,20 @@ final class JdbcBatchClaims {
   static final String COMPLETED = "COMPLETED";
   private static final int MAX_ROUNDS = 20;
 
-  private final JdbcIdempotencyStore store;
+  private final ClaimContext context;
   private final BatchClaimStatements sql;
-  private final DataSource dataSource;
   private final ClaimTransactions transactions;
-  private final Clock clock;
   private final InFlightPolicy inFlightPolicy;
-  private final boolean untimed;
-  private final String lockTimeoutMillis;
 
   JdbcBatchClaims(
-      JdbcIdempotencyStore store,
+      ClaimContext context,
       BatchClaimStatements sql,
-      DataSource dataSource,
       ClaimTransactions transactions,
-      Clock clock,
-      InFlightPolicy inFlightPolicy,
-      boolean untimed,
-      String lockTimeoutMillis) {
-    this.store = store;
+      InFlightPolicy inFlightPolicy) {
+    this.context = context;
     this.sql = sql;
-    this.dataSource = dataSource;
     this.transactions = transactions;
-    this.clock = clock;
     this.inFlightPolicy = inFlightPolicy;
-    this.untimed = untimed;
-    this.lockTimeoutMillis = lockTimeoutMillis;
   }
 
   BatchClaim claim(HandlerDescriptor handler, List<String> keys) {
@@ -93,24 +78,23 @@ final class JdbcBatchClaims {
   // Transactional mode
 
   private BatchClaim claimTransactional(HandlerDescriptor handler, BatchKeys batch, long start) {
-    Transaction outer = store.currentTransaction();
+    BoundTransaction outer = context.binding.current();
     if (outer != null) {
       return claimOnSavepoint(outer, handler, batch, start);
     }
     ClaimTransaction handle;
     try {
-      handle = transactions.begin(dataSource);
+      handle = transactions.begin(context.dataSource);
     } catch (SQLException e) {
       throw failure("claim", handler, batch, e);
     }
     if (handle.joined()) {
       return claimJoined(handle, handler, batch, start);
     }
-    Transaction transaction = new Transaction(handle);
+    BoundTransaction transaction = new BoundTransaction(handle);
     Connection connection = transaction.connection;
     boolean handedOver = false;
     try {
-      store.boundLockWaits(connection);
       Attempt attempt =
           claimFollowingPolicy(
               connection,
@@ -128,9 +112,9 @@ final class JdbcBatchClaims {
       }
       TransactionalBatchClaim claim =
           new TransactionalBatchClaim(
-              store, sql, transaction, handler, batch, attempt, null, true);
+              context, sql, transaction, handler, batch, attempt, null, true);
       transaction.claims.push(claim);
-      store.bind(transaction);
+      context.binding.bind(transaction);
       handedOver = true;
       report(handler, batch, attempt.decided, start);
       return claim;
@@ -138,7 +122,7 @@ final class JdbcBatchClaims {
       throw failure("claim", handler, batch, e);
     } finally {
       if (!handedOver) {
-        JdbcIdempotencyStore.end(handle, false);
+        BoundTransaction.end(handle, false);
       }
     }
   }
@@ -150,20 +134,15 @@ final class JdbcBatchClaims {
    */
   private BatchClaim claimJoined(
       ClaimTransaction handle, HandlerDescriptor handler, BatchKeys batch, long start) {
-    Transaction transaction = new Transaction(handle);
+    BoundTransaction transaction = new BoundTransaction(handle);
     boolean handedOver = false;
     boolean undone = false;
     try {
-      try {
-        store.boundLockWaits(handle.connection());
-      } catch (SQLException e) {
-        throw failure("claim", handler, batch, e);
-      }
       BatchClaim claim = claimOnSavepoint(transaction, handler, batch, start);
       if (claim.acquiredCount() == 0) {
         undone = true;
       } else {
-        store.bind(transaction);
+        context.binding.bind(transaction);
         handedOver = true;
       }
       return claim;
@@ -172,7 +151,7 @@ final class JdbcBatchClaims {
       throw e;
     } finally {
       if (!handedOver) {
-        JdbcIdempotencyStore.end(handle, undone);
+        BoundTransaction.end(handle, undone);
       }
     }
   }
@@ -183,7 +162,7 @@ final class JdbcBatchClaims {
    * which would hold the transaction open.
    */
   private BatchClaim claimOnSavepoint(
-      Transaction transaction, HandlerDescriptor handler, BatchKeys batch, long start) {
+      BoundTransaction transaction, HandlerDescriptor handler, BatchKeys batch, long start) {
     Connection connection = transaction.connection;
     boolean first = transaction.claims.isEmpty();
     try {
@@ -212,7 +191,7 @@ final class JdbcBatchClaims {
       }
       TransactionalBatchClaim claim =
           new TransactionalBatchClaim(
-              store, sql, transaction, handler, batch, attempt, savepoint, first);
+              context, sql, transaction, handler, batch, attempt, savepoint, first);
       transaction.claims.push(claim);
       report(handler, batch, attempt.decided, start);
       return claim;
@@ -231,8 +210,7 @@ final class JdbcBatchClaims {
   // Lease mode
 
   private BatchClaim claimLeases(HandlerDescriptor handler, BatchKeys batch, long start) {
-    try (Connection connection = dataSource.getConnection()) {
-      store.boundLockWaits(connection);
+    try (Connection connection = context.dataSource.getConnection()) {
       connection.setAutoCommit(true);
       Attempt attempt =
           claimFollowingPolicy(
@@ -250,7 +228,7 @@ final class JdbcBatchClaims {
       if (attempt.decided.acquired().isEmpty()) {
         return new NothingAcquired(batch.size());
       }
-      return new LeaseBatchClaim(store, sql, dataSource, clock, handler, batch, attempt);
+      return new LeaseBatchClaim(context, sql, handler, batch, attempt);
     } catch (SQLException e) {
       throw failure("claim", handler, batch, e);
     }
@@ -308,7 +286,7 @@ final class JdbcBatchClaims {
       BatchKeys batch,
       String status,
       Duration life,
-      Transaction thread,
+      BoundTransaction thread,
       Undo undo,
       boolean mayWait,
       long start)
@@ -331,10 +309,9 @@ final class JdbcBatchClaims {
         }
         inFlight = probe.decided.inFlight;
       }
-      String key = inFlight;
-      store.notifyListener(l -> l.inProgress(handler, key));
-      timed(handler, key, start);
-      throw new DuplicateInProgressException(handler, batch.keyOf(key));
+      context.events.inProgress(handler, inFlight);
+      context.events.claimTimed(handler, inFlight, start);
+      throw new DuplicateInProgressException(handler, batch.keyOf(inFlight));
     }
   }
 
@@ -345,13 +322,15 @@ final class JdbcBatchClaims {
       BatchKeys batch,
       String status,
       Duration life,
-      Transaction thread,
+      BoundTransaction thread,
       Undo undo,
       boolean oneByOne)
       throws SQLException {
     Decided decided = new Decided();
     String token = JdbcIdempotencyStore.newClaimToken();
-    Instant now = clock.instant();
+    Instant now = context.clock.instant();
+    // Where the lock timeout is a session setting (H2), set for the claim's statements only.
+    int previous = sql.lockWaits.bound(connection);
     try {
       String[] keys = batch.sorted();
       if (oneByOne) {
@@ -370,12 +349,14 @@ final class JdbcBatchClaims {
       }
     } catch (SQLException | RuntimeException e) {
       try {
+        sql.lockWaits.restore(connection, previous);
         undo.run(decided, token);
-      } catch (SQLException undoFailure) {
+      } catch (SQLException | RuntimeException undoFailure) {
         e.addSuppressed(undoFailure);
       }
       throw e;
     }
+    sql.lockWaits.restore(connection, previous);
     if (!decided.complete()) {
       undo.run(decided, token);
     }
@@ -396,7 +377,7 @@ final class JdbcBatchClaims {
       String token,
       Duration life,
       Instant now,
-      Transaction thread)
+      BoundTransaction thread)
       throws SQLException {
     String[] pending = keys;
     String name = handler.name();
@@ -432,13 +413,7 @@ final class JdbcBatchClaims {
           continue;
         }
         if (thread != null && thread.holds(row.token())) {
-          throw new IllegalStateException(
-              "handler "
-                  + name
-                  + " claimed key '"
-                  + JdbcIdempotencyStore.abbreviate(key)
-                  + "' in a batch on a thread whose transaction already holds that claim; a handler"
-                  + " must not process the same message re-entrantly");
+          throw ClaimFailures.reentrant(handler, key);
         }
         if (!row.expiresAt().isAfter(now)) {
           expired.add(key);
@@ -448,7 +423,7 @@ final class JdbcBatchClaims {
           decided.inFlight = key;
           return;
         } else {
-          throw unknownStatus(handler, key, row.status());
+          throw context.failures.unknownStatus(handler, key, row.status());
         }
       }
       if (!expired.isEmpty()) {
@@ -457,14 +432,7 @@ final class JdbcBatchClaims {
         try {
           taken =
               sql.takeOver(
-                  connection,
-                  lockTimeoutMillis,
-                  name,
-                  expiredKeys,
-                  status,
-                  token,
-                  JdbcIdempotencyStore.timestamp(JdbcIdempotencyStore.plus(now, life)),
-                  JdbcIdempotencyStore.timestamp(now));
+                  connection, name, expiredKeys, status, token, ClaimStatements.plus(now, life), now);
         } catch (SQLException e) {
           if (gaveUpWaiting(e)) {
             decided.inFlightSomewhere = true;
@@ -532,16 +500,9 @@ final class JdbcBatchClaims {
     for (int i = 0; ; i++) {
       try {
         return sql.insert(
-            connection,
-            lockTimeoutMillis,
-            handlerName,
-            keys,
-            status,
-            token,
-            JdbcIdempotencyStore.timestamp(JdbcIdempotencyStore.plus(now, life)),
-            JdbcIdempotencyStore.timestamp(now));
+            connection, handlerName, keys, status, token, ClaimStatements.plus(now, life), now);
       } catch (SQLException e) {
-        if (i + 1 < MAX_ROUNDS && sql.insertRaisesDuplicateKey() && Dialect.isDuplicateKey(e)) {
+        if (i + 1 < MAX_ROUNDS && sql.insertRaisesDuplicateKey() && sql.dialect.isDuplicateKey(e)) {
           continue;
         }
         throw e;
@@ -553,9 +514,9 @@ final class JdbcBatchClaims {
    * True if a claim statement gave up waiting for a row lock (the lock timeout), or the database
    * broke a wait cycle with an unrelated transaction: either way, a key is in flight.
    */
-  private static boolean gaveUpWaiting(SQLException e) {
+  private boolean gaveUpWaiting(SQLException e) {
     String state = e.getSQLState();
-    return Dialect.isLockTimeout(e)
+    return sql.dialect.isLockTimeout(e)
         || "40P01".equals(state) // PostgreSQL deadlock_detected
         || "40001".equals(state); // H2 deadlock; PostgreSQL serialization failure
   }
@@ -567,48 +528,20 @@ final class JdbcBatchClaims {
   private void report(HandlerDescriptor handler, BatchKeys batch, Decided decided, long start) {
     for (String key : batch.inBatchOrder()) {
       if (decided.claimed.contains(key)) {
-        store.notifyListener(l -> l.claimed(handler, key));
+        context.events.claimed(handler, key);
       } else if (decided.takenOver.contains(key)) {
-        store.notifyListener(l -> l.expired(handler, key));
+        context.events.expired(handler, key);
       } else {
-        store.notifyListener(l -> l.duplicate(handler, key));
+        context.events.duplicate(handler, key);
       }
-      timed(handler, key, start);
+      context.events.claimTimed(handler, key, start);
     }
-  }
-
-  private void timed(HandlerDescriptor handler, String key, long start) {
-    if (untimed) {
-      return;
-    }
-    Duration duration = Duration.ofNanos(System.nanoTime() - start);
-    store.notifyListener(l -> l.claimTimed(handler, key, duration));
-  }
-
-  private IdempotencyStoreException unknownStatus(
-      HandlerDescriptor handler, String key, String status) {
-    return new IdempotencyStoreException(
-        "record of handler "
-            + handler.name()
-            + " (key path "
-            + handler.keyPath()
-            + ") for key '"
-            + JdbcIdempotencyStore.abbreviate(key)
-            + "' in "
-            + sql.table
-            + " has status '"
-            + status
-            + "', which the store never writes (it writes "
-            + IN_PROGRESS
-            + " and "
-            + COMPLETED
-            + "). Correct or delete that row; until then the key's messages are not processed.");
   }
 
   private IdempotencyStoreException failure(
       String what, HandlerDescriptor handler, BatchKeys batch, SQLException e) {
     String hint =
-        Dialect.isMissingTable(e)
+        sql.dialect.isMissingTable(e)
             ? " The table does not exist: call JdbcIdempotencyStore.createTableIfMissing() or run "
                 + sql.dialect.ddlResource()
                 + " in a migration."

@@ -5,8 +5,6 @@ import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyStoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
-import javax.sql.DataSource;
 
 /**
  * A lease-mode batch claim: the batch's rows are committed {@code IN_PROGRESS} with one lease.
@@ -16,10 +14,8 @@ import javax.sql.DataSource;
  */
 final class LeaseBatchClaim extends BatchClaim {
 
-  private final JdbcIdempotencyStore store;
+  private final ClaimContext context;
   private final BatchClaimStatements sql;
-  private final DataSource dataSource;
-  private final Clock clock;
   private final HandlerDescriptor handler;
   private final BatchKeys batch;
   private final String token;
@@ -27,18 +23,14 @@ final class LeaseBatchClaim extends BatchClaim {
   private final String[] acquired;
 
   LeaseBatchClaim(
-      JdbcIdempotencyStore store,
+      ClaimContext context,
       BatchClaimStatements sql,
-      DataSource dataSource,
-      Clock clock,
       HandlerDescriptor handler,
       BatchKeys batch,
       JdbcBatchClaims.Attempt attempt) {
     super(batch.size(), batch.firstIndexes(attempt.decided.acquired()));
-    this.store = store;
+    this.context = context;
     this.sql = sql;
-    this.dataSource = dataSource;
-    this.clock = clock;
     this.handler = handler;
     this.batch = batch;
     this.token = attempt.token;
@@ -48,7 +40,7 @@ final class LeaseBatchClaim extends BatchClaim {
   @Override
   protected void recordCompletion() {
     int updated;
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = context.dataSource.getConnection()) {
       connection.setAutoCommit(true);
       updated =
           sql.completeLeases(
@@ -57,8 +49,7 @@ final class LeaseBatchClaim extends BatchClaim {
               acquired,
               token,
               JdbcBatchClaims.COMPLETED,
-              JdbcIdempotencyStore.timestamp(
-                  JdbcIdempotencyStore.plus(clock.instant(), handler.ttl())));
+              ClaimStatements.plus(context.clock.instant(), handler.ttl()));
     } catch (SQLException e) {
       throw new IdempotencyStoreException(
           "cannot record the completion of a batch of "
@@ -95,13 +86,13 @@ final class LeaseBatchClaim extends BatchClaim {
               + " slowest batch");
     }
     for (String key : acquired) {
-      store.notifyListener(l -> l.completed(handler, key));
+      context.events.completed(handler, key);
     }
   }
 
   @Override
   protected void discard(Throwable failure) {
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = context.dataSource.getConnection()) {
       connection.setAutoCommit(true);
       sql.deleteLeases(connection, handler.name(), acquired, token);
     } catch (SQLException e) {
@@ -119,7 +110,7 @@ final class LeaseBatchClaim extends BatchClaim {
           e);
     } finally {
       for (String key : acquired) {
-        store.notifyListener(l -> l.released(handler, key, failure));
+        context.events.released(handler, key, failure);
       }
     }
   }

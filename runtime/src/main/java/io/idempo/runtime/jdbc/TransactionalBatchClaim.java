@@ -3,7 +3,6 @@ package io.idempo.runtime.jdbc;
 import io.idempo.runtime.BatchClaim;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyStoreException;
-import io.idempo.runtime.jdbc.JdbcIdempotencyStore.Transaction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -17,9 +16,9 @@ import java.sql.Savepoint;
  */
 final class TransactionalBatchClaim extends BatchClaim implements TransactionMember {
 
-  private final JdbcIdempotencyStore store;
+  private final ClaimContext context;
   private final BatchClaimStatements sql;
-  private final Transaction transaction;
+  private final BoundTransaction transaction;
   private final HandlerDescriptor handler;
   private final BatchKeys batch;
   private final String token;
@@ -33,16 +32,16 @@ final class TransactionalBatchClaim extends BatchClaim implements TransactionMem
   private final boolean outermost;
 
   TransactionalBatchClaim(
-      JdbcIdempotencyStore store,
+      ClaimContext context,
       BatchClaimStatements sql,
-      Transaction transaction,
+      BoundTransaction transaction,
       HandlerDescriptor handler,
       BatchKeys batch,
       JdbcBatchClaims.Attempt attempt,
       Savepoint savepoint,
       boolean outermost) {
     super(batch.size(), batch.firstIndexes(attempt.decided.acquired()));
-    this.store = store;
+    this.context = context;
     this.sql = sql;
     this.transaction = transaction;
     this.handler = handler;
@@ -54,13 +53,13 @@ final class TransactionalBatchClaim extends BatchClaim implements TransactionMem
   }
 
   @Override
-  public String claimToken() {
+  public String token() {
     return token;
   }
 
   @Override
-  public String handlerName() {
-    return handler.name();
+  public HandlerDescriptor handler() {
+    return handler;
   }
 
   @Override
@@ -147,14 +146,14 @@ final class TransactionalBatchClaim extends BatchClaim implements TransactionMem
       }
     } finally {
       for (String key : acquired) {
-        store.notifyListener(l -> l.released(handler, key, failure));
+        context.events.released(handler, key, failure);
       }
     }
   }
 
   private void notifyCompleted() {
     for (String key : acquired) {
-      store.notifyListener(l -> l.completed(handler, key));
+      context.events.completed(handler, key);
     }
   }
 
@@ -175,8 +174,8 @@ final class TransactionalBatchClaim extends BatchClaim implements TransactionMem
   private void finish(boolean committed) {
     transaction.finished = true;
     transaction.claims.clear();
-    store.unbind(transaction);
-    JdbcIdempotencyStore.end(transaction.handle, committed);
+    context.binding.unbind(transaction);
+    BoundTransaction.end(transaction.handle, committed);
   }
 
   private IdempotencyStoreException notRecorded(Exception e, String consequence) {
