@@ -33,7 +33,7 @@ class BatchDeliveriesTest {
   @Test
   void everyImplementationHasTheExactlyOnceEffect() {
     for (BatchMeasures.Counts counts : COUNTS.values()) {
-      assertWithMessage(counts.impl() + " in batches of " + counts.batch())
+      assertWithMessage("%s in batches of %s", counts.impl(), counts.batch())
           .that(counts.effectOk())
           .isTrue();
     }
