@@ -12,24 +12,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * How a {@link JdbcIdempotencyStore} claims a batch ({@link JdbcIdempotencyStore#claimBatch}): one
- * insert of every key, in the batch's fixed key order, which on PostgreSQL also reads the records
- * of the keys it did not insert; on H2, one read of those records follows. Expired records are taken over with one more statement (rare). The
- * transactional claims join the batch's transaction as a single claim joins its own (the thread's
- * transaction, under a savepoint; a transaction of {@link ClaimTransactions} that the application
- * began, under a savepoint; or a transaction of its own); lease claims commit at once.
+ * How a {@link JdbcIdempotencyStore} claims a batch ({@link JdbcIdempotencyStore#claimBatch}), in
+ * which transaction and what it does about a key in flight; {@link BatchAttempts} runs the
+ * statements. The transactional claims join the batch's transaction as a single claim joins its
+ * own (the thread's transaction, under a savepoint; a transaction of {@link ClaimTransactions}
+ * that the application began, under a savepoint; or a transaction of its own); lease claims commit
+ * at once.
  *
  * <p>A key held by a delivery in flight is found either as a live lease row, or as a claim
  * statement that gave up waiting for another transaction's uncommitted insert (the lock timeout).
@@ -42,12 +35,12 @@ import java.util.Set;
 final class JdbcBatchClaims {
 
   private static final System.Logger LOG = System.getLogger(JdbcBatchClaims.class.getName());
-  static final String IN_PROGRESS = "IN_PROGRESS";
-  static final String COMPLETED = "COMPLETED";
-  private static final int MAX_ROUNDS = 20;
+  private static final String IN_PROGRESS = BatchAttempts.IN_PROGRESS;
+  private static final String COMPLETED = BatchAttempts.COMPLETED;
 
   private final ClaimContext context;
   private final BatchClaimStatements sql;
+  private final BatchAttempts attempts;
   private final ClaimTransactions transactions;
   private final InFlightPolicy inFlightPolicy;
 
@@ -58,6 +51,7 @@ final class JdbcBatchClaims {
       InFlightPolicy inFlightPolicy) {
     this.context = context;
     this.sql = sql;
+    this.attempts = new BatchAttempts(context, sql);
     this.transactions = transactions;
     this.inFlightPolicy = inFlightPolicy;
   }
@@ -95,7 +89,7 @@ final class JdbcBatchClaims {
     Connection connection = transaction.connection;
     boolean handedOver = false;
     try {
-      Attempt attempt =
+      BatchAttempts.Attempt attempt =
           claimFollowingPolicy(
               connection,
               handler,
@@ -167,7 +161,7 @@ final class JdbcBatchClaims {
     boolean first = transaction.claims.isEmpty();
     try {
       Savepoint savepoint = connection.setSavepoint();
-      Attempt attempt;
+      BatchAttempts.Attempt attempt;
       try {
         attempt =
             claimFollowingPolicy(
@@ -212,7 +206,7 @@ final class JdbcBatchClaims {
   private BatchClaim claimLeases(HandlerDescriptor handler, BatchKeys batch, long start) {
     try (Connection connection = context.dataSource.getConnection()) {
       connection.setAutoCommit(true);
-      Attempt attempt =
+      BatchAttempts.Attempt attempt =
           claimFollowingPolicy(
               connection,
               handler,
@@ -235,65 +229,27 @@ final class JdbcBatchClaims {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Claiming the keys
-
-  /** Undoes the claims of an attempt that found a key in flight. */
-  @FunctionalInterface
-  private interface Undo {
-    void run(Decided decided, String token) throws SQLException;
-  }
-
-  /** What one attempt decided for the batch's keys (stored keys), and the token its rows carry. */
-  static final class Attempt {
-    final Decided decided;
-    final String token;
-
-    Attempt(Decided decided, String token) {
-      this.decided = decided;
-      this.token = token;
-    }
-  }
-
-  /** The keys an attempt inserted, took over or found completed, or the one in flight. */
-  static final class Decided {
-    final Set<String> claimed = new HashSet<>();
-    final Set<String> takenOver = new HashSet<>();
-    final Set<String> duplicates = new HashSet<>();
-    /** A key whose live lease row another delivery holds. */
-    String inFlight;
-    /** A claim statement gave up waiting for a lock: some key is in flight, which is unknown. */
-    boolean inFlightSomewhere;
-
-    boolean complete() {
-      return inFlight == null && !inFlightSomewhere;
-    }
-
-    Set<String> acquired() {
-      Set<String> acquired = new HashSet<>(claimed);
-      acquired.addAll(takenOver);
-      return acquired;
-    }
-  }
+  // The in-flight policy
 
   /**
    * Claims the batch's keys, following the in-flight policy when a key is in flight (if {@code
    * mayWait}): each time it undoes the attempt, pauses and tries again; when it gives up, it throws
    * {@link DuplicateInProgressException} naming the key in flight.
    */
-  private Attempt claimFollowingPolicy(
+  private BatchAttempts.Attempt claimFollowingPolicy(
       Connection connection,
       HandlerDescriptor handler,
       BatchKeys batch,
       String status,
       Duration life,
       BoundTransaction thread,
-      Undo undo,
+      BatchAttempts.Undo undo,
       boolean mayWait,
       long start)
       throws SQLException {
     int pause = 0;
     while (true) {
-      Attempt attempt = attempt(connection, handler, batch, status, life, thread, undo, false);
+      BatchAttempts.Attempt attempt = attempts.attempt(connection, handler, batch, status, life, thread, undo, false);
       if (attempt.decided.complete()) {
         return attempt;
       }
@@ -303,7 +259,7 @@ final class JdbcBatchClaims {
       String inFlight = attempt.decided.inFlight;
       if (inFlight == null) {
         // The lock timeout does not say which key it waited for: one statement per key says it.
-        Attempt probe = attempt(connection, handler, batch, status, life, thread, undo, true);
+        BatchAttempts.Attempt probe = attempts.attempt(connection, handler, batch, status, life, thread, undo, true);
         if (probe.decided.complete()) {
           return probe;
         }
@@ -315,217 +271,11 @@ final class JdbcBatchClaims {
     }
   }
 
-  /** One attempt at the whole batch; undone if it found a key in flight, or failed. */
-  private Attempt attempt(
-      Connection connection,
-      HandlerDescriptor handler,
-      BatchKeys batch,
-      String status,
-      Duration life,
-      BoundTransaction thread,
-      Undo undo,
-      boolean oneByOne)
-      throws SQLException {
-    Decided decided = new Decided();
-    String token = JdbcIdempotencyStore.newClaimToken();
-    Instant now = context.clock.instant();
-    // Where the lock timeout is a session setting (H2), set for the claim's statements only.
-    int previous = sql.lockWaits.bound(connection);
-    try {
-      String[] keys = batch.sorted();
-      if (oneByOne) {
-        for (String key : keys) {
-          claimKeys(decided, connection, handler, new String[] {key}, status, token, life, now, thread);
-          if (decided.inFlightSomewhere) {
-            decided.inFlightSomewhere = false;
-            decided.inFlight = key;
-          }
-          if (!decided.complete()) {
-            break;
-          }
-        }
-      } else {
-        claimKeys(decided, connection, handler, keys, status, token, life, now, thread);
-      }
-    } catch (SQLException | RuntimeException e) {
-      try {
-        sql.lockWaits.restore(connection, previous);
-        undo.run(decided, token);
-      } catch (SQLException | RuntimeException undoFailure) {
-        e.addSuppressed(undoFailure);
-      }
-      throw e;
-    }
-    sql.lockWaits.restore(connection, previous);
-    if (!decided.complete()) {
-      undo.run(decided, token);
-    }
-    return new Attempt(decided, token);
-  }
-
-  /**
-   * Claims {@code keys} (sorted): inserts them, reads the records of those it did not insert, and
-   * takes over the expired ones, in rounds while records change under it (purged, or taken over
-   * by another delivery). Stops at the first key found in flight.
-   */
-  private void claimKeys(
-      Decided decided,
-      Connection connection,
-      HandlerDescriptor handler,
-      String[] keys,
-      String status,
-      String token,
-      Duration life,
-      Instant now,
-      BoundTransaction thread)
-      throws SQLException {
-    String[] pending = keys;
-    String name = handler.name();
-    for (int round = 0; round < MAX_ROUNDS; round++) {
-      BatchClaimStatements.Inserted inserted;
-      try {
-        inserted = insert(connection, name, pending, status, token, life, now);
-      } catch (SQLException e) {
-        if (gaveUpWaiting(e)) {
-          decided.inFlightSomewhere = true;
-          return;
-        }
-        throw e;
-      }
-      decided.claimed.addAll(inserted.keys());
-      String[] rest = BatchClaimStatements.without(pending, inserted.keys());
-      if (rest.length == 0) {
-        return;
-      }
-      Map<String, BatchClaimStatements.Row> rows = records(connection, name, rest, inserted);
-      List<String> expired = new ArrayList<>();
-      List<String> again = new ArrayList<>();
-      for (String key : rest) {
-        BatchClaimStatements.Row row = rows.get(key);
-        if (row == null) {
-          again.add(key); // deleted since the insert: a purge, or a released lease
-          continue;
-        }
-        if (row.token().equals(token)) {
-          // Inserted by this attempt's insert, in a statement that then failed and ran again (H2
-          // keeps the rows a failed data-change query inserted before it failed).
-          decided.claimed.add(key);
-          continue;
-        }
-        if (thread != null && thread.holds(row.token())) {
-          throw ClaimFailures.reentrant(handler, key);
-        }
-        if (!row.expiresAt().isAfter(now)) {
-          expired.add(key);
-        } else if (COMPLETED.equals(row.status())) {
-          decided.duplicates.add(key);
-        } else if (IN_PROGRESS.equals(row.status())) {
-          decided.inFlight = key;
-          return;
-        } else {
-          throw context.failures.unknownStatus(handler, key, row.status());
-        }
-      }
-      if (!expired.isEmpty()) {
-        String[] expiredKeys = expired.toArray(new String[0]);
-        Set<String> taken;
-        try {
-          taken =
-              sql.takeOver(
-                  connection, name, expiredKeys, status, token, ClaimStatements.plus(now, life), now);
-        } catch (SQLException e) {
-          if (gaveUpWaiting(e)) {
-            decided.inFlightSomewhere = true;
-            return;
-          }
-          throw e;
-        }
-        decided.takenOver.addAll(taken);
-        for (String key : expiredKeys) {
-          if (!taken.contains(key)) {
-            again.add(key); // another delivery took it over first
-          }
-        }
-      }
-      if (again.isEmpty()) {
-        return;
-      }
-      pending = again.toArray(new String[0]);
-      Arrays.sort(pending);
-    }
-    throw new IdempotencyStoreException(
-        "records of handler "
-            + name
-            + " in "
-            + sql.table
-            + " kept changing during "
-            + MAX_ROUNDS
-            + " rounds of a batch claim; deliver the batch again");
-  }
-
-  /**
-   * The records of {@code rest}, the keys the insert did not insert: those it read itself, and a
-   * read of the others (all on H2; on PostgreSQL those that committed after its snapshot).
-   */
-  private Map<String, BatchClaimStatements.Row> records(
-      Connection connection,
-      String handlerName,
-      String[] rest,
-      BatchClaimStatements.Inserted inserted)
-      throws SQLException {
-    if (inserted.others() == null) {
-      return sql.select(connection, handlerName, rest);
-    }
-    Map<String, BatchClaimStatements.Row> rows = new HashMap<>(inserted.others());
-    String[] unseen = BatchClaimStatements.without(rest, rows.keySet());
-    if (unseen.length > 0) {
-      rows.putAll(sql.select(connection, handlerName, unseen));
-    }
-    return rows;
-  }
-
-  /**
-   * The insert; on H2, run again while a concurrent insert of one of the keys commits under it (the
-   * statement then inserted nothing, and the committed row is no longer inserted next time).
-   */
-  private BatchClaimStatements.Inserted insert(
-      Connection connection,
-      String handlerName,
-      String[] keys,
-      String status,
-      String token,
-      Duration life,
-      Instant now)
-      throws SQLException {
-    for (int i = 0; ; i++) {
-      try {
-        return sql.insert(
-            connection, handlerName, keys, status, token, ClaimStatements.plus(now, life), now);
-      } catch (SQLException e) {
-        if (i + 1 < MAX_ROUNDS && sql.insertRaisesDuplicateKey() && sql.dialect.isDuplicateKey(e)) {
-          continue;
-        }
-        throw e;
-      }
-    }
-  }
-
-  /**
-   * True if a claim statement gave up waiting for a row lock (the lock timeout), or the database
-   * broke a wait cycle with an unrelated transaction: either way, a key is in flight.
-   */
-  private boolean gaveUpWaiting(SQLException e) {
-    String state = e.getSQLState();
-    return sql.dialect.isLockTimeout(e)
-        || "40P01".equals(state) // PostgreSQL deadlock_detected
-        || "40001".equals(state); // H2 deadlock; PostgreSQL serialization failure
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Listener and failures
 
   /** Tells the listener what the batch decided, key by key in the batch's order. */
-  private void report(HandlerDescriptor handler, BatchKeys batch, Decided decided, long start) {
+  private void report(HandlerDescriptor handler, BatchKeys batch, BatchAttempts.Decided decided, long start) {
     for (String key : batch.inBatchOrder()) {
       if (decided.claimed.contains(key)) {
         context.events.claimed(handler, key);

@@ -27,7 +27,7 @@ final class LeaseBatchClaim extends BatchClaim {
       BatchClaimStatements sql,
       HandlerDescriptor handler,
       BatchKeys batch,
-      JdbcBatchClaims.Attempt attempt) {
+      BatchAttempts.Attempt attempt) {
     super(batch.size(), batch.firstIndexes(attempt.decided.acquired()));
     this.context = context;
     this.sql = sql;
@@ -48,7 +48,7 @@ final class LeaseBatchClaim extends BatchClaim {
               handler.name(),
               acquired,
               token,
-              JdbcBatchClaims.COMPLETED,
+              BatchAttempts.COMPLETED,
               ClaimStatements.plus(context.clock.instant(), handler.ttl()));
     } catch (SQLException e) {
       throw new IdempotencyStoreException(

@@ -37,7 +37,7 @@ final class TransactionalBatchClaim extends BatchClaim implements TransactionMem
       BoundTransaction transaction,
       HandlerDescriptor handler,
       BatchKeys batch,
-      JdbcBatchClaims.Attempt attempt,
+      BatchAttempts.Attempt attempt,
       Savepoint savepoint,
       boolean outermost) {
     super(batch.size(), batch.firstIndexes(attempt.decided.acquired()));
