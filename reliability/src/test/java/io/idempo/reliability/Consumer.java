@@ -3,6 +3,7 @@ package io.idempo.reliability;
 import io.idempo.reliability.ledger.Fault;
 import io.idempo.reliability.ledger.IdempotentLedgerHandler;
 import io.idempo.reliability.ledger.LedgerEvent;
+import io.idempo.runtime.BatchClaim;
 import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyListener;
@@ -32,8 +33,14 @@ final class Consumer {
 
   enum Mode {
     TRANSACTIONAL,
-    LEASE
+    LEASE,
+    /** Transactional mode, a batch of polled deliveries per claim ({@link #deliverBatch}). */
+    BATCH
   }
+
+  /** The batch handler's descriptor, as a generated batch wrapper declares it. */
+  static final HandlerDescriptor BATCH_HANDLER =
+      HandlerDescriptor.builder("ledger-batch").keyPath("events[*].eventId").build();
 
   /** Counts, from the store's listener and the consumer loop. */
   static final class Stats {
@@ -64,6 +71,7 @@ final class Consumer {
   private final DataSource pool;
   private final Mode mode;
   private final IdempotentLedgerHandler handler;
+  private final JdbcIdempotencyStore store;
   final Stats stats = new Stats();
   private volatile BiConsumer<LedgerEvent, Throwable> onFailure = (event, failure) -> {};
 
@@ -97,6 +105,7 @@ final class Consumer {
                   }
                 })
             .build();
+    this.store = store;
     this.handler = new IdempotentLedgerHandler(store, store.dataSource(), incarnation, fault, maxPauseNanos);
   }
 
@@ -146,6 +155,10 @@ final class Consumer {
         Thread.currentThread().interrupt();
         return;
       }
+      if (mode == Mode.BATCH) {
+        deliverBatch(batch);
+        continue;
+      }
       for (Delivery d : batch) {
         deliver(d);
       }
@@ -180,6 +193,60 @@ final class Consumer {
       // Not acknowledged: the row is delivered again after the visibility timeout.
       stats.failures.add(e);
       stats.failed.incrementAndGet();
+    }
+  }
+
+  /**
+   * Processes the polled deliveries as one batch: claims every event id at once, applies the events
+   * seen for the first time in the claim's transaction, commits, then acknowledges the whole batch
+   * (with no result: a batch handler returns none). A failure leaves the whole batch
+   * unacknowledged, so it is delivered again.
+   */
+  private void deliverBatch(List<Delivery> batch) {
+    List<String> keys = new ArrayList<>(batch.size());
+    List<LedgerEvent> events = new ArrayList<>(batch.size());
+    for (Delivery d : batch) {
+      keys.add(d.event().eventId());
+      events.add(d.event());
+    }
+    try {
+      BatchClaim claim = store.claimBatch(BATCH_HANDLER, keys);
+      List<LedgerEvent> fresh = claim.acquiredOf(events);
+      if (!fresh.isEmpty()) {
+        try {
+          handler.applyAll(fresh);
+        } catch (SQLException | RuntimeException e) {
+          claim.release(e);
+          throw e;
+        }
+      }
+      claim.complete();
+    } catch (DuplicateInProgressException e) {
+      for (Delivery d : batch) {
+        nack(d.seq(), 200);
+      }
+      return;
+    } catch (SQLException | RuntimeException e) {
+      stats.failures.add(e);
+      stats.failed.incrementAndGet();
+      for (Delivery d : batch) {
+        onFailure.accept(d.event(), e);
+        nack(d.seq(), 100);
+      }
+      return;
+    }
+    for (Delivery d : batch) {
+      try (Connection c = pool.getConnection();
+          PreparedStatement ack =
+              c.prepareStatement("UPDATE broker SET acked = TRUE WHERE seq = ?")) {
+        ack.setLong(1, d.seq());
+        ack.executeUpdate();
+        stats.acked.incrementAndGet();
+      } catch (SQLException e) {
+        // Not acknowledged: the row is delivered again after the visibility timeout.
+        stats.failures.add(e);
+        stats.failed.incrementAndGet();
+      }
     }
   }
 

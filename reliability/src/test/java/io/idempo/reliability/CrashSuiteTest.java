@@ -36,6 +36,23 @@ class CrashSuiteTest {
   }
 
   @Test
+  void batchesAreExactlyOncePerMessageAcrossKills() throws Exception {
+    Run run = crash(Consumer.Mode.BATCH, "crash_batch");
+    Ledger.assertExactlyOnceEffects(run.db, run.stream, Consumer.BATCH_HANDLER.name());
+    Ledger.figures(
+        "crash batch (transactional, batches of 10): deliveries="
+            + run.stream.deliveries
+            + " duplicates="
+            + run.stream.duplicates()
+            + " kills="
+            + run.killed.size()
+            + " redeliveries="
+            + run.redeliveries
+            + " doubleEffects=0 lost=0");
+    run.db.close();
+  }
+
+  @Test
   void leaseModeRecoversExpiredLeasesAndRerunsOnlyAfterKills() throws Exception {
     Run run = crash(Consumer.Mode.LEASE, "crash_lease");
     long reruns =

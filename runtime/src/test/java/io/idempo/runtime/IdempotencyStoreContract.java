@@ -625,6 +625,362 @@ public abstract class IdempotencyStoreContract {
     assertThat(deliver(store, handler, "k", () -> "again")).isEqualTo("ok");
   }
 
+  // --- batches --------------------------------------------------------------------------------
+
+  /** The body of a batch handler: gets the messages seen for the first time, in batch order. */
+  @FunctionalInterface
+  protected interface BatchBody {
+    void run(List<String> fresh) throws Exception;
+  }
+
+  /**
+   * Delivers a batch of messages (here: their keys) the way a generated batch wrapper does, and
+   * returns the messages the handler got.
+   */
+  protected static List<String> deliverBatch(
+      IdempotencyStore store, HandlerDescriptor handler, List<String> keys, BatchBody body)
+      throws Exception {
+    BatchClaim claim = store.claimBatch(handler, keys);
+    List<String> fresh = claim.acquiredOf(keys);
+    if (!fresh.isEmpty()) {
+      try {
+        body.run(fresh);
+      } catch (Throwable failure) {
+        claim.release(failure);
+        throw failure;
+      }
+    }
+    claim.complete();
+    return fresh;
+  }
+
+  private static List<String> deliverBatch(
+      IdempotencyStore store, HandlerDescriptor handler, String... keys) throws Exception {
+    return deliverBatch(store, handler, List.of(keys), fresh -> {});
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void aBatchProcessesEachKeyOnceInsideAndAcrossBatches(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch", mode);
+    List<String> processed = new ArrayList<>();
+
+    BatchClaim first = store.claimBatch(handler, List.of("b", "a", "b", "c"));
+    assertThat(first.size()).isEqualTo(4);
+    assertThat(first.acquiredCount()).isEqualTo(3);
+    assertThat(List.of(first.isAcquired(0), first.isAcquired(1), first.isAcquired(2)))
+        .containsExactly(true, true, false)
+        .inOrder();
+    assertThat(first.acquiredOf(List.of("m0", "m1", "m2", "m3")))
+        .containsExactly("m0", "m1", "m3")
+        .inOrder();
+    first.complete();
+
+    assertThat(deliverBatch(store, handler, List.of("c", "d", "a", "d", "e"), processed::addAll))
+        .containsExactly("d", "e")
+        .inOrder();
+    assertThat(deliverBatch(store, handler, "e", "d", "c", "b", "a")).isEmpty();
+    assertThat(processed).containsExactly("d", "e").inOrder();
+    // A single delivery sees the batch's records, and a batch sees a single delivery's.
+    assertThat(store.claim(handler, "a").isDuplicate()).isTrue();
+    store.claim(handler, "f").complete(null);
+    assertThat(deliverBatch(store, handler, "f", "g")).containsExactly("g");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void aBatchReportsOneEventPerKeyAndTimesEachClaim(Mode mode)
+      throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-events", mode);
+    deliverBatch(store, handler, "x");
+    listener.events.clear();
+    listener.timedClaims.clear();
+
+    deliverBatch(store, handler, "b", "x", "a", "b");
+
+    // One event per distinct key (a key repeated in the batch is one claim), in an order that is
+    // the store's; every claim's decision comes before any completion.
+    assertThat(listener.events.subList(0, 3)).containsExactly("claimed:b", "duplicate:x", "claimed:a");
+    assertThat(listener.events.subList(3, listener.events.size()))
+        .containsExactly("completed:b", "completed:a");
+    assertThat(listener.timedClaims.stream().map(RecordingListener.TimedClaim::key).toList())
+        .containsExactly("b", "x", "a");
+    for (RecordingListener.TimedClaim timed : listener.timedClaims) {
+      assertThat(timed.duration().isNegative()).isFalse();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void aFailedBatchRecordsNothingAndItsRedeliveryRunsAgain(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-failure", mode);
+    deliverBatch(store, handler, "done");
+    IllegalStateException boom = new IllegalStateException("downstream unavailable");
+
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                deliverBatch(
+                    store,
+                    handler,
+                    List.of("p", "done", "q"),
+                    fresh -> {
+                      throw boom;
+                    }));
+    assertThat(thrown).isSameInstanceAs(boom);
+    assertThat(boom.getSuppressed()).isEmpty();
+    assertThat(listener.events).containsAtLeast("released:p", "released:q");
+    assertThat(listener.events).doesNotContain("completed:p");
+
+    List<String> redelivered = new ArrayList<>();
+    assertThat(deliverBatch(store, handler, List.of("p", "done", "q"), redelivered::addAll))
+        .containsExactly("p", "q")
+        .inOrder();
+    assertThat(deliverBatch(store, handler, "p", "done", "q")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void aBatchWithNothingNewCompletesOrReleasesWithoutEffect(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-empty", mode);
+    deliverBatch(store, handler, "a", "b");
+
+    BatchClaim duplicates = store.claimBatch(handler, List.of("a", "b", "a"));
+    assertThat(duplicates.acquiredCount()).isEqualTo(0);
+    assertThat(duplicates.acquiredOf(List.of(1, 2, 3))).isEmpty();
+    duplicates.release(new IllegalStateException("nothing ran"));
+    assertThrows(IllegalStateException.class, duplicates::complete);
+
+    BatchClaim empty = store.claimBatch(handler, List.of());
+    assertThat(empty.size()).isEqualTo(0);
+    empty.complete();
+    assertThat(deliverBatch(store, handler, "a", "c")).containsExactly("c");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void aBatchWithAnInvalidKeyIsRefusedAndClaimsNothing(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-keys", mode);
+    for (String bad : new String[] {null, " ", "bad\uD800surrogate"}) {
+      List<String> keys = new ArrayList<>(List.of("ok-1", "ok-2"));
+      keys.add(1, bad);
+      IdempotencyKeyException e =
+          assertThrows(IdempotencyKeyException.class, () -> store.claimBatch(handler, keys));
+      assertThat(e).hasMessageThat().contains("test.Handler#batch-keys");
+    }
+    assertThat(listener.events).isEmpty();
+    assertThat(deliverBatch(store, handler, "ok-1", "ok-2")).containsExactly("ok-1", "ok-2");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void aBatchTakesOverRecordsPastTheirTtl(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-ttl", mode);
+    deliverBatch(store, handler, "old", "older");
+    clock.advance(Duration.ofMinutes(30));
+    deliverBatch(store, handler, "recent");
+    clock.advance(Duration.ofMinutes(31));
+    listener.events.clear();
+
+    assertThat(deliverBatch(store, handler, "recent", "old", "new", "older"))
+        .containsExactly("old", "new", "older")
+        .inOrder();
+    assertThat(listener.events)
+        .containsAtLeast("duplicate:recent", "expired:old", "claimed:new", "expired:older");
+    assertThat(deliverBatch(store, handler, "old", "new", "older")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void aBatchStoresLongKeysAsDigests(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-long", mode);
+    String tenKb = "x".repeat(10 * 1024);
+    String otherTenKb = "x".repeat(10 * 1024 - 1) + "y";
+    String longest = "k".repeat(StoredKeys.MAX_LENGTH);
+
+    assertThat(deliverBatch(store, handler, tenKb, longest, tenKb, otherTenKb))
+        .containsExactly(tenKb, longest, otherTenKb)
+        .inOrder();
+    assertThat(deliverBatch(store, handler, otherTenKb, tenKb, longest)).isEmpty();
+    assertThat(store.claim(handler, tenKb).isDuplicate()).isTrue();
+    List<String> claimed = new ArrayList<>();
+    for (String event : listener.events) {
+      if (event.startsWith("claimed:")) {
+        claimed.add(event.substring("claimed:".length()));
+      }
+    }
+    assertThat(claimed).hasSize(3);
+    assertThat(claimed).contains(longest);
+    claimed.remove(longest);
+    assertThat(claimed.get(0)).matches("sha256:[0-9a-f]{64}");
+    assertThat(claimed.get(1)).matches("sha256:[0-9a-f]{64}");
+    assertThat(claimed.get(1)).isNotEqualTo(claimed.get(0));
+  }
+
+  @Test
+  public void aBatchWithALeaseInFlightAcquiresNothingAndNamesTheKey() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-lease", Mode.LEASE);
+    Claim running = store.claim(handler, "b");
+
+    DuplicateInProgressException e =
+        inAnotherThread(
+            () ->
+                assertThrows(
+                    DuplicateInProgressException.class,
+                    () -> store.claimBatch(handler, List.of("c", "b", "a"))));
+    assertThat(e.key()).isEqualTo("b");
+    assertThat(e.handlerName()).isEqualTo(handler.name());
+    assertThat(listener.events).contains("inProgress:b");
+    assertThat(listener.events).doesNotContain("completed:a");
+
+    running.complete(null);
+    // The batch that gave up left nothing claimed: its redelivery processes a and c.
+    assertThat(deliverBatch(store, handler, "c", "b", "a")).containsExactly("c", "a").inOrder();
+  }
+
+  @Test
+  public void aWaitingBatchSkipsTheKeyThatTheDeliveryInFlightCompletes() throws Exception {
+    IdempotencyStore store = newStore(InFlightPolicy.waitUpTo(Duration.ofSeconds(30)));
+    HandlerDescriptor handler = handler("batch-wait", Mode.LEASE);
+    Claim running = store.claim(handler, "b");
+    Future<List<String>> batch =
+        threads(1).submit(() -> deliverBatch(store, handler, "a", "b", "c"));
+    Thread.sleep(50); // lets the batch start waiting; the outcome does not depend on it
+    running.complete(null);
+    assertThat(batch.get(30, TimeUnit.SECONDS)).containsExactly("a", "c").inOrder();
+  }
+
+  @Test
+  public void aWaitingBatchProcessesTheKeyThatTheDeliveryInFlightReleases() throws Exception {
+    IdempotencyStore store = newStore(InFlightPolicy.waitUpTo(Duration.ofSeconds(30)));
+    HandlerDescriptor handler = handler("batch-wait", Mode.LEASE);
+    Claim running = store.claim(handler, "b");
+    Future<List<String>> batch =
+        threads(1).submit(() -> deliverBatch(store, handler, "a", "b", "c"));
+    Thread.sleep(50); // lets the batch start waiting; the outcome does not depend on it
+    running.release(new IllegalStateException("first delivery failed"));
+    assertThat(batch.get(30, TimeUnit.SECONDS)).containsExactly("a", "b", "c").inOrder();
+  }
+
+  @Test
+  public void aBatchTakesOverAnExpiredLease() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-lease", Mode.LEASE);
+    Claim stuck = store.claim(handler, "k");
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(deliverBatch(store, handler, "j", "k")).containsExactly("j", "k").inOrder();
+    assertThat(listener.events).contains("expired:k");
+    assertThrows(IdempotencyStoreException.class, () -> stuck.complete(null));
+    assertThat(store.claim(handler, "k").isDuplicate()).isTrue();
+  }
+
+  @Test
+  public void aTransactionalBatchNeverRunsAKeyThatASingleDeliveryHolds() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-tx", Mode.TRANSACTIONAL);
+    Claim running = store.claim(handler, "b");
+    Future<Object> batch =
+        threads(1)
+            .submit(
+                () -> {
+                  try {
+                    return deliverBatch(store, handler, "a", "b", "c");
+                  } catch (DuplicateInProgressException e) {
+                    return e;
+                  }
+                });
+    Thread.sleep(100); // lets the batch reach the store; the outcome does not depend on it
+    running.complete(null);
+    Object outcome = batch.get(30, TimeUnit.SECONDS);
+    // Either it saw b in flight (retryable, nothing claimed) or waited for its commit.
+    if (outcome instanceof DuplicateInProgressException e) {
+      assertThat(e.key()).isEqualTo("b");
+      assertThat(deliverBatch(store, handler, "a", "b", "c")).containsExactly("a", "c").inOrder();
+    } else {
+      assertThat(outcome).isEqualTo(List.of("a", "c"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void fourThreadsDeliveringOverlappingBatchesRunEveryKeyOnce(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("batch-concurrent", mode);
+    int keys = 60;
+    int threads = 4;
+    int batchSize = 10;
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+    ExecutorService pool = threads(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      workers.add(
+          pool.submit(
+              () -> {
+                start.await();
+                int batches = 0;
+                // Each thread walks the keys in its own order (forwards or backwards, from its own
+                // offset), so concurrent batches overlap in opposite orders.
+                for (int first = 0; first < keys; first += batchSize / 2) {
+                  List<String> batch = new ArrayList<>();
+                  for (int i = 0; i < batchSize; i++) {
+                    int index = (first + i + thread * 15) % keys;
+                    batch.add("key-" + (thread % 2 == 0 ? index : keys - 1 - index));
+                  }
+                  while (true) {
+                    try {
+                      deliverBatch(
+                          store,
+                          handler,
+                          batch,
+                          fresh -> {
+                            for (String key : fresh) {
+                              // Keys divisible by 7 fail their batch on the first attempt.
+                              if (key.hashCode() % 7 == 0
+                                  && failures
+                                          .computeIfAbsent(key, k -> new AtomicInteger())
+                                          .incrementAndGet()
+                                      == 1) {
+                                throw new FirstAttemptFails();
+                              }
+                            }
+                            for (String key : fresh) {
+                              runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                            }
+                          });
+                      batches++;
+                      break;
+                    } catch (DuplicateInProgressException | FirstAttemptFails e) {
+                      Thread.sleep(1); // the broker redelivers the batch a moment later
+                    }
+                  }
+                }
+                return batches;
+              }));
+    }
+    start.countDown();
+    int total = 0;
+    for (Future<Integer> worker : workers) {
+      total += worker.get(120, TimeUnit.SECONDS);
+    }
+    assertThat(total).isEqualTo(threads * (keys / (batchSize / 2)));
+    assertThat(runs).hasSize(keys);
+    for (Map.Entry<String, AtomicInteger> e : runs.entrySet()) {
+      assertWithMessage(e.getKey()).that(e.getValue().get()).isEqualTo(1);
+    }
+  }
+
   private static final class FirstAttemptFails extends RuntimeException {
     private static final long serialVersionUID = 1L;
   }

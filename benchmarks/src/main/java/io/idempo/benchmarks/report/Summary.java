@@ -157,6 +157,9 @@ public final class Summary {
     for (Object item : (List<?>) parsed) {
       Map<?, ?> run = (Map<?, ?>) item;
       String benchmark = (String) run.get("benchmark");
+      if (BatchSummary.isBatch(benchmark)) {
+        continue; // suite batch has its own report, BatchSummary
+      }
       int threads = ((Double) run.get("threads")).intValue();
       Map<?, ?> params = run.get("params") instanceof Map ? (Map<?, ?>) run.get("params") : Map.of();
       Map<?, ?> metric = (Map<?, ?>) run.get("primaryMetric");

@@ -73,6 +73,21 @@ public class LedgerHandler {
     }
   }
 
+  /**
+   * Transactional batch mode: the effects of the events seen for the first time, in the claim's
+   * transaction. The consumer claims the batch with {@code IdempotencyStore.claimBatch} and calls
+   * this with the acquired events, as a generated batch wrapper does.
+   */
+  public void applyAll(java.util.List<LedgerEvent> events) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      for (LedgerEvent event : events) {
+        effect(connection, event);
+        pause();
+        fault.afterEffect(event, connection);
+      }
+    }
+  }
+
   private long effect(Connection connection, LedgerEvent event) throws SQLException {
     long balance;
     try (PreparedStatement update =

@@ -19,7 +19,7 @@ final class BoundTransaction {
   final Connection connection;
 
   /** The open claims on this transaction, innermost first. */
-  final Deque<TransactionalClaim> claims = new ArrayDeque<>();
+  final Deque<TransactionMember> claims = new ArrayDeque<>();
 
   /** True once the store's use of the transaction has ended. */
   volatile boolean finished;
@@ -34,7 +34,7 @@ final class BoundTransaction {
 
   /** True if one of the open claims on this transaction wrote the row that has {@code token}. */
   boolean holds(String token) {
-    for (TransactionalClaim claim : claims) {
+    for (TransactionMember claim : claims) {
       if (claim.token().equals(token)) {
         return true;
       }
@@ -44,7 +44,7 @@ final class BoundTransaction {
 
   /** Names the transaction's owner, for messages. */
   String describe() {
-    TransactionalClaim outermost = claims.peekLast();
+    TransactionMember outermost = claims.peekLast();
     return outermost == null
         ? "an ended claim"
         : "the claim of handler " + outermost.handler().name();

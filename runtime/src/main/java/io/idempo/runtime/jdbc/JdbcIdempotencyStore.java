@@ -1,6 +1,7 @@
 package io.idempo.runtime.jdbc;
 
 import io.idempo.IdempotentHandler;
+import io.idempo.runtime.BatchClaim;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
@@ -21,6 +22,7 @@ import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -100,6 +102,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private final ClaimStatements statements;
   private final ClaimFailures failures;
   private final ClaimContext context;
+  private final JdbcBatchClaims batchClaims;
 
   private JdbcIdempotencyStore(Builder builder, Dialect dialect) {
     this.dataSource = builder.dataSource;
@@ -113,6 +116,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     this.statements = new ClaimStatements(dialect, table, builder.lockTimeout, failures);
     this.context = new ClaimContext(dataSource, statements, failures, events, binding, clock);
     this.transactionAware = new TransactionAwareDataSource(dataSource, binding);
+    this.batchClaims =
+        new JdbcBatchClaims(
+            context,
+            BatchClaimStatements.of(dialect, table.qualified(), builder.lockTimeout),
+            transactions,
+            inFlightPolicy);
   }
 
   /** Starts configuring a store over {@code dataSource}. */
@@ -193,6 +202,18 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         ? claim
         : inFlightPolicy.retryInFlight(
             handler, key, storedKey, start, events, () -> claimLease(handler, key, storedKey));
+  }
+
+  /**
+   * Claims a batch's keys with one insert for the whole batch, in the keys' order (on H2 one more
+   * statement reads the records of the keys it did not insert). In transactional mode the claims
+   * join one transaction, bound to the thread like a single claim's, that the batch's {@link
+   * BatchClaim#complete} commits once; in lease mode they commit at once as leases. See {@code
+   * docs/runtime.md}, "Batch claims".
+   */
+  @Override
+  public BatchClaim claimBatch(HandlerDescriptor handler, List<String> keys) {
+    return batchClaims.claim(handler, keys);
   }
 
   /**
@@ -467,7 +488,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    * comes from {@link ThreadLocalRandom} rather than {@link UUID#randomUUID()}, whose shared {@code
    * SecureRandom} is a point of contention for concurrent consumers.
    */
-  private static String newClaimToken() {
+  static String newClaimToken() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     return new UUID(random.nextLong(), random.nextLong()).toString();
   }

@@ -12,7 +12,7 @@ import java.sql.Savepoint;
  * commits (a nested claim: keeps its work and leaves the commit to the outermost); releasing rolls
  * back (a nested claim: to its savepoint).
  */
-final class TransactionalClaim extends Claim {
+final class TransactionalClaim extends Claim implements TransactionMember {
   private final ClaimContext context;
   private final BoundTransaction transaction;
   private final HandlerDescriptor handler;
@@ -45,11 +45,13 @@ final class TransactionalClaim extends Claim {
     this.outermost = outermost;
   }
 
-  HandlerDescriptor handler() {
+  @Override
+  public HandlerDescriptor handler() {
     return handler;
   }
 
-  String token() {
+  @Override
+  public String token() {
     return token;
   }
 

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.IdempotentHandler.Mode;
+import io.idempo.runtime.BatchClaim;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
@@ -15,6 +16,7 @@ import io.idempo.runtime.InFlightPolicy;
 import io.idempo.runtime.RecordingListener;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -25,6 +27,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -123,6 +128,14 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     try (Connection c = dataSource.getConnection();
         PreparedStatement insert =
             c.prepareStatement("INSERT INTO work (id, note) VALUES (?, ?)")) {
+      insert.setString(1, id);
+      insert.setString(2, "done");
+      insert.executeUpdate();
+    }
+  }
+
+  private static void insertWorkOn(Connection c, String id) throws SQLException {
+    try (PreparedStatement insert = c.prepareStatement("INSERT INTO work (id, note) VALUES (?, ?)")) {
       insert.setString(1, id);
       insert.setString(2, "done");
       insert.executeUpdate();
@@ -478,6 +491,393 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     // The thread is free again.
     Claim next = store.claim(handler("outer", Mode.TRANSACTIONAL), "o");
     next.complete(null);
+  }
+
+  // --- batches
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void aBatchsWorkCommitsWithItsRecordsAndAFailedBatchLeavesNothing() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("batch", Mode.TRANSACTIONAL);
+    List<String> first =
+        deliverBatch(
+            store,
+            handler,
+            List.of("o-1", "o-2", "o-1"),
+            fresh -> {
+              for (String key : fresh) {
+                insertWork(store.dataSource(), key);
+              }
+              assertThat(inAnotherThread(() -> work("o-1"))).isEqualTo(0);
+            });
+    assertThat(first).containsExactly("o-1", "o-2").inOrder();
+    assertThat(work("o-1")).isEqualTo(1);
+    assertThat(work("o-2")).isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims WHERE status = 'COMPLETED'"))
+        .isEqualTo(2);
+
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            deliverBatch(
+                store,
+                handler,
+                List.of("o-2", "o-3", "o-4"),
+                fresh -> {
+                  for (String key : fresh) {
+                    insertWork(store.dataSource(), key);
+                  }
+                  throw new IllegalStateException("the batch fails after its work");
+                }));
+    assertThat(work("o-3")).isEqualTo(0);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(2);
+    // The thread holds no transaction any more: the store's DataSource is the plain one.
+    try (Connection connection = store.dataSource().getConnection()) {
+      assertThat(connection.getAutoCommit()).isTrue();
+    }
+  }
+
+  @Test
+  void aTransactionalBatchCostsOneClaimStatementAndOneCommit() throws Exception {
+    CountingDataSource counting = new CountingDataSource(database);
+    JdbcIdempotencyStore store = storeBuilder(counting).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("batch-count", Mode.TRANSACTIONAL);
+    List<String> fresh = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      fresh.add("k" + i);
+    }
+    counting.reset();
+    assertThat(deliverBatch(store, handler, fresh, f -> {})).hasSize(100);
+    assertThat(counting.statements).isEqualTo(1);
+    assertThat(counting.commits).isEqualTo(1);
+
+    // 20 duplicates: PostgreSQL's claim statement reads their records itself; on H2 one more
+    // statement reads them.
+    int withDuplicates = expectedDialect() == Dialect.POSTGRESQL ? 1 : 2;
+    List<String> mixed = new ArrayList<>(fresh.subList(0, 20));
+    for (int i = 100; i < 180; i++) {
+      mixed.add("k" + i);
+    }
+    counting.reset();
+    assertThat(deliverBatch(store, handler, mixed, f -> {})).hasSize(80);
+    assertThat(counting.statements).isEqualTo(withDuplicates);
+    assertThat(counting.commits).isEqualTo(1);
+
+    // Nothing new: the same statements, and no commit.
+    counting.reset();
+    assertThat(deliverBatch(store, handler, mixed, f -> {})).isEmpty();
+    assertThat(counting.statements).isEqualTo(withDuplicates);
+    assertThat(counting.commits).isEqualTo(0);
+  }
+
+  @Test
+  void aLeaseBatchCostsOneStatementToClaimAndOneToComplete() throws Exception {
+    CountingDataSource counting = new CountingDataSource(database);
+    JdbcIdempotencyStore store = storeBuilder(counting).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("batch-lease-count", Mode.LEASE);
+    counting.reset();
+    BatchClaim claim = store.claimBatch(handler, List.of("a", "b", "c"));
+    assertThat(counting.statements).isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims WHERE status = 'IN_PROGRESS'"))
+        .isEqualTo(3);
+    claim.complete();
+    assertThat(counting.statements).isEqualTo(2);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims WHERE status = 'COMPLETED'"))
+        .isEqualTo(3);
+    BatchClaim failed = store.claimBatch(handler, List.of("c", "d", "e"));
+    failed.release(new IllegalStateException("batch failed"));
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(3);
+  }
+
+  @Test
+  void batchesOverlappingInOppositeOrdersWaitInsteadOfDeadlocking() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = handler("batch-order", Mode.TRANSACTIONAL);
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      keys.add("k" + i);
+    }
+    List<String> reversed = new ArrayList<>(keys);
+    Collections.reverse(reversed);
+    BatchClaim first = store.claimBatch(handler, keys);
+    Future<List<String>> second =
+        threads(1)
+            .submit(
+                () -> {
+                  List<String> batch = new ArrayList<>(reversed);
+                  batch.add("only-in-second");
+                  return deliverBatch(store, handler, batch, fresh -> {});
+                });
+    Thread.sleep(200); // lets the second batch block on a row lock; the outcome does not depend on it
+    first.complete();
+    assertThat(second.get(30, TimeUnit.SECONDS)).containsExactly("only-in-second");
+  }
+
+  @Test
+  void aBatchGivesUpAfterTheLockTimeoutNamingTheKeyInFlightAndClaimingNothing() throws Exception {
+    JdbcIdempotencyStore store = storeBuilder(database).lockTimeout(Duration.ofMillis(500)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("batch-timeout", Mode.TRANSACTIONAL);
+    Claim running = store.claim(handler, "k-5");
+    DuplicateInProgressException e =
+        inAnotherThread(
+            () ->
+                assertThrows(
+                    DuplicateInProgressException.class,
+                    () -> store.claimBatch(handler, List.of("k-9", "k-5", "k-1"))));
+    assertThat(e.key()).isEqualTo("k-5");
+    assertThat(e).hasMessageThat().contains(handler.name());
+    assertThat(listener.events).contains("inProgress:k-5");
+    assertThat(listener.events).doesNotContain("claimed:k-1");
+    running.complete(null);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(1);
+    assertThat(deliverBatch(store, handler, List.of("k-9", "k-5", "k-1"), fresh -> {}))
+        .containsExactly("k-9", "k-1")
+        .inOrder();
+  }
+
+  @Test
+  void aBatchInsideAHandlersClaimCommitsWithIt() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
+    HandlerDescriptor batch = handler("batch", Mode.TRANSACTIONAL);
+    deliverBatch(store, batch, List.of("b-done"), fresh -> {});
+    String result =
+        deliver(
+            store,
+            outer,
+            "o",
+            () -> {
+              List<String> fresh =
+                  deliverBatch(
+                      store,
+                      batch,
+                      List.of("b-1", "b-done", "b-2"),
+                      keys -> {
+                        for (String key : keys) {
+                          insertWork(store.dataSource(), key);
+                        }
+                      });
+              assertThat(inAnotherThread(() -> work("b-1"))).isEqualTo(0);
+              assertThrows(
+                  IllegalStateException.class,
+                  () ->
+                      deliverBatch(
+                          store,
+                          batch,
+                          List.of("b-3"),
+                          keys -> {
+                            insertWork(store.dataSource(), "b-3");
+                            throw new IllegalStateException("the nested batch fails");
+                          }));
+              return String.join(",", fresh);
+            });
+    assertThat(result).isEqualTo("b-1,b-2");
+    assertThat(work("b-1")).isEqualTo(1);
+    assertThat(work("b-2")).isEqualTo(1);
+    assertThat(work("b-3")).isEqualTo(0);
+    assertThat(deliverBatch(store, batch, List.of("b-1", "b-2", "b-3"), fresh -> {}))
+        .containsExactly("b-3");
+  }
+
+  @Test
+  void aHandlerCalledFromABatchJoinsTheBatchsTransaction() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor batch = handler("batch", Mode.TRANSACTIONAL);
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            deliverBatch(
+                store,
+                batch,
+                List.of("b-1", "b-2"),
+                fresh -> {
+                  for (String key : fresh) {
+                    deliver(
+                        store,
+                        inner,
+                        "inner-" + key,
+                        () -> {
+                          insertWork(store.dataSource(), "inner-" + key);
+                          return "ok";
+                        });
+                  }
+                  throw new IllegalStateException("the batch fails after its nested claims");
+                }));
+    assertThat(work("inner-b-1")).isEqualTo(0);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(0);
+
+    deliverBatch(
+        store,
+        batch,
+        List.of("b-1", "b-2"),
+        fresh -> {
+          for (String key : fresh) {
+            deliver(store, inner, "inner-" + key, () -> "ok");
+          }
+          IllegalStateException e =
+              assertThrows(IllegalStateException.class, () -> store.claim(batch, "b-1"));
+          assertThat(e).hasMessageThat().contains("re-entrantly");
+        });
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(4);
+  }
+
+  @Test
+  void aBatchInTheApplicationsTransactionLeavesTheCommitToIt() throws Exception {
+    JoinedTransactions app = new JoinedTransactions(database);
+    JdbcIdempotencyStore store = storeBuilder(database).transactions(app).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("batch-joined", Mode.TRANSACTIONAL);
+
+    app.begin();
+    insertWorkOn(app.connection, "app-work");
+    assertThat(
+            deliverBatch(
+                store,
+                handler,
+                List.of("j-1", "j-2"),
+                fresh -> insertWork(store.dataSource(), "batch-work")))
+        .containsExactly("j-1", "j-2");
+    assertThat(listener.events).doesNotContain("completed:j-1");
+    assertThat(inAnotherThread(() -> work("batch-work"))).isEqualTo(0);
+    app.commit();
+    assertThat(listener.events).containsAtLeast("completed:j-1", "completed:j-2");
+    assertThat(work("app-work")).isEqualTo(1);
+    assertThat(work("batch-work")).isEqualTo(1);
+
+    // All duplicates: the application's transaction goes on as it was.
+    app.begin();
+    assertThat(deliverBatch(store, handler, List.of("j-2", "j-1"), fresh -> {})).isEmpty();
+    insertWorkOn(app.connection, "after-duplicates");
+    app.commit();
+    assertThat(work("after-duplicates")).isEqualTo(1);
+
+    // A failed batch marks the application's transaction rollback-only.
+    app.begin();
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            deliverBatch(
+                store,
+                handler,
+                List.of("j-3"),
+                fresh -> {
+                  throw new IllegalStateException("batch fails");
+                }));
+    assertThat(app.rollbackOnly).isTrue();
+    app.rollback();
+    assertThat(deliverBatch(store, handler, List.of("j-3"), fresh -> {})).containsExactly("j-3");
+  }
+
+  /**
+   * A transaction the application began, as the Spring starter's {@code ClaimTransactions} joins
+   * it: claims run on its connection, the application commits or rolls back.
+   */
+  private static final class JoinedTransactions implements ClaimTransactions {
+    private final DataSource dataSource;
+    Connection connection;
+    boolean rollbackOnly;
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
+    JoinedTransactions(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    void begin() throws SQLException {
+      connection = dataSource.getConnection();
+      connection.setAutoCommit(false);
+      rollbackOnly = false;
+    }
+
+    void commit() throws SQLException {
+      assertThat(rollbackOnly).isFalse();
+      connection.commit();
+      connection.close();
+      connection = null;
+      afterCommit.forEach(Runnable::run);
+      afterCommit.clear();
+    }
+
+    void rollback() throws SQLException {
+      connection.rollback();
+      connection.close();
+      connection = null;
+      afterCommit.clear();
+    }
+
+    @Override
+    public ClaimTransaction begin(DataSource ignored) throws SQLException {
+      if (connection == null) {
+        return LocalClaimTransaction.begin(dataSource);
+      }
+      return new ClaimTransaction() {
+        @Override
+        public Connection connection() {
+          return connection;
+        }
+
+        @Override
+        public boolean joined() {
+          return true;
+        }
+
+        @Override
+        public void commit() {}
+
+        @Override
+        public void rollback() {
+          rollbackOnly = true;
+        }
+
+        @Override
+        public void afterCommit(Runnable action) {
+          afterCommit.add(action);
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  /** Counts the statements prepared (as every claim statement is) and the commits made. */
+  static final class CountingDataSource extends FlakyDataSource {
+    int statements;
+    int commits;
+
+    CountingDataSource(DataSource target) {
+      super(target);
+    }
+
+    void reset() {
+      statements = 0;
+      commits = 0;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      Connection target = super.getConnection();
+      return (Connection)
+          Proxy.newProxyInstance(
+              JdbcStoreContract.class.getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, method, args) -> {
+                switch (method.getName()) {
+                  case "prepareStatement" -> statements++;
+                  case "commit" -> commits++;
+                  default -> {}
+                }
+                try {
+                  return method.invoke(target, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
+    }
   }
 
   // --- table, rows, purge
