@@ -5,17 +5,23 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The SQL a {@link JdbcIdempotencyStore} runs, for one database. All SQL of the store is here: the
- * statements shared by every database in this class, the few that differ in {@link #H2} and {@link
- * #POSTGRESQL}, and the table's DDL in the {@code .sql} resource next to this class ({@code
- * h2.sql}, {@code postgresql.sql}). Every value is a bound parameter; the table name is the only
- * text put into SQL, and it is validated first.
+ * statements shared by every database in this class, the few that differ in {@link #H2}, {@link
+ * #POSTGRESQL} and {@link #MYSQL}, and the table's DDL in the {@code .sql}
+ * resource next to this class ({@code h2.sql}, {@code postgresql.sql}, {@code mysql.sql}). Every
+ * value is a bound parameter; the table name is the only text put into SQL, and it is validated
+ * first.
  */
 public abstract class Dialect {
 
@@ -25,21 +31,27 @@ public abstract class Dialect {
   /** PostgreSQL 12 or newer. */
   public static final Dialect POSTGRESQL = new PostgresDialect();
 
+  /** MySQL 8.0 or newer, and MariaDB 10.11 or newer, with InnoDB tables. */
+  public static final Dialect MYSQL = new MySqlDialect();
+
   /** The table name in the DDL resources, replaced by the configured one. */
   static final String DDL_TABLE = "idempo_claims";
 
   private static final String DDL_INDEX = "idempo_claims_expires_at_idx";
-  private static final String INDEX_SUFFIX = "_expires_at_idx";
+  static final String INDEX_SUFFIX = "_expires_at_idx";
+
+  /** Beyond PostgreSQL's range; far-future expiries are stored as this. */
+  static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
   private static final String COLUMNS =
       "handler_name, idempotency_key, status, result, claim_token, expires_at, created_at";
 
   /** The SET clause of {@link #takeOver}: status, token, expires_at, created_at. */
-  private static final String TAKE_OVER_SET =
+  static final String TAKE_OVER_SET =
       " SET status = ?, result = NULL, claim_token = ?, expires_at = ?, created_at = ?";
 
   /** The WHERE clause of {@link #takeOver}: handler, key, now. */
-  private static final String TAKE_OVER_WHERE =
+  static final String TAKE_OVER_WHERE =
       " WHERE handler_name = ? AND idempotency_key = ? AND expires_at <= ?";
 
   Dialect() {}
@@ -52,8 +64,13 @@ public abstract class Dialect {
     if ("PostgreSQL".equals(productName)) {
       return POSTGRESQL;
     }
+    // MariaDB's driver reports "MariaDB", MySQL's driver reports "MySQL" for both servers.
+    if ("MySQL".equals(productName) || "MariaDB".equals(productName)) {
+      return MYSQL;
+    }
     throw new IllegalArgumentException(
-        "JdbcIdempotencyStore supports H2 and PostgreSQL, but the DataSource connects to '"
+        "JdbcIdempotencyStore supports H2, PostgreSQL, MySQL and MariaDB, but the DataSource"
+            + " connects to '"
             + productName
             + "'");
   }
@@ -126,8 +143,11 @@ public abstract class Dialect {
   /** The index's name in the DDL for {@code table}. */
   abstract String indexName(TableName table);
 
-  /** Reads a record: handler, key. */
-  final String selectRecord(String table) {
+  /**
+   * Reads a record: handler, key. It reads the latest committed row, not a snapshot taken earlier
+   * in the transaction (see MySqlDialect below).
+   */
+  String selectRecord(String table) {
     return "SELECT status, result, claim_token, expires_at FROM "
         + table
         + " WHERE handler_name = ? AND idempotency_key = ?";
@@ -157,6 +177,24 @@ public abstract class Dialect {
 
   final String columns() {
     return COLUMNS;
+  }
+
+  /**
+   * {@code instant}, at most {@link #LATEST} and in whole microseconds, as the value bound to a
+   * timestamp column: by default an {@link OffsetDateTime} in UTC, for a {@code TIMESTAMP WITH TIME
+   * ZONE} column.
+   */
+  Object timestamp(Instant instant) {
+    Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
+    // Not OffsetDateTime.ofInstant: that builds the offset's ZoneRules on every call.
+    return LocalDateTime.ofEpochSecond(
+            capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC)
+        .atOffset(ZoneOffset.UTC);
+  }
+
+  /** The instant in timestamp column {@code column} of {@code row}, as {@link #timestamp} wrote it. */
+  Instant instant(ResultSet row, int column) throws SQLException {
+    return row.getObject(column, OffsetDateTime.class).toInstant();
   }
 
   /** The DDL statements for {@code table}, from {@link #ddlResource()}. */
@@ -193,7 +231,8 @@ public abstract class Dialect {
 
   /** True if {@code e} says the row already exists. */
   static boolean isDuplicateKey(SQLException e) {
-    return "23505".equals(e.getSQLState());
+    return "23505".equals(e.getSQLState()) // H2, PostgreSQL
+        || ("23000".equals(e.getSQLState()) && e.getErrorCode() == 1062); // MySQL ER_DUP_ENTRY
   }
 
   /** True if {@code e} says the statement gave up waiting for a lock another transaction holds. */
@@ -201,7 +240,18 @@ public abstract class Dialect {
     String state = e.getSQLState();
     return "55P03".equals(state) // PostgreSQL lock_timeout
         || "HYT00".equals(state) // H2 lock timeout
-        || e.getErrorCode() == 50200; // H2 LOCK_TIMEOUT_1
+        || e.getErrorCode() == 50200 // H2 LOCK_TIMEOUT_1
+        // MySQL ER_LOCK_WAIT_TIMEOUT (SQLState HY000 from MariaDB's driver, 40001 from MySQL's)
+        || (e.getErrorCode() == 1205 && ("HY000".equals(state) || "40001".equals(state)));
+  }
+
+  /**
+   * True if {@code e} says the database chose this transaction as a deadlock's victim and rolled
+   * it back, all of it: MySQL's InnoDB when two claims of one key both hold a shared lock on its
+   * row (or gap) and both want to write it.
+   */
+  static boolean isDeadlock(SQLException e) {
+    return e.getErrorCode() == 1213 && "40001".equals(e.getSQLState()); // ER_LOCK_DEADLOCK
   }
 
   /** True if {@code e} says the table does not exist. */
@@ -364,6 +414,119 @@ public abstract class Dialect {
     String indexName(TableName table) {
       // PostgreSQL puts an index in its table's schema and refuses a qualified index name.
       return table.table() + INDEX_SUFFIX;
+    }
+  }
+
+  /**
+   * {@link Dialect#MYSQL}: MySQL 8.0 or newer and MariaDB 10.11 or newer, InnoDB tables, at the
+   * default isolation level REPEATABLE READ or at READ COMMITTED. The table's DDL is {@code
+   * mysql.sql} next to {@link Dialect}.
+   *
+   * <p>What differs from H2 and PostgreSQL, and why:
+   *
+   * <ul>
+   *   <li><b>Keys are bytes.</b> {@code handler_name} and {@code idempotency_key} are {@code
+   *       VARBINARY}: compared byte by byte, so keys that differ in case or in trailing spaces stay
+   *       apart, as on H2 and PostgreSQL (a {@code utf8mb4_bin} column would still merge {@code 'k'}
+   *       and {@code 'k '}, and the default collations merge case too).
+   *   <li><b>Timestamps are UTC {@code DATETIME(6)}.</b> MySQL has no {@code TIMESTAMP WITH TIME
+   *       ZONE}, and its {@code TIMESTAMP} ends in 2038; the store binds and reads {@link
+   *       LocalDateTime}s in UTC, so neither the driver's nor the session's time zone moves them.
+   *   <li><b>The claim inserts plainly.</b> A duplicate key is error 1062, which leaves the
+   *       transaction usable (only the statement is undone), as on H2. {@code INSERT IGNORE} would
+   *       also turn truncation into a warning, and {@code ON DUPLICATE KEY UPDATE} counts a matched
+   *       row as written under the drivers' default {@code useAffectedRows=false}.
+   *   <li><b>The record is read with a locking read.</b> Under REPEATABLE READ a plain {@code
+   *       SELECT} reads the snapshot of the transaction's first read: in an application's (or an
+   *       outer claim's) transaction that read earlier, it would miss the row whose duplicate key
+   *       the insert just reported. {@code LOCK IN SHARE MODE} (MySQL 8 and MariaDB both accept it)
+   *       reads the latest committed row; the duplicate key already holds that shared lock.
+   *   <li><b>Deadlocks are part of the protocol.</b> A failed duplicate insert holds a shared lock
+   *       on the row until its transaction ends; two claims that both then want to write the row
+   *       (both take over one expired record, or both insert after the first claim rolled back)
+   *       deadlock, and InnoDB rolls one transaction back whole (error 1213). A claim in its own
+   *       transaction then claims again (see {@link Dialect#isDeadlock}); one in the application's
+   *       transaction fails, since the application's work went with it.
+   *   <li><b>The lock timeout is a session setting</b> in whole seconds ({@code
+   *       innodb_lock_wait_timeout}, rounded up), set once per connection, as on H2: it also bounds
+   *       the handler's own lock waits on that connection. MySQL 8 has no per-statement form of it.
+   *   <li><b>A transaction can end under the handler.</b> A deadlock (or, with {@code
+   *       innodb_rollback_on_timeout}, a lock wait timeout) in the handler's own statements rolls
+   *       back the whole transaction, claim row included, and the statements after it run in a new
+   *       one. A handler that catches that error must not be reported completed, so before each
+   *       commit the store updates the claim row in the transaction ({@link
+   *       TransactionHealth#UNKNOWN}), which finds no row if it went. This needs the drivers'
+   *       default {@code useAffectedRows=false}, under which an update that changes nothing still
+   *       counts the row it matched.
+   * </ul>
+   */
+  private static final class MySqlDialect extends Dialect {
+
+    @Override
+    public String productName() {
+      return "MySQL";
+    }
+
+    @Override
+    public String ddlResource() {
+      return "io/idempo/runtime/jdbc/mysql.sql";
+    }
+
+    @Override
+    String insertClaim(String table) {
+      // Waits for a concurrent uncommitted insert of the same key, then fails with error 1062 if
+      // that one committed, or inserts if it rolled back.
+      return "INSERT INTO " + table + " (" + columns() + ") VALUES (?, ?, ?, NULL, ?, ?, ?)";
+    }
+
+    @Override
+    String selectRecord(String table) {
+      return super.selectRecord(table) + " LOCK IN SHARE MODE";
+    }
+
+    @Override
+    String takeOver(String table) {
+      return "UPDATE " + table + TAKE_OVER_SET + TAKE_OVER_WHERE;
+    }
+
+    @Override
+    boolean insertRaisesDuplicateKey() {
+      return true;
+    }
+
+    @Override
+    TransactionHealth transactionHealth(Connection connection) {
+      return TransactionHealth.UNKNOWN;
+    }
+
+    @Override
+    String sessionLockTimeout(int millis) {
+      // Whole seconds only; 0 would not wait at all on MariaDB.
+      long seconds = Math.max(1, (millis + 999L) / 1000);
+      return "SET SESSION innodb_lock_wait_timeout = " + seconds;
+    }
+
+    @Override
+    String purgeBatch(String table) {
+      return "DELETE FROM " + table + " WHERE status = ? AND expires_at <= ? LIMIT ?";
+    }
+
+    @Override
+    String indexName(TableName table) {
+      // An index belongs to its table; the DDL declares it inside CREATE TABLE.
+      return table.table() + INDEX_SUFFIX;
+    }
+
+    @Override
+    Object timestamp(Instant instant) {
+      Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
+      return LocalDateTime.ofEpochSecond(
+          capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC);
+    }
+
+    @Override
+    Instant instant(ResultSet row, int column) throws SQLException {
+      return row.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
     }
   }
 }

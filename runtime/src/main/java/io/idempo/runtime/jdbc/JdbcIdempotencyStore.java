@@ -22,9 +22,6 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -100,8 +97,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private static final String IN_PROGRESS = "IN_PROGRESS";
   private static final String COMPLETED = "COMPLETED";
 
-  /** Beyond PostgreSQL's range; far-future expiries are stored as this. */
-  private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+  private static final Instant LATEST = Dialect.LATEST;
 
   private static final int MAX_ATTEMPTS = 20;
 
@@ -537,6 +533,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         if (Dialect.isLockTimeout(e)) {
           return new Attempt(Outcome.IN_PROGRESS, null);
         }
+        if (joined == null && Dialect.isDeadlock(e)) {
+          // The database rolled back the claim's own transaction (MySQL: two claims of one key
+          // held a shared lock on its row and both wanted to write it). It held nothing but this
+          // claim's statements, so claim again from the start, as a waiting delivery would.
+          boundInForce = false;
+          continue;
+        }
         throw e;
       }
     }
@@ -615,7 +618,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     String status = row.getString(1);
     byte[] result = row.getBytes(2);
     String token = row.getString(3);
-    Instant expiresAt = row.getObject(4, OffsetDateTime.class).toInstant();
+    Instant expiresAt = dialect.instant(row, 4);
     if (joined != null && joined.holds(token)) {
       throw new IllegalStateException(
           "handler "
@@ -1126,12 +1129,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  private static OffsetDateTime timestamp(Instant instant) {
-    Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
-    // Not OffsetDateTime.ofInstant: that builds the offset's ZoneRules on every call.
-    return LocalDateTime.ofEpochSecond(
-            capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC)
-        .atOffset(ZoneOffset.UTC);
+  private Object timestamp(Instant instant) {
+    return dialect.timestamp(instant);
   }
 
   private static Instant plus(Instant instant, Duration duration) {

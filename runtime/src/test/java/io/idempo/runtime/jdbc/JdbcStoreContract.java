@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,19 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
 
   /** Releases a database from {@link #freshDatabase()}; nothing by default. */
   protected void closeDatabase(DataSource dataSource) {}
+
+  /**
+   * An SQL literal of the timestamp column type for {@code utc}, a UTC date and time as {@code
+   * yyyy-MM-dd HH:mm:ss}; by default a {@code TIMESTAMP WITH TIME ZONE}.
+   */
+  protected String timestampLiteral(String utc) {
+    return "TIMESTAMP WITH TIME ZONE '" + utc + "+00'";
+  }
+
+  /** The instant in timestamp column {@code column} of {@code row}, read as an application would. */
+  protected Instant timestampAt(ResultSet row, int column) throws SQLException {
+    return row.getObject(column, OffsetDateTime.class).toInstant();
+  }
 
   @AfterEach
   void dropDatabase() {
@@ -464,6 +478,34 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     assertThat(work("still usable")).isEqualTo(1);
   }
 
+  /**
+   * A nested claim decides by the latest committed record, not by its transaction's snapshot: on
+   * MySQL under REPEATABLE READ, a plain read after the outer handler's first read would not see a
+   * record committed since, though the insert reports its duplicate key.
+   */
+  @Test
+  void aNestedClaimSeesARecordCommittedAfterItsTransactionBegan() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    String result =
+        deliver(
+            store,
+            outer,
+            "o",
+            () -> {
+              // The handler reads first, which fixes a REPEATABLE READ transaction's snapshot.
+              try (Connection c = store.dataSource().getConnection();
+                  Statement read = c.createStatement();
+                  ResultSet rows = read.executeQuery("SELECT COUNT(*) FROM work")) {
+                rows.next();
+              }
+              inAnotherThread(() -> deliver(store, inner, "i", () -> "committed elsewhere"));
+              return deliver(store, inner, "i", () -> "ran again");
+            });
+    assertThat(result).isEqualTo("committed elsewhere");
+  }
+
   @Test
   void completingTheOuterClaimFirstRollsEverythingBack() throws Exception {
     JdbcIdempotencyStore store = jdbcStore();
@@ -489,7 +531,7 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     JdbcIdempotencyStore store = jdbcStore();
     for (Mode mode : Mode.values()) {
       HandlerDescriptor handler = handler("ship-" + mode, mode);
-      insertRowOfStatusDone(handler, "order-9", "9999-01-01 00:00:00+00");
+      insertRowOfStatusDone(handler, "order-9", "9999-01-01 00:00:00");
 
       IdempotencyStoreException refused =
           assertThrows(IdempotencyStoreException.class, () -> store.claim(handler, "order-9"));
@@ -514,7 +556,7 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     JdbcIdempotencyStore store = jdbcStore();
     for (Mode mode : Mode.values()) {
       HandlerDescriptor handler = handler("ship-" + mode, mode);
-      insertRowOfStatusDone(handler, "order-9", "2000-01-01 00:00:00+00");
+      insertRowOfStatusDone(handler, "order-9", "2000-01-01 00:00:00");
 
       Claim claim = store.claim(handler, "order-9");
       assertThat(claim.isDuplicate()).isFalse();
@@ -533,9 +575,11 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
             + handler.name()
             + "', '"
             + key
-            + "', 'DONE', 't', TIMESTAMP WITH TIME ZONE '"
-            + expiresAt
-            + "', TIMESTAMP WITH TIME ZONE '2000-01-01 00:00:00+00')");
+            + "', 'DONE', 't', "
+            + timestampLiteral(expiresAt)
+            + ", "
+            + timestampLiteral("2000-01-01 00:00:00")
+            + ")");
   }
 
   @Test
@@ -554,9 +598,8 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
       assertThat(row.getString(2)).matches("sha256:[0-9a-f]{64}");
       assertThat(row.getString(3)).isEqualTo("IN_PROGRESS");
       assertThat(row.getBytes(4)).isNull();
-      assertThat(row.getObject(5, OffsetDateTime.class).toInstant())
-          .isEqualTo(clock.instant().plus(lease.lease()));
-      assertThat(row.getObject(6, OffsetDateTime.class).toInstant()).isEqualTo(clock.instant());
+      assertThat(timestampAt(row, 5)).isEqualTo(clock.instant().plus(lease.lease()));
+      assertThat(timestampAt(row, 6)).isEqualTo(clock.instant());
       assertThat(row.next()).isFalse();
     }
     clock.advance(Duration.ofSeconds(10));
@@ -567,8 +610,7 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
       assertThat(row.next()).isTrue();
       assertThat(row.getString(1)).isEqualTo("COMPLETED");
       assertThat(new String(row.getBytes(2), StandardCharsets.UTF_8)).isEqualTo("sent");
-      assertThat(row.getObject(3, OffsetDateTime.class).toInstant())
-          .isEqualTo(clock.instant().plus(lease.ttl()));
+      assertThat(timestampAt(row, 3)).isEqualTo(clock.instant().plus(lease.ttl()));
     }
   }
 
@@ -719,12 +761,12 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
 
   @Test
   void anUnsupportedDatabaseIsRefusedByName() {
-    DataSource mysql = fakeDataSource("MySQL");
+    DataSource oracle = fakeDataSource("Oracle");
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> JdbcIdempotencyStore.builder(mysql).build());
-    assertThat(e).hasMessageThat().contains("'MySQL'");
-    assertThat(e).hasMessageThat().contains("H2 and PostgreSQL");
+            IllegalArgumentException.class, () -> JdbcIdempotencyStore.builder(oracle).build());
+    assertThat(e).hasMessageThat().contains("'Oracle'");
+    assertThat(e).hasMessageThat().contains("H2, PostgreSQL, MySQL and MariaDB");
   }
 
   /** A DataSource whose database reports {@code productName} and does nothing else. */
