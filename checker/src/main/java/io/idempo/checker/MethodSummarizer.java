@@ -14,6 +14,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symtab;
+import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCClassDecl;
 import com.sun.tools.javac.tree.JCTree.JCMethodDecl;
 import java.io.IOException;
@@ -58,6 +59,7 @@ final class MethodSummarizer {
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();
   private final Map<ClassSymbol, SummaryFile.Contents> external = new HashMap<>();
   private @Nullable List<ClassSymbol> sourceClasses;
+  private @Nullable Map<Symbol.TypeSymbol, List<ClassSymbol>> concreteSubclasses;
   private @Nullable MetricsOnly metricsOnly;
   private @Nullable MapperXml mapperXml;
 
@@ -190,12 +192,8 @@ final class MethodSummarizer {
     }
     List<String> implementations = new ArrayList<>();
     if ((type.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) != 0) {
-      for (ClassSymbol candidate : sourceClasses()) {
-        if (candidate != type
-            && (candidate.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) == 0
-            && candidate.isSubClass(type, state.getTypes())) {
-          implementations.add(candidate.getQualifiedName().toString());
-        }
+      for (ClassSymbol candidate : concreteSubclassesOf(type)) {
+        implementations.add(candidate.getQualifiedName().toString());
       }
     }
     if (methods.isEmpty() && implementations.isEmpty()) {
@@ -296,12 +294,7 @@ final class MethodSummarizer {
     if (!(callee.owner instanceof ClassSymbol owner)) {
       return ImmutableList.of();
     }
-    for (ClassSymbol type : sourceClasses()) {
-      if (type == owner
-          || (type.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) != 0
-          || !type.isSubClass(owner, state.getTypes())) {
-        continue;
-      }
+    for (ClassSymbol type : concreteSubclassesOf(owner)) {
       MethodSymbol implementation = callee.implementation(type, state.getTypes(), true);
       if (implementation != null
           && implementation != callee
@@ -325,6 +318,29 @@ final class MethodSummarizer {
       }
     }
     return ImmutableList.copyOf(found);
+  }
+
+  /**
+   * The concrete classes of this compilation that extend or implement {@code type}, in the order of
+   * {@link #sourceClasses()}. Indexed once per compilation: a handler's calls ask it for every
+   * interface or abstract method they reach.
+   */
+  private List<ClassSymbol> concreteSubclassesOf(ClassSymbol type) {
+    if (concreteSubclasses == null) {
+      Map<Symbol.TypeSymbol, List<ClassSymbol>> index = new HashMap<>();
+      for (ClassSymbol candidate : sourceClasses()) {
+        if ((candidate.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) != 0) {
+          continue;
+        }
+        for (Type supertype : state.getTypes().closure(candidate.type)) {
+          if (supertype.tsym != candidate) {
+            index.computeIfAbsent(supertype.tsym, t -> new ArrayList<>()).add(candidate);
+          }
+        }
+      }
+      concreteSubclasses = index;
+    }
+    return concreteSubclasses.getOrDefault(type, List.of());
   }
 
   private List<ClassSymbol> sourceClasses() {

@@ -4,12 +4,14 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
-import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.TypeSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.TypeTag;
+import com.sun.tools.javac.util.Context;
+import java.lang.ref.WeakReference;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -235,6 +237,18 @@ final class Vocabulary {
           "org.axonframework.commandhandling.model.AggregateIdentifier");
 
   /** Loggers: a value read only to be logged is no business state. */
+  private static final ImmutableSet<String> MAP_TYPES = ImmutableSet.of("java.util.Map");
+  private static final ImmutableSet<String> LIST_TYPES = ImmutableSet.of("java.util.List");
+  private static final ImmutableSet<String> SET_TYPES = ImmutableSet.of("java.util.Set");
+
+  /** Containers where adding the same element twice leaves two (sets excepted first). */
+  private static final ImmutableSet<String> APPENDABLE_TYPES =
+      ImmutableSet.of(
+          "java.util.List",
+          "java.util.Queue",
+          "com.google.common.collect.Multiset",
+          "com.google.common.collect.ListMultimap");
+
   private static final ImmutableSet<String> LOGGER_TYPES =
       ImmutableSet.of(
           "org.slf4j.Logger",
@@ -397,15 +411,15 @@ final class Vocabulary {
   }
 
   static boolean isMap(@Nullable Type type, VisitorState state) {
-    return isA(type, "java.util.Map", state);
+    return isAnyOf(type, MAP_TYPES, state);
   }
 
   static boolean isList(@Nullable Type type, VisitorState state) {
-    return isA(type, "java.util.List", state);
+    return isAnyOf(type, LIST_TYPES, state);
   }
 
   static boolean isSet(@Nullable Type type, VisitorState state) {
-    return isA(type, "java.util.Set", state);
+    return isAnyOf(type, SET_TYPES, state);
   }
 
   /**
@@ -416,10 +430,7 @@ final class Vocabulary {
     if (isSet(type, state)) {
       return false;
     }
-    return isA(type, "java.util.List", state)
-        || isA(type, "java.util.Queue", state)
-        || isA(type, "com.google.common.collect.Multiset", state)
-        || isA(type, "com.google.common.collect.ListMultimap", state);
+    return isAnyOf(type, APPENDABLE_TYPES, state);
   }
 
   static boolean isAppendMethod(String name) {
@@ -488,33 +499,62 @@ final class Vocabulary {
     return Character.toLowerCase(name.charAt(0)) + name.substring(1);
   }
 
-  private static boolean isAnyOf(@Nullable Type type, ImmutableSet<String> names, VisitorState state) {
-    for (String name : names) {
-      if (isA(type, name, state)) {
-        return true;
-      }
+  /**
+   * Whether {@code type}'s erasure is a subtype of one of the types {@code names}. Asked for every
+   * call the check reads, mostly about the same few receiver classes, so each compilation answers
+   * once per (names, class): the answer depends on the class alone.
+   */
+  private static boolean isAnyOf(
+      @Nullable Type type, ImmutableSet<String> names, VisitorState state) {
+    if (type == null || type.tsym == null) {
+      return false;
     }
-    return false;
+    Answers answers = Answers.of(state);
+    Map<TypeSymbol, Boolean> byClass =
+        answers.memberships.computeIfAbsent(names, n -> new ConcurrentHashMap<>());
+    Boolean known = byClass.get(type.tsym);
+    if (known == null) {
+      known = false;
+      Type erased = state.getTypes().erasure(type);
+      for (String name : names) {
+        Type target =
+            answers.types.computeIfAbsent(name, n -> Optional.ofNullable(state.getTypeFromString(n)))
+                .orElse(null);
+        if (target != null
+            && ASTHelpers.isSubtype(erased, state.getTypes().erasure(target), state)) {
+          known = true;
+          break;
+        }
+      }
+      byClass.put(type.tsym, known);
+    }
+    return known;
   }
 
   /**
-   * The types looked up by name in one compilation, absent ones included: most of the libraries
-   * named here are not on a given classpath, and Error Prone's memoized suppliers look a type that
-   * is absent up again on every call.
+   * What one compilation has looked up: types by name, absent ones included (most of the
+   * libraries named here are not on a given class path), and which classes belong to which set of
+   * names. Kept for the last compilation only, and only as long as javac keeps its context.
    */
-  private static final Supplier<Map<String, Optional<Type>>> TYPES =
-      VisitorState.memoize(state -> new ConcurrentHashMap<>());
+  private static final class Answers {
+    private static volatile @Nullable Answers last;
 
-  private static boolean isA(@Nullable Type type, String name, VisitorState state) {
-    if (type == null) {
-      return false;
+    private final WeakReference<Context> context;
+    final Map<String, Optional<Type>> types = new ConcurrentHashMap<>();
+    final Map<ImmutableSet<String>, Map<TypeSymbol, Boolean>> memberships =
+        new ConcurrentHashMap<>();
+
+    private Answers(Context context) {
+      this.context = new WeakReference<>(context);
     }
-    Type target =
-        TYPES
-            .get(state)
-            .computeIfAbsent(name, n -> Optional.ofNullable(state.getTypeFromString(n)))
-            .orElse(null);
-    return target != null
-        && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(target), state);
+
+    static Answers of(VisitorState state) {
+      Answers answers = last;
+      if (answers == null || answers.context.get() != state.context) {
+        answers = new Answers(state.context);
+        last = answers;
+      }
+      return answers;
+    }
   }
 }

@@ -10,6 +10,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
@@ -117,6 +119,41 @@ class CrossModuleTest {
                 + " `LoyaltyService.award` at LoyaltyService.java:7",
             "    loyalty.award(memberId, points);",
             "    loyalty.rename(memberId, \"gold\");",
+            "    // BUG: Diagnostic contains: `totals.merge(…)` through `RewardsImpl.reward`",
+            "    rewards.reward(memberId, points);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void callsIntoAnInstalledJarAreFollowedThroughTheSummariesItCarries() throws IOException {
+    Path services = compileServices();
+    Path jar = work.resolve("shop-services-1.0.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> walk = Files.walk(services)) {
+      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+        out.putNextEntry(new JarEntry(services.relativize(file).toString().replace(File.separatorChar, '/')));
+        out.write(Files.readAllBytes(file));
+        out.closeEntry();
+      }
+    }
+    Sources.helper(
+            getClass(),
+            "-classpath",
+            System.getProperty("java.class.path") + File.pathSeparator + jar)
+        .addSourceLines(
+            "listeners/Listener.java",
+            "package listeners;",
+            "import io.idempo.IdempotentHandler;",
+            "import shop.*;",
+            "class Listener {",
+            "  private LoyaltyService loyalty;",
+            "  private Rewards rewards;",
+            "  @IdempotentHandler void onOrder(String memberId, int points) {",
+            "    // BUG: Diagnostic contains: `setPoints(…)` fed by its own `points` through"
+                + " `LoyaltyService.award` at LoyaltyService.java:7",
+            "    loyalty.award(memberId, points);",
             "    // BUG: Diagnostic contains: `totals.merge(…)` through `RewardsImpl.reward`",
             "    rewards.reward(memberId, points);",
             "  }",

@@ -88,6 +88,43 @@ public final class InFlightPolicy {
     return true;
   }
 
+  /**
+   * For {@link IdempotencyStore} implementations: the claim of a key that a first attempt found
+   * held by a delivery still running. Pauses before each new {@code attempt} as {@link
+   * #pauseBeforeRetry} says, counting the wait from {@code waitStart} ({@link System#nanoTime()});
+   * when the wait is over, tells {@code events} that the key is {@linkplain
+   * IdempotencyListener#inProgress in progress} and throws {@link DuplicateInProgressException}.
+   *
+   * @param key the message's key, for the exception
+   * @param storedKey the key as stored, for the listener
+   * @throws DuplicateInProgressException if the key is still in flight when the wait is over
+   */
+  public Claim retryInFlight(
+      HandlerDescriptor handler,
+      String key,
+      String storedKey,
+      long waitStart,
+      StoreEvents events,
+      ClaimAttempt attempt) {
+    for (int n = 0; ; n++) {
+      if (!pauseBeforeRetry(waitStart, n)) {
+        events.inProgress(handler, storedKey);
+        throw new DuplicateInProgressException(handler, key);
+      }
+      Claim claim = attempt.attempt();
+      if (claim != null) {
+        return claim;
+      }
+    }
+  }
+
+  /** One attempt of a store to claim a key, for {@link #retryInFlight}. */
+  @FunctionalInterface
+  public interface ClaimAttempt {
+    /** The acquired or duplicate claim, or null if the key is held by a delivery still running. */
+    Claim attempt();
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof InFlightPolicy that && maxWait.equals(that.maxWait);

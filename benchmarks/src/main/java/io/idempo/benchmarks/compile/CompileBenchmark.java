@@ -1,8 +1,5 @@
 package io.idempo.benchmarks.compile;
 
-import io.idempo.IdempotentHandler;
-import io.idempo.runtime.IdempotencyStore;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -81,46 +78,9 @@ public class CompileBenchmark {
    */
   @Setup(Level.Trial)
   public void prepare() {
-    String classPath = InProcessJavac.classPathOf(IdempotentHandler.class, IdempotencyStore.class);
-    List<HandlerCorpus.Source> corpus = HandlerCorpus.generate(handlers);
-    if (impl.equals(CompileVariants.JAVAC_WRAPPERS) || impl.equals(CompileVariants.JAVAC_FILER)) {
-      List<HandlerCorpus.Source> generated =
-          new InProcessJavac(corpus, classPath)
-              .compile(CompileVariants.options(CompileVariants.JAVAC_PROCESSOR))
-              .generated;
-      if (impl.equals(CompileVariants.JAVAC_FILER)) {
-        PregeneratedSourcesProcessor.writeInEachCompilation(generated);
-      } else {
-        corpus = new ArrayList<>(corpus);
-        corpus.addAll(generated);
-      }
-    }
-    javac = new InProcessJavac(corpus, classPath);
-    options = CompileVariants.options(impl);
-    InProcessJavac.Result first = javac.compile(options);
-    long expectedClasses =
-        impl.startsWith(CompileVariants.JAVAC + "+") ? 3L * handlers : 2L * handlers;
-    if (first.classFiles < expectedClasses) {
-      throw new IllegalStateException(
-          impl + " wrote " + first.classFiles + " class files, expected at least " + expectedClasses);
-    }
-    if (impl.equals(CompileVariants.ERRORPRONE_CHECK)
-        && first.warnings < HandlerCorpus.mutatingHandlers(handlers)) {
-      throw new IllegalStateException(
-          "NonIdempotentMutation reported "
-              + first.warnings
-              + " warnings, expected at least "
-              + HandlerCorpus.mutatingHandlers(handlers)
-              + ": is the check on the class path?");
-    }
-    if (impl.equals(CompileVariants.ERRORPRONE_NOOP) && EveryMethodNoOp.methodsSeen() < handlers) {
-      throw new IllegalStateException(
-          "EveryMethodNoOp was handed "
-              + EveryMethodNoOp.methodsSeen()
-              + " methods, expected at least "
-              + handlers
-              + ": is it registered as an Error Prone plugin?");
-    }
+    PreparedCompile prepared = PreparedCompile.of(impl, handlers);
+    javac = prepared.javac();
+    options = prepared.options();
   }
 
   @Benchmark

@@ -49,6 +49,18 @@ public final class CompileVariants {
 
   private CompileVariants() {}
 
+  /**
+   * The variant that {@code variant}'s added time is measured against: {@code javac} for the
+   * processor's variants, {@code errorprone} for the checks'; null for a baseline.
+   */
+  public static String baseline(String variant) {
+    return switch (variant) {
+      case JAVAC_PROCESSOR, JAVAC_FILER, JAVAC_WRAPPERS -> JAVAC;
+      case ERRORPRONE_CHECK, ERRORPRONE_NOOP -> ERRORPRONE;
+      default -> null;
+    };
+  }
+
   /** The options for {@code variant}. */
   public static List<String> options(String variant) {
     List<String> options = new ArrayList<>(List.of("--release", "17"));

@@ -1,5 +1,7 @@
 package io.idempo.benchmarks.report;
 
+import io.idempo.benchmarks.compile.CompileVariants;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,18 +86,26 @@ public final class Summary {
   private final List<Score> scores;
   private final List<String[]> counts;
   private final List<String[]> cpu;
+  private final List<String[]> compileCpu;
 
   public Summary(List<Score> scores, List<String[]> counts) {
     this(scores, counts, List.of());
   }
 
+  public Summary(List<Score> scores, List<String[]> counts, List<String[]> cpu) {
+    this(scores, counts, cpu, List.of());
+  }
+
   /**
    * A report of {@code scores}, with the lines {@code counts,...} of {@link
    * io.idempo.benchmarks.jdbc.DeliveryCounts} and {@code cpu,...} of {@link
-   * io.idempo.benchmarks.jdbc.DeliveryCpu}, split at commas.
+   * io.idempo.benchmarks.jdbc.DeliveryCpu}, and {@code compile-cpu,...} of {@link
+   * io.idempo.benchmarks.compile.CompileCpu}, split at commas.
    */
-  public Summary(List<Score> scores, List<String[]> counts, List<String[]> cpu) {
+  public Summary(
+      List<Score> scores, List<String[]> counts, List<String[]> cpu, List<String[]> compileCpu) {
     this.scores = List.copyOf(scores);
+    this.compileCpu = List.copyOf(compileCpu);
     this.counts = List.copyOf(counts);
     this.cpu = List.copyOf(cpu);
   }
@@ -108,16 +118,19 @@ public final class Summary {
     List<Score> scores = readResults(Path.of(args[0]));
     List<String[]> counts = new ArrayList<>();
     List<String[]> cpu = new ArrayList<>();
+    List<String[]> compileCpu = new ArrayList<>();
     if (args.length == 2 && Files.exists(Path.of(args[1]))) {
       for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
         if (line.startsWith("counts,")) {
           counts.add(line.split(",", -1));
         } else if (line.startsWith("cpu,")) {
           cpu.add(line.split(",", -1));
+        } else if (line.startsWith("compile-cpu,")) {
+          compileCpu.add(line.split(",", -1));
         }
       }
     }
-    System.out.print(new Summary(scores, counts, cpu).render());
+    System.out.print(new Summary(scores, counts, cpu, compileCpu).render());
   }
 
   /** Reads every {@code *.json} file under {@code dir}; a file's round is its folder's name. */
@@ -294,6 +307,7 @@ public final class Summary {
     }
     renderCounts(out);
     renderCpu(out);
+    renderCompileCpu(out);
     renderTargets(out);
     out.append(String.format(Locale.ROOT, "%nsuite,impl,threads,ops_per_s%n"));
     for (Map.Entry<String, List<Integer>> group : groups().entrySet()) {
@@ -353,7 +367,7 @@ public final class Summary {
             "added time vs baseline"));
     for (String impl : impls("compile", threads)) {
       Stats stats = Stats.of(values("compile", impl, threads));
-      String baseline = compileBaseline(impl);
+      String baseline = CompileVariants.baseline(impl);
       String added = "-";
       if (baseline != null) {
         Stats r = ratio("compile", baseline, impl, threads); // time(impl)/time(baseline)
@@ -377,14 +391,6 @@ public final class Summary {
               100 * stats.spread(),
               added));
     }
-  }
-
-  static String compileBaseline(String impl) {
-    return switch (impl) {
-      case "javac+processor", "javac+filer", "javac+wrappers" -> "javac";
-      case "errorprone+check", "errorprone+noop" -> "errorprone";
-      default -> null;
-    };
   }
 
   private static String formatRatio(Stats r) {
@@ -465,6 +471,28 @@ public final class Summary {
     }
   }
 
+  private void renderCompileCpu(StringBuilder out) {
+    if (compileCpu.isEmpty()) {
+      return;
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n== compile: CPU time per compilation of the corpus, variants in turns (ms) ==%n%-18s %10s  %s%n",
+            "variant",
+            "median",
+            "added to its baseline: median per turn (quartiles)"));
+    for (String[] c : compileCpu) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-18s %10s  %s%n",
+              c[1],
+              c[2],
+              c[3].isEmpty() ? "" : c[4] + "% (" + c[5] + ".." + c[6] + ") to " + c[3]));
+    }
+  }
+
   /** A {@code cpu,...} line's client and server time together. */
   private static double cpuTotal(String[] line) {
     double client = Double.parseDouble(line[3]);
@@ -508,6 +536,7 @@ public final class Summary {
     handwrittenSplit(
         lines, "memory", "idempo-memory", 4, "a hand-written map bounded to the same capacity");
     compileTarget(lines, "errorprone+check", "errorprone", 3);
+    compileCpuTarget(lines, "errorprone+check", 3);
     compileSplit(
         lines, "errorprone", "errorprone+noop", "errorprone+check",
         "enabling any one method check", "the check's own work");
@@ -623,6 +652,32 @@ public final class Summary {
       return "met";
     }
     return metInBestRound ? "spread" : "MISSED";
+  }
+
+  /**
+   * The CPU time {@code variant} adds to its baseline, measured in turns by {@link
+   * io.idempo.benchmarks.compile.CompileCpu}: met if the median per-turn share is under the limit,
+   * "spread" if only the first quartile is.
+   */
+  private void compileCpuTarget(List<String> lines, String variant, double limitPercent) {
+    for (String[] c : compileCpu) {
+      if (c[1].equals(variant) && c.length > 6 && !c[3].isEmpty()) {
+        double median = Double.parseDouble(c[4]);
+        double q1 = Double.parseDouble(c[5]);
+        double q3 = Double.parseDouble(c[6]);
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "%-6s %s adds %+.1f%% CPU time (quartiles %+.1f..%+.1f) to %s, per compilation in turns (target < %.0f%%)",
+                verdict(median < limitPercent, q1 < limitPercent),
+                variant,
+                median,
+                q1,
+                q3,
+                c[3],
+                limitPercent));
+      }
+    }
   }
 
   /** The time {@code variant} adds to {@code baseline}, against a limit in percent. */

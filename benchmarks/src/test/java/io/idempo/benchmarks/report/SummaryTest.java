@@ -144,6 +144,25 @@ class SummaryTest {
   }
 
   @Test
+  void compileCpuTimeDecidesTheCheckTargetByItsMedianAndFirstQuartile() {
+    List<String[]> compileCpu =
+        List.of(
+            "compile-cpu,errorprone,410.0,,,,".split(",", -1),
+            "compile-cpu,errorprone+check,421.3,errorprone,2.75,1.10,4.20".split(",", -1),
+            "compile-cpu,errorprone+noop,415.0,errorprone,1.20,0.40,2.00".split(",", -1));
+    Summary met = new Summary(List.of(), List.of(), List.of(), compileCpu);
+    assertThat(met.targets())
+        .contains(
+            "met    errorprone+check adds +2.8% CPU time (quartiles +1.1..+4.2) to errorprone,"
+                + " per compilation in turns (target < 3%)");
+    assertThat(met.render()).containsMatch("errorprone\\+check +421\\.3  2\\.75% \\(1\\.10\\.\\.4\\.20\\) to errorprone");
+    List<String[]> over =
+        List.<String[]>of("compile-cpu,errorprone+check,440.0,errorprone,3.50,2.90,5.00".split(",", -1));
+    assertThat(new Summary(List.of(), List.of(), List.of(), over).targets().get(0))
+        .startsWith("spread errorprone+check adds +3.5% CPU time");
+  }
+
+  @Test
   void cpuTimeIsTabledPerSuiteWithTheServerProcessSeparateOnPostgres() {
     List<String[]> cpu =
         List.of(

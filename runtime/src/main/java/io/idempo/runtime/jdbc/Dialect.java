@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -14,14 +15,21 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The SQL a {@link JdbcIdempotencyStore} runs, for one database. All SQL of the store is here: the
- * statements shared by every database in this class, the few that differ in {@link #H2}, {@link
- * #POSTGRESQL} and {@link #MYSQL}, and the table's DDL in the {@code .sql}
- * resource next to this class ({@code h2.sql}, {@code postgresql.sql}, {@code mysql.sql}). Every
- * value is a bound parameter; the table name is the only text put into SQL, and it is validated
- * first.
+ * Everything that differs between the databases Idempo's JDBC store and outbox run on, for one
+ * database: detection, the DDL resources, the SQLState predicates, how timestamps and UUIDs are
+ * bound and read, how a claim statement bounds its lock wait, and the statements that differ. The
+ * statements shared by every database are here too; {@link ClaimStatements} and the outbox's own
+ * statements build on them. Every value is a bound parameter; a validated {@link TableName} is the
+ * only text put into SQL.
+ *
+ * <p>Adding a database is one subclass here (registered in {@link #SUPPORTED}), its DDL resources
+ * ({@code io/idempo/runtime/jdbc/<name>.sql} and {@code io/idempo/runtime/outbox/<name>.sql}) and a
+ * subclass of each contract suite; docs/runtime.md has the recipe.
  */
 public abstract class Dialect {
 
@@ -31,17 +39,23 @@ public abstract class Dialect {
   /** PostgreSQL 12 or newer. */
   public static final Dialect POSTGRESQL = new PostgresDialect();
 
-  /** MySQL 8.0 or newer, and MariaDB 10.11 or newer, with InnoDB tables. */
+  /**
+   * MySQL 8.0 or newer, InnoDB; also MariaDB reached through MySQL's driver, which reports it as
+   * MySQL. Its claim statements' lock waits are bounded by a session setting around them.
+   */
   public static final Dialect MYSQL = new MySqlDialect();
 
-  /** The table name in the DDL resources, replaced by the configured one. */
+  /**
+   * MariaDB 10.11 or newer, InnoDB, through MariaDB's driver: {@link #MYSQL}'s SQL, with lock waits
+   * bounded inside each claim statement ({@code SET STATEMENT ... FOR}).
+   */
+  public static final Dialect MARIADB = new MariaDbDialect();
+
+  /** The dialects {@link #of(Connection)} recognises, in the order it asks them. */
+  private static final List<Dialect> SUPPORTED = List.of(H2, POSTGRESQL, MYSQL, MARIADB);
+
+  /** The store's table name in its DDL resources, replaced by the configured one. */
   static final String DDL_TABLE = "idempo_claims";
-
-  private static final String DDL_INDEX = "idempo_claims_expires_at_idx";
-  static final String INDEX_SUFFIX = "_expires_at_idx";
-
-  /** Beyond PostgreSQL's range; far-future expiries are stored as this. */
-  static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
   private static final String COLUMNS =
       "handler_name, idempotency_key, status, result, claim_token, expires_at, created_at";
@@ -54,23 +68,38 @@ public abstract class Dialect {
   static final String TAKE_OVER_WHERE =
       " WHERE handler_name = ? AND idempotency_key = ? AND expires_at <= ?";
 
+  /** Beyond PostgreSQL's range; far-future instants are stored as this. */
+  private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
   Dialect() {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Detection and DDL
+
+  /**
+   * The dialect of the database {@code connection} belongs to, from its product name.
+   *
+   * @throws IllegalArgumentException if Idempo does not support that database
+   */
+  public static Dialect of(Connection connection) throws SQLException {
+    return forProductName(connection.getMetaData().getDatabaseProductName());
+  }
 
   /** The dialect for a database product name from {@code DatabaseMetaData}. */
   static Dialect forProductName(String productName) {
-    if ("H2".equals(productName)) {
-      return H2;
+    for (Dialect dialect : SUPPORTED) {
+      if (dialect.matchesProductName(productName)) {
+        return dialect;
+      }
     }
-    if ("PostgreSQL".equals(productName)) {
-      return POSTGRESQL;
-    }
-    // MariaDB's driver reports "MariaDB", MySQL's driver reports "MySQL" for both servers.
-    if ("MySQL".equals(productName) || "MariaDB".equals(productName)) {
-      return MYSQL;
+    StringBuilder supported = new StringBuilder();
+    for (Dialect dialect : SUPPORTED) {
+      supported.append(supported.length() == 0 ? "" : ", ").append(dialect.productName());
     }
     throw new IllegalArgumentException(
-        "JdbcIdempotencyStore supports H2, PostgreSQL, MySQL and MariaDB, but the DataSource"
-            + " connects to '"
+        "Idempo's JDBC store and outbox support "
+            + supported
+            + ", but the DataSource connects to '"
             + productName
             + "'");
   }
@@ -78,14 +107,196 @@ public abstract class Dialect {
   /** The database's name, as reported by its JDBC driver. */
   public abstract String productName();
 
-  /** The classpath resource holding the table's DDL for this database. */
-  public abstract String ddlResource();
+  /** True if {@code productName} (from {@code DatabaseMetaData}) is this database. */
+  boolean matchesProductName(String productName) {
+    return productName().equals(productName);
+  }
+
+  /** The name of this database's DDL resources: {@code <name>.sql}. */
+  abstract String resourceName();
+
+  /** The classpath resource holding the idempotency table's DDL for this database. */
+  public final String ddlResource() {
+    return "io/idempo/runtime/jdbc/" + resourceName() + ".sql";
+  }
+
+  /** The classpath resource holding the outbox table's DDL for this database. */
+  public final String outboxDdlResource() {
+    return "io/idempo/runtime/outbox/" + resourceName() + ".sql";
+  }
+
+  /** The idempotency table's DDL statements for {@code table}, from {@link #ddlResource()}. */
+  final List<String> ddl(TableName table) {
+    return ddl(ddlResource(), DDL_TABLE, table);
+  }
+
+  /**
+   * The DDL statements in {@code resource} (statements end with {@code ;}, lines starting with
+   * {@code --} are comments), with table {@code ddlTable} renamed to {@code table} and its indexes,
+   * named {@code <ddlTable>_<what>_idx}, renamed to match.
+   */
+  public final List<String> ddl(String resource, String ddlTable, TableName table) {
+    String text;
+    try (InputStream in = Dialect.class.getResourceAsStream("/" + resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+    StringBuilder withoutComments = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      if (!line.strip().startsWith("--")) {
+        withoutComments.append(line).append('\n');
+      }
+    }
+    Pattern index = Pattern.compile("\\b" + ddlTable + "(_[a-z_]+_idx)\\b");
+    Pattern tableName = Pattern.compile("\\b" + ddlTable + "\\b");
+    String sql =
+        index
+            .matcher(withoutComments)
+            .replaceAll(m -> Matcher.quoteReplacement(indexName(table, m.group(1))));
+    sql = tableName.matcher(sql).replaceAll(Matcher.quoteReplacement(table.qualified()));
+    List<String> statements = new ArrayList<>();
+    for (String statement : sql.split(";", -1)) {
+      if (!statement.isBlank()) {
+        statements.add(statement.strip());
+      }
+    }
+    return statements;
+  }
+
+  /**
+   * Runs DDL statements from {@link #ddl(String, String, TableName)} on {@code connection}, in
+   * auto-commit; a statement that fails only because what it creates exists already (where the
+   * database has no {@code IF NOT EXISTS} for it) counts as done.
+   */
+  public final void createIfMissing(Connection connection, List<String> statements)
+      throws SQLException {
+    connection.setAutoCommit(true);
+    try (Statement statement = connection.createStatement()) {
+      for (String ddl : statements) {
+        try {
+          statement.execute(ddl);
+        } catch (SQLException e) {
+          if (!isAlreadyExists(e)) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The name of the index {@code <table><suffix>} as the DDL must write it: schema-qualified where
+   * the database wants it so.
+   */
+  abstract String indexName(TableName table, String suffix);
+
+  // ---------------------------------------------------------------------------------------------
+  // SQLState predicates
+
+  /** True if {@code e} says a unique or primary key value is taken. */
+  public boolean isDuplicateKey(SQLException e) {
+    return "23505".equals(e.getSQLState());
+  }
+
+  /** True if {@code e} says the table does not exist. */
+  public abstract boolean isMissingTable(SQLException e);
+
+  /**
+   * True if {@code e} says the statement gave up waiting for a row lock another transaction holds
+   * (the claim's lock timeout), and nothing else: a statement cancelled by a statement or query
+   * timeout (SQLState 57014) is a failure, not a key in flight.
+   */
+  abstract boolean isLockTimeout(SQLException e);
+
+  /**
+   * True if {@code e} says the database ended the whole transaction to break a deadlock, with
+   * nothing of it left; false where a deadlock is not part of a claim's protocol.
+   */
+  boolean isDeadlock(SQLException e) {
+    return false;
+  }
+
+  /** True if {@code e} says a DDL statement's table or index exists already. */
+  boolean isAlreadyExists(SQLException e) {
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Values
+
+  /**
+   * {@code instant} as the bound value of a timestamp column, to the microsecond; instants past
+   * the year 9999 are stored as its end.
+   */
+  public Object timestamp(Instant instant) {
+    Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
+    // Not OffsetDateTime.ofInstant: that builds the offset's ZoneRules on every call.
+    return LocalDateTime.ofEpochSecond(
+            capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC)
+        .atOffset(ZoneOffset.UTC);
+  }
+
+  /** The instant in timestamp column {@code column} of {@code row}, as {@link #timestamp} wrote. */
+  public Instant instant(ResultSet row, int column) throws SQLException {
+    return row.getObject(column, OffsetDateTime.class).toInstant();
+  }
+
+  /** {@code id} as the bound value of a UUID column. */
+  public Object uuid(UUID id) {
+    return id;
+  }
+
+  /** The UUID in column {@code column} of {@code row}, as {@link #uuid(UUID)} wrote it. */
+  public UUID uuid(ResultSet row, int column) throws SQLException {
+    return row.getObject(column, UUID.class);
+  }
+
+  /** The latest instant a timestamp column holds; later ones are stored as this. */
+  static Instant latest() {
+    return LATEST;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Statements
+
+  /**
+   * {@code orderedQuery} (a SELECT ending in its ORDER BY) limited to its first {@code ?} rows,
+   * which it locks, skipping rows another transaction has locked: the outbox relay's poll. The
+   * limit is the last parameter.
+   */
+  public abstract String firstRowsSkipLocked(String orderedQuery);
+
+  /**
+   * The isolation level ({@code Connection.TRANSACTION_*}) of a transaction that takes rows with
+   * {@link #firstRowsSkipLocked} and holds them a while (the outbox relay's batch, held while it
+   * publishes), or -1 to leave the connection's own.
+   */
+  public int skipLockedIsolation() {
+    return -1;
+  }
+
+  /**
+   * Deletes at most {@code ?} rows of {@code table} that match {@code where} (whose parameters come
+   * first; the limit is the last), skipping rows another transaction has locked where the database
+   * can: a purge batch.
+   */
+  public abstract String deleteBatch(String table, String where);
+
+  /**
+   * How this database bounds a claim statement's wait for a row lock to {@code millis}: a session
+   * setting around the claim statements, or a bound inside each statement.
+   */
+  abstract LockWaits lockWaits(int millis);
 
   /**
    * Inserts a claim row: handler, key, status, token, expires_at, created_at, after the lock
-   * timeout where the statement bounds its own lock waits (see {@link #sessionLockTimeout}). Writes
-   * nothing when the row exists or, if {@link #insertRaisesDuplicateKey()}, fails with SQLState
-   * 23505. A claim that inserted nothing reads the record with {@link #selectRecord}.
+   * timeout where {@link LockWaits#bind} puts it first. Writes nothing when the row exists or, if
+   * {@link #insertRaisesDuplicateKey()}, fails with a duplicate key. A claim that inserted nothing
+   * reads the record with {@link #selectRecord}.
    *
    * <p>It reads nothing itself. A claim statement on PostgreSQL that also read the record it
    * yielded to (in a {@code UNION ALL} over the insert's {@code RETURNING}) saved a duplicate its
@@ -96,9 +307,8 @@ public abstract class Dialect {
 
   /**
    * Takes over an expired record: status, token, expires_at, created_at, handler, key, now, after
-   * the lock timeout where the statement bounds its own lock waits (see {@link
-   * #sessionLockTimeout}). Matches no row unless the record is still expired, so of two deliveries
-   * only one takes it over.
+   * the lock timeout where {@link LockWaits#bind} puts it first. Matches no row unless the record
+   * is still expired, so of two deliveries only one takes it over.
    */
   abstract String takeOver(String table);
 
@@ -125,27 +335,14 @@ public abstract class Dialect {
     UNKNOWN
   }
 
-  /**
-   * The statement that bounds the session's row-lock waits to {@code millis}, for a database whose
-   * lock timeout can only be a session setting (H2: {@code setQueryTimeout} runs {@code SET
-   * QUERY_TIMEOUT}, which would also apply to the handler's own statements, and every {@code SET}
-   * makes H2 compile all prepared statements again). The store runs it once per connection.
-   *
-   * <p>Null where the claim statements ({@link #insertClaim}, {@link #takeOver}) bound their own
-   * lock waits instead. Their first parameter is then the lock timeout in milliseconds, as text, and
-   * they return a row for each row they wrote, in place of an update count.
-   */
-  abstract String sessionLockTimeout(int millis);
-
-  /** Deletes at most n expired rows of one status: status, now, n. */
-  abstract String purgeBatch(String table);
-
-  /** The index's name in the DDL for {@code table}. */
-  abstract String indexName(TableName table);
+  /** Deletes at most n expired records of one status: status, now, n. */
+  final String purgeBatch(String table) {
+    return deleteBatch(table, "status = ? AND expires_at <= ?");
+  }
 
   /**
-   * Reads a record: handler, key. It reads the latest committed row, not a snapshot taken earlier
-   * in the transaction (see MySqlDialect below).
+   * Reads a record: handler, key. It must read the latest committed row, not a snapshot taken
+   * earlier in the transaction: the row whose duplicate key the claim's insert just met.
    */
   String selectRecord(String table) {
     return "SELECT status, result, claim_token, expires_at FROM "
@@ -175,98 +372,18 @@ public abstract class Dialect {
         + " WHERE handler_name = ? AND idempotency_key = ? AND claim_token = ?";
   }
 
-  final String columns() {
+  /** The claim row's columns, in the order {@link #insertClaim} binds them. */
+  static String columns() {
     return COLUMNS;
-  }
-
-  /**
-   * {@code instant}, at most {@link #LATEST} and in whole microseconds, as the value bound to a
-   * timestamp column: by default an {@link OffsetDateTime} in UTC, for a {@code TIMESTAMP WITH TIME
-   * ZONE} column.
-   */
-  Object timestamp(Instant instant) {
-    Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
-    // Not OffsetDateTime.ofInstant: that builds the offset's ZoneRules on every call.
-    return LocalDateTime.ofEpochSecond(
-            capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC)
-        .atOffset(ZoneOffset.UTC);
-  }
-
-  /** The instant in timestamp column {@code column} of {@code row}, as {@link #timestamp} wrote it. */
-  Instant instant(ResultSet row, int column) throws SQLException {
-    return row.getObject(column, OffsetDateTime.class).toInstant();
-  }
-
-  /** The DDL statements for {@code table}, from {@link #ddlResource()}. */
-  final List<String> ddl(TableName table) {
-    String text;
-    try (InputStream in = Dialect.class.getResourceAsStream("/" + ddlResource())) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + ddlResource());
-      }
-      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + ddlResource(), e);
-    }
-    StringBuilder withoutComments = new StringBuilder();
-    for (String line : text.split("\n", -1)) {
-      if (!line.strip().startsWith("--")) {
-        withoutComments.append(line).append('\n');
-      }
-    }
-    String sql =
-        withoutComments
-            .toString()
-            .replace(DDL_INDEX, "\u0000index\u0000")
-            .replace(DDL_TABLE, table.qualified())
-            .replace("\u0000index\u0000", indexName(table));
-    List<String> statements = new ArrayList<>();
-    for (String statement : sql.split(";", -1)) {
-      if (!statement.isBlank()) {
-        statements.add(statement.strip());
-      }
-    }
-    return statements;
-  }
-
-  /** True if {@code e} says the row already exists. */
-  static boolean isDuplicateKey(SQLException e) {
-    return "23505".equals(e.getSQLState()) // H2, PostgreSQL
-        || ("23000".equals(e.getSQLState()) && e.getErrorCode() == 1062); // MySQL ER_DUP_ENTRY
-  }
-
-  /** True if {@code e} says the statement gave up waiting for a lock another transaction holds. */
-  static boolean isLockTimeout(SQLException e) {
-    String state = e.getSQLState();
-    return "55P03".equals(state) // PostgreSQL lock_timeout
-        || "HYT00".equals(state) // H2 lock timeout
-        || e.getErrorCode() == 50200 // H2 LOCK_TIMEOUT_1
-        // MySQL ER_LOCK_WAIT_TIMEOUT (SQLState HY000 from MariaDB's driver, 40001 from MySQL's)
-        || (e.getErrorCode() == 1205 && ("HY000".equals(state) || "40001".equals(state)));
-  }
-
-  /**
-   * True if {@code e} says the database chose this transaction as a deadlock's victim and rolled
-   * it back, all of it: MySQL's InnoDB when two claims of one key both hold a shared lock on its
-   * row (or gap) and both want to write it.
-   */
-  static boolean isDeadlock(SQLException e) {
-    return e.getErrorCode() == 1213 && "40001".equals(e.getSQLState()); // ER_LOCK_DEADLOCK
-  }
-
-  /** True if {@code e} says the table does not exist. */
-  static boolean isMissingTable(SQLException e) {
-    String state = e.getSQLState();
-    return "42P01".equals(state) // PostgreSQL
-        || "42S02".equals(state)
-        || "42102".equals(state) // H2
-        || "42S04".equals(state); // H2 (error 42104), when the database has no table at all
   }
 
   @Override
   public String toString() {
     return productName().toLowerCase(Locale.ROOT);
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // The databases
 
   private static final class H2Dialect extends Dialect {
     @Override
@@ -275,8 +392,45 @@ public abstract class Dialect {
     }
 
     @Override
-    public String ddlResource() {
-      return "io/idempo/runtime/jdbc/h2.sql";
+    String resourceName() {
+      return "h2";
+    }
+
+    @Override
+    String indexName(TableName table, String suffix) {
+      // H2 puts an index in the schema its name names.
+      String index = table.table() + suffix;
+      return table.schema() == null ? index : table.schema() + "." + index;
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+      String state = e.getSQLState();
+      return "42S02".equals(state) // error 42102: table not found
+          || "42102".equals(state)
+          || "42S04".equals(state) // error 42104: table not found, the database has none at all
+          || "42104".equals(state);
+    }
+
+    @Override
+    boolean isLockTimeout(SQLException e) {
+      // LOCK_TIMEOUT_1: error 50200, SQLState HYT00. A cancelled statement is error 57014.
+      return "HYT00".equals(e.getSQLState()) || e.getErrorCode() == 50200;
+    }
+
+    @Override
+    public String firstRowsSkipLocked(String orderedQuery) {
+      return orderedQuery + " FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    public String deleteBatch(String table, String where) {
+      return "DELETE FROM " + table + " WHERE " + where + " FETCH FIRST ? ROWS ONLY";
+    }
+
+    @Override
+    LockWaits lockWaits(int millis) {
+      return new LockWaits.H2LockWaits(millis);
     }
 
     @Override
@@ -302,56 +456,56 @@ public abstract class Dialect {
     TransactionHealth transactionHealth(Connection connection) {
       return TransactionHealth.HEALTHY; // H2 rolls back only the failed statement
     }
-
-    @Override
-    String sessionLockTimeout(int millis) {
-      return "SET LOCK_TIMEOUT " + millis;
-    }
-
-    @Override
-    String purgeBatch(String table) {
-      return "DELETE FROM "
-          + table
-          + " WHERE status = ? AND expires_at <= ? FETCH FIRST ? ROWS ONLY";
-    }
-
-    @Override
-    String indexName(TableName table) {
-      String index = table.table() + INDEX_SUFFIX;
-      return table.schema() == null ? index : table.schema() + "." + index;
-    }
   }
 
   private static final class PostgresDialect extends Dialect {
-    /**
-     * Bounds the claim statement's lock waits: sets {@code lock_timeout} to the first parameter for
-     * the transaction, having read the value in force into {@code outer_timeout} (in a subquery
-     * that {@code OFFSET 0} keeps from being merged into the outer one, so it is read first). The
-     * statement reads its row from {@code lock_bound}, so both are done before it can wait for a
-     * lock. This costs no round trip and no driver timer, unlike a JDBC query timeout.
-     */
-    private static final String BOUND_LOCK_WAITS =
-        "WITH lock_bound AS (SELECT outer_timeout, set_config('lock_timeout', ?, true) FROM"
-            + " (SELECT current_setting('lock_timeout') AS outer_timeout OFFSET 0) AS saved) ";
-
-    /**
-     * Puts {@code lock_timeout} back when the statement wrote its row, so the handler's statements
-     * that follow in the transaction wait as the connection was set up to. A statement that wrote
-     * nothing leaves the bound in force: the store then ends the transaction or rolls back to the
-     * claim's savepoint, before the claim's next statement that bounds its waits, which would
-     * otherwise read the bound as the value to put back.
-     */
-    private static final String RESTORE_LOCK_TIMEOUT =
-        " RETURNING set_config('lock_timeout', (SELECT outer_timeout FROM lock_bound), true)";
-
     @Override
     public String productName() {
       return "PostgreSQL";
     }
 
     @Override
-    public String ddlResource() {
-      return "io/idempo/runtime/jdbc/postgresql.sql";
+    String resourceName() {
+      return "postgresql";
+    }
+
+    @Override
+    String indexName(TableName table, String suffix) {
+      // PostgreSQL puts an index in its table's schema and refuses a qualified index name.
+      return table.table() + suffix;
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+      return "42P01".equals(e.getSQLState());
+    }
+
+    @Override
+    boolean isLockTimeout(SQLException e) {
+      // lock_not_available, raised by lock_timeout; a statement_timeout is 57014.
+      return "55P03".equals(e.getSQLState());
+    }
+
+    @Override
+    public String firstRowsSkipLocked(String orderedQuery) {
+      return orderedQuery + " LIMIT ? FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    public String deleteBatch(String table, String where) {
+      // Short batches by physical row id; rows locked by anyone are skipped, not waited for.
+      return "DELETE FROM "
+          + table
+          + " WHERE ctid IN (SELECT ctid FROM "
+          + table
+          + " WHERE "
+          + where
+          + " LIMIT ? FOR UPDATE SKIP LOCKED)";
+    }
+
+    @Override
+    LockWaits lockWaits(int millis) {
+      return new LockWaits.StatementLockWaits(millis);
     }
 
     @Override
@@ -359,25 +513,25 @@ public abstract class Dialect {
       // Waits for a concurrent uncommitted insert of the same key, then inserts nothing (no row)
       // if that one committed, or the row (one row) if it rolled back. An existing row is no
       // error, so the transaction stays usable; only a wait past the lock timeout is.
-      return BOUND_LOCK_WAITS
+      return LockWaits.StatementLockWaits.BOUND_LOCK_WAITS
           + "INSERT INTO "
           + table
           + " ("
           + columns()
           + ") SELECT ?, ?, ?, NULL, ?, ?, ? FROM lock_bound"
           + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING"
-          + RESTORE_LOCK_TIMEOUT;
+          + LockWaits.StatementLockWaits.RESTORE_LOCK_TIMEOUT;
     }
 
     @Override
     String takeOver(String table) {
-      return BOUND_LOCK_WAITS
+      return LockWaits.StatementLockWaits.BOUND_LOCK_WAITS
           + "UPDATE "
           + table
           + TAKE_OVER_SET
           + " FROM lock_bound"
           + TAKE_OVER_WHERE
-          + RESTORE_LOCK_TIMEOUT;
+          + LockWaits.StatementLockWaits.RESTORE_LOCK_TIMEOUT;
     }
 
     @Override
@@ -394,82 +548,129 @@ public abstract class Dialect {
         return TransactionHealth.UNKNOWN;
       }
     }
-
-    @Override
-    String sessionLockTimeout(int millis) {
-      return null;
-    }
-
-    @Override
-    String purgeBatch(String table) {
-      // Short batches by physical row id; rows that a takeover has locked are skipped, not awaited.
-      return "DELETE FROM "
-          + table
-          + " WHERE ctid IN (SELECT ctid FROM "
-          + table
-          + " WHERE status = ? AND expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
-    }
-
-    @Override
-    String indexName(TableName table) {
-      // PostgreSQL puts an index in its table's schema and refuses a qualified index name.
-      return table.table() + INDEX_SUFFIX;
-    }
   }
 
   /**
-   * {@link Dialect#MYSQL}: MySQL 8.0 or newer and MariaDB 10.11 or newer, InnoDB tables, at the
-   * default isolation level REPEATABLE READ or at READ COMMITTED. The table's DDL is {@code
-   * mysql.sql} next to {@link Dialect}.
-   *
-   * <p>What differs from H2 and PostgreSQL, and why:
+   * MySQL 8.0+ and MariaDB 10.11+ with InnoDB, at REPEATABLE READ (their default) or READ
+   * COMMITTED; the DDL is {@code mysql.sql}. What differs from H2 and PostgreSQL, and why:
    *
    * <ul>
    *   <li><b>Keys are bytes.</b> {@code handler_name} and {@code idempotency_key} are {@code
-   *       VARBINARY}: compared byte by byte, so keys that differ in case or in trailing spaces stay
-   *       apart, as on H2 and PostgreSQL (a {@code utf8mb4_bin} column would still merge {@code 'k'}
-   *       and {@code 'k '}, and the default collations merge case too).
-   *   <li><b>Timestamps are UTC {@code DATETIME(6)}.</b> MySQL has no {@code TIMESTAMP WITH TIME
-   *       ZONE}, and its {@code TIMESTAMP} ends in 2038; the store binds and reads {@link
-   *       LocalDateTime}s in UTC, so neither the driver's nor the session's time zone moves them.
-   *   <li><b>The claim inserts plainly.</b> A duplicate key is error 1062, which leaves the
-   *       transaction usable (only the statement is undone), as on H2. {@code INSERT IGNORE} would
-   *       also turn truncation into a warning, and {@code ON DUPLICATE KEY UPDATE} counts a matched
-   *       row as written under the drivers' default {@code useAffectedRows=false}.
-   *   <li><b>The record is read with a locking read.</b> Under REPEATABLE READ a plain {@code
-   *       SELECT} reads the snapshot of the transaction's first read: in an application's (or an
-   *       outer claim's) transaction that read earlier, it would miss the row whose duplicate key
-   *       the insert just reported. {@code LOCK IN SHARE MODE} (MySQL 8 and MariaDB both accept it)
-   *       reads the latest committed row; the duplicate key already holds that shared lock.
+   *       VARBINARY}, compared byte by byte, so keys that differ in case or trailing spaces stay
+   *       apart, as on H2 and PostgreSQL. (The default collations ignore case, and every PAD SPACE
+   *       collation, {@code utf8mb4_bin} included, ignores trailing spaces.)
+   *   <li><b>Timestamps are UTC {@code DATETIME(6)}</b>, bound and read as {@link LocalDateTime}:
+   *       MySQL has no {@code TIMESTAMP WITH TIME ZONE}, its {@code TIMESTAMP} ends in 2038, and
+   *       neither the driver's nor the session's time zone then moves a value.
+   *   <li><b>The claim inserts plainly</b>, as on H2: a duplicate key is error 1062, which undoes
+   *       the statement only. ({@code INSERT IGNORE} also turns truncation into a warning; {@code
+   *       ON DUPLICATE KEY UPDATE} counts a matched row as written under the drivers' default
+   *       {@code useAffectedRows=false}.)
+   *   <li><b>The record is read with a locking read</b> ({@code LOCK IN SHARE MODE}, which both
+   *       servers accept). Under REPEATABLE READ a plain read sees the snapshot of the
+   *       transaction's first read: in an application's (or an outer claim's) transaction that
+   *       read earlier, it misses the row whose duplicate key the insert just met. The duplicate
+   *       key already holds that shared lock.
    *   <li><b>Deadlocks are part of the protocol.</b> A failed duplicate insert holds a shared lock
-   *       on the row until its transaction ends; two claims that both then want to write the row
-   *       (both take over one expired record, or both insert after the first claim rolled back)
+   *       on the key until its transaction ends; two claims that then both write the key (both
+   *       take over one expired record, or both insert after the first claim rolled back)
    *       deadlock, and InnoDB rolls one transaction back whole (error 1213). A claim in its own
-   *       transaction then claims again (see {@link Dialect#isDeadlock}); one in the application's
-   *       transaction fails, since the application's work went with it.
-   *   <li><b>The lock timeout is a session setting</b> in whole seconds ({@code
-   *       innodb_lock_wait_timeout}, rounded up), set once per connection, as on H2: it also bounds
-   *       the handler's own lock waits on that connection. MySQL 8 has no per-statement form of it.
-   *   <li><b>A transaction can end under the handler.</b> A deadlock (or, with {@code
-   *       innodb_rollback_on_timeout}, a lock wait timeout) in the handler's own statements rolls
-   *       back the whole transaction, claim row included, and the statements after it run in a new
-   *       one. A handler that catches that error must not be reported completed, so before each
-   *       commit the store updates the claim row in the transaction ({@link
-   *       TransactionHealth#UNKNOWN}), which finds no row if it went. This needs the drivers'
-   *       default {@code useAffectedRows=false}, under which an update that changes nothing still
-   *       counts the row it matched.
+   *       transaction claims again at once; one in the application's transaction fails, since the
+   *       application's work went with it.
+   *   <li><b>A transaction can end under the handler.</b> A deadlock in the handler's own
+   *       statements (or a lock wait timeout with {@code innodb_rollback_on_timeout}) rolls back
+   *       the whole transaction, claim row included, and statements after it run in a new one.
+   *       So the store updates the claim row before every commit ({@link TransactionHealth#UNKNOWN})
+   *       and refuses to commit if it is gone. This needs the drivers' default {@code
+   *       useAffectedRows=false}, under which an update that changes nothing still counts the row.
    * </ul>
    */
-  private static final class MySqlDialect extends Dialect {
-
+  private static class MySqlDialect extends Dialect {
     @Override
     public String productName() {
       return "MySQL";
     }
 
     @Override
-    public String ddlResource() {
-      return "io/idempo/runtime/jdbc/mysql.sql";
+    String resourceName() {
+      return "mysql";
+    }
+
+    @Override
+    String indexName(TableName table, String suffix) {
+      // An index belongs to its table (the DDL declares it inside CREATE TABLE).
+      return table.table() + suffix;
+    }
+
+    @Override
+    public boolean isDuplicateKey(SQLException e) {
+      return e.getErrorCode() == 1062; // ER_DUP_ENTRY, SQLState 23000
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+      return e.getErrorCode() == 1146; // ER_NO_SUCH_TABLE, SQLState 42S02
+    }
+
+    @Override
+    boolean isLockTimeout(SQLException e) {
+      // ER_LOCK_WAIT_TIMEOUT: SQLState HY000 from MariaDB's driver, 40001 from MySQL's. A
+      // statement killed by max_statement_time or MAX_EXECUTION_TIME is another error (1969,
+      // 3024).
+      return e.getErrorCode() == 1205;
+    }
+
+    @Override
+    boolean isDeadlock(SQLException e) {
+      return e.getErrorCode() == 1213; // ER_LOCK_DEADLOCK, SQLState 40001
+    }
+
+    @Override
+    public Object timestamp(Instant instant) {
+      Instant capped = instant.isAfter(latest()) ? latest() : instant;
+      return LocalDateTime.ofEpochSecond(
+          capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC);
+    }
+
+    @Override
+    public Instant instant(ResultSet row, int column) throws SQLException {
+      return row.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+    }
+
+    @Override
+    public Object uuid(UUID id) {
+      return id.toString(); // a CHAR(36) column: MySQL has no UUID type
+    }
+
+    @Override
+    public UUID uuid(ResultSet row, int column) throws SQLException {
+      return UUID.fromString(row.getString(column));
+    }
+
+    @Override
+    public String firstRowsSkipLocked(String orderedQuery) {
+      return orderedQuery + " LIMIT ? FOR UPDATE SKIP LOCKED"; // MySQL 8.0.1, MariaDB 10.6
+    }
+
+    /**
+     * READ COMMITTED: under REPEATABLE READ a poll that did not fill its batch has read to the end
+     * of the table and locks the gap after the last row, where every new row goes, so that every
+     * sender would wait for the relay's publish.
+     */
+    @Override
+    public int skipLockedIsolation() {
+      return Connection.TRANSACTION_READ_COMMITTED;
+    }
+
+    @Override
+    public String deleteBatch(String table, String where) {
+      // DELETE ... LIMIT cannot skip locked rows; a batch waits for a row a relay holds.
+      return "DELETE FROM " + table + " WHERE " + where + " LIMIT ?";
+    }
+
+    @Override
+    LockWaits lockWaits(int millis) {
+      return new LockWaits.MySqlSessionLockWaits(millis);
     }
 
     @Override
@@ -498,35 +699,17 @@ public abstract class Dialect {
     TransactionHealth transactionHealth(Connection connection) {
       return TransactionHealth.UNKNOWN;
     }
+  }
 
+  private static final class MariaDbDialect extends MySqlDialect {
     @Override
-    String sessionLockTimeout(int millis) {
-      // Whole seconds only; 0 would not wait at all on MariaDB.
-      long seconds = Math.max(1, (millis + 999L) / 1000);
-      return "SET SESSION innodb_lock_wait_timeout = " + seconds;
+    public String productName() {
+      return "MariaDB";
     }
 
     @Override
-    String purgeBatch(String table) {
-      return "DELETE FROM " + table + " WHERE status = ? AND expires_at <= ? LIMIT ?";
-    }
-
-    @Override
-    String indexName(TableName table) {
-      // An index belongs to its table; the DDL declares it inside CREATE TABLE.
-      return table.table() + INDEX_SUFFIX;
-    }
-
-    @Override
-    Object timestamp(Instant instant) {
-      Instant capped = instant.isAfter(LATEST) ? LATEST : instant;
-      return LocalDateTime.ofEpochSecond(
-          capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC);
-    }
-
-    @Override
-    Instant instant(ResultSet row, int column) throws SQLException {
-      return row.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+    LockWaits lockWaits(int millis) {
+      return new LockWaits.MariaDbStatementLockWaits(millis);
     }
   }
 }

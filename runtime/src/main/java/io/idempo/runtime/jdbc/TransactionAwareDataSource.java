@@ -18,16 +18,16 @@ import javax.sql.DataSource;
 final class TransactionAwareDataSource implements DataSource {
 
   private final DataSource target;
-  private final JdbcIdempotencyStore store;
+  private final TransactionBinding binding;
 
-  TransactionAwareDataSource(DataSource target, JdbcIdempotencyStore store) {
+  TransactionAwareDataSource(DataSource target, TransactionBinding binding) {
     this.target = target;
-    this.store = store;
+    this.binding = binding;
   }
 
   @Override
   public Connection getConnection() throws SQLException {
-    JdbcIdempotencyStore.Transaction transaction = store.currentTransaction();
+    BoundTransaction transaction = binding.current();
     if (transaction == null) {
       return target.getConnection();
     }
@@ -40,7 +40,7 @@ final class TransactionAwareDataSource implements DataSource {
 
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
-    if (store.currentTransaction() != null) {
+    if (binding.current() != null) {
       throw new SQLException(
           "getConnection(username, password) cannot join the idempotent claim's transaction on"
               + " this thread; use getConnection()");
@@ -93,10 +93,10 @@ final class TransactionAwareDataSource implements DataSource {
 
   /** Lets handler code use the claim's connection, but not end its transaction. */
   private static final class Guard implements InvocationHandler {
-    private final JdbcIdempotencyStore.Transaction transaction;
+    private final BoundTransaction transaction;
     private boolean closed;
 
-    Guard(JdbcIdempotencyStore.Transaction transaction) {
+    Guard(BoundTransaction transaction) {
       this.transaction = transaction;
     }
 

@@ -50,7 +50,7 @@ public final class JdbcOutbox implements Outbox {
    * An outbox in table {@value #DEFAULT_TABLE_NAME} over {@code dataSource}; opens one connection
    * to detect the database.
    *
-   * @throws IllegalArgumentException if the database is neither H2 nor PostgreSQL
+   * @throws IllegalArgumentException if Idempo does not support the database
    * @throws OutboxException if the database cannot be reached
    */
   public JdbcOutbox(DataSource dataSource) {
@@ -91,7 +91,7 @@ public final class JdbcOutbox implements Outbox {
 
   /** The classpath resource with the table's DDL for this database, for a migration. */
   public String ddlResource() {
-    return sql.ddlResource();
+    return dialect.outboxDdlResource();
   }
 
   /**
@@ -101,12 +101,7 @@ public final class JdbcOutbox implements Outbox {
    */
   public void createTableIfMissing() {
     try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      try (Statement statement = connection.createStatement()) {
-        for (String ddl : sql.ddl()) {
-          statement.execute(ddl);
-        }
-      }
+      dialect.createIfMissing(connection, sql.ddl());
     } catch (SQLException e) {
       throw new OutboxException("cannot create outbox table " + table + ": " + e.getMessage(), e);
     }
@@ -157,13 +152,13 @@ public final class JdbcOutbox implements Outbox {
                 + " with requireTransaction(false) if committing alone is what you want");
       }
       try (PreparedStatement insert = connection.prepareStatement(sql.insert)) {
-        insert.setObject(1, id);
+        insert.setObject(1, dialect.uuid(id));
         insert.setString(2, message.destination());
         insert.setString(3, message.key());
         insert.setBytes(4, message.payload());
         insert.setString(5, Headers.encode(message.headers()));
-        insert.setObject(6, OutboxSql.timestamp(now));
-        insert.setObject(7, OutboxSql.timestamp(now));
+        insert.setObject(6, dialect.timestamp(now));
+        insert.setObject(7, dialect.timestamp(now));
         insert.executeUpdate();
       }
     } catch (SQLException e) {
@@ -191,12 +186,12 @@ public final class JdbcOutbox implements Outbox {
 
   private OutboxException failure(OutboxMessage message, SQLException e) {
     String hint;
-    if (OutboxSql.isMissingTable(e)) {
+    if (dialect.isMissingTable(e)) {
       hint =
           " The table does not exist: call JdbcOutbox.createTableIfMissing() at startup or run "
-              + sql.ddlResource()
+              + dialect.outboxDdlResource()
               + " in a migration.";
-    } else if (OutboxSql.isDuplicateKey(e) && message.requestedId() != null) {
+    } else if (dialect.isDuplicateKey(e) && message.requestedId() != null) {
       hint = " Message id " + message.requestedId() + " is already in the outbox; ids must be unique.";
     } else {
       hint = "";
@@ -218,7 +213,7 @@ public final class JdbcOutbox implements Outbox {
 
   private static Dialect detect(DataSource dataSource, TableName table) {
     try (Connection connection = dataSource.getConnection()) {
-      return OutboxSql.detect(connection);
+      return Dialect.of(connection);
     } catch (SQLException e) {
       throw new OutboxException(
           "cannot connect to detect the database of the outbox (table " + table + "): " + e.getMessage(),
@@ -275,7 +270,7 @@ public final class JdbcOutbox implements Outbox {
      * Builds the outbox. Without {@link #dialect(Dialect)}, opens one connection to read the
      * database's product name.
      *
-     * @throws IllegalArgumentException if the database is neither H2 nor PostgreSQL
+     * @throws IllegalArgumentException if Idempo does not support the database
      * @throws OutboxException if the database cannot be reached
      */
     public JdbcOutbox build() {

@@ -4,26 +4,13 @@ import io.idempo.runtime.jdbc.Dialect;
 import io.idempo.runtime.jdbc.TableName;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -69,23 +56,13 @@ import javax.sql.DataSource;
 public final class OutboxRelay implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
-  private static final int MAX_ERROR_LENGTH = 1000;
 
-  private final DataSource dataSource;
-  private final MessagePublisher publisher;
   private final TableName table;
-  private final OutboxSql sql;
-  private final Clock clock;
+  private final OutboxBatches batches;
   private final int batchSize;
   private final Duration pollInterval;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
-  private final Duration retention;
   private final Duration purgeInterval;
-  private final int purgeBatchSize;
-  private final int maxPurgeBatches;
   private final Duration shutdownTimeout;
-  private final OutboxRelayListener listener;
 
   /** Held while a batch or a purge runs: one at a time per relay. */
   private final ReentrantLock running = new ReentrantLock();
@@ -96,21 +73,25 @@ public final class OutboxRelay implements AutoCloseable {
   private boolean closed;
 
   private OutboxRelay(Builder builder, Dialect dialect) {
-    this.dataSource = builder.dataSource;
-    this.publisher = builder.publisher;
     this.table = builder.table;
-    this.sql = OutboxSql.of(dialect, table);
-    this.clock = builder.clock;
     this.batchSize = builder.batchSize;
     this.pollInterval = builder.pollInterval;
-    this.initialBackoff = builder.initialBackoff;
-    this.maxBackoff = builder.maxBackoff;
-    this.retention = builder.retention;
     this.purgeInterval = builder.purgeInterval;
-    this.purgeBatchSize = builder.purgeBatchSize;
-    this.maxPurgeBatches = builder.maxPurgeBatches;
     this.shutdownTimeout = builder.shutdownTimeout;
-    this.listener = builder.listener;
+    this.batches =
+        new OutboxBatches(
+            builder.dataSource,
+            builder.publisher,
+            builder.table,
+            dialect,
+            builder.clock,
+            builder.batchSize,
+            builder.initialBackoff,
+            builder.maxBackoff,
+            builder.retention,
+            builder.purgeBatchSize,
+            builder.maxPurgeBatches,
+            builder.listener);
   }
 
   /**
@@ -143,7 +124,7 @@ public final class OutboxRelay implements AutoCloseable {
     running.lock();
     try {
       checkOpen();
-      return batch();
+      return batches.run();
     } finally {
       running.unlock();
     }
@@ -160,7 +141,7 @@ public final class OutboxRelay implements AutoCloseable {
     running.lock();
     try {
       checkOpen();
-      return purge();
+      return batches.purge();
     } finally {
       running.unlock();
     }
@@ -238,12 +219,12 @@ public final class OutboxRelay implements AutoCloseable {
     while (!isClosed()) {
       Duration pause;
       try {
-        Batch batch = batch();
+        Batch batch = batches.run();
         failures = 0;
         pause = batch.full(batchSize) && batch.published() > 0 ? Duration.ZERO : pollInterval;
         if (!purgeInterval.isZero() && System.nanoTime() - lastPurge >= purgeInterval.toNanos()) {
           lastPurge = System.nanoTime();
-          purge();
+          batches.purge();
         }
       } catch (Error e) {
         LOG.log(
@@ -261,7 +242,7 @@ public final class OutboxRelay implements AutoCloseable {
           return;
         }
         failures++;
-        pause = backoff(failures);
+        pause = batches.backoff(failures);
         LOG.log(
             Level.WARNING,
             "outbox relay of " + table + " failed (" + failures + " in a row); retrying in " + pause,
@@ -302,268 +283,6 @@ public final class OutboxRelay implements AutoCloseable {
   private void checkOpen() {
     if (isClosed()) {
       throw new IllegalStateException("outbox relay of " + table + " is closed");
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // One batch
-
-  private static final class Row {
-    final long seq;
-    final UUID id;
-    final String destination;
-    final String key;
-    final byte[] payload;
-    final String headers;
-    final OffsetDateTime createdAt;
-    final int attempts;
-
-    Row(ResultSet rs) throws SQLException {
-      this.seq = rs.getLong(1);
-      this.id = rs.getObject(2, UUID.class);
-      this.destination = rs.getString(3);
-      this.key = rs.getString(4);
-      this.payload = rs.getBytes(5);
-      this.headers = rs.getString(6);
-      this.createdAt = rs.getObject(7, OffsetDateTime.class);
-      this.attempts = rs.getInt(8);
-    }
-
-    List<String> orderingKey() {
-      return List.of(destination, key);
-    }
-  }
-
-  private Batch batch() {
-    Instant now = clock.instant();
-    Connection connection;
-    try {
-      connection = dataSource.getConnection();
-    } catch (SQLException e) {
-      throw batchFailure("cannot connect", e);
-    }
-    boolean committed = false;
-    try {
-      connection.setAutoCommit(false);
-      List<Row> rows = select(connection, now);
-      if (rows.isEmpty()) {
-        connection.commit();
-        committed = true;
-        return new Batch(0, 0, 0, 0);
-      }
-      Map<List<String>, Long> firstForeign = earlierUnsentHeldElsewhere(connection, rows);
-      Set<List<String>> stopped = new HashSet<>();
-      int published = 0;
-      int failed = 0;
-      int deferred = 0;
-      try (PreparedStatement markSent = connection.prepareStatement(sql.markSent);
-          PreparedStatement markFailed = connection.prepareStatement(sql.markFailed)) {
-        for (Row row : rows) {
-          List<String> key = row.orderingKey();
-          Long blocker = firstForeign.get(key);
-          if (stopped.contains(key) || (blocker != null && blocker < row.seq)) {
-            deferred++;
-            continue;
-          }
-          OutboxEnvelope envelope = envelope(row);
-          try {
-            publisher.publish(envelope);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OutboxException(
-                "outbox relay of " + table + " was interrupted while publishing " + envelope.id(), e);
-          } catch (Exception e) {
-            failed++;
-            stopped.add(key);
-            Instant retryAt = clock.instant().plus(backoff(row.attempts + 1));
-            markFailed.setObject(1, OutboxSql.timestamp(retryAt));
-            markFailed.setString(2, describe(e));
-            markFailed.setLong(3, row.seq);
-            markFailed.addBatch();
-            notifyListener(l -> l.publishFailed(envelope, e, retryAt));
-            continue;
-          }
-          published++;
-          markSent.setObject(1, OutboxSql.timestamp(clock.instant()));
-          markSent.setLong(2, row.seq);
-          markSent.addBatch();
-          notifyListener(l -> l.published(envelope));
-        }
-        if (published > 0) {
-          markSent.executeBatch();
-        }
-        if (failed > 0) {
-          markFailed.executeBatch();
-        }
-      }
-      connection.commit();
-      committed = true;
-      return new Batch(rows.size(), published, failed, deferred);
-    } catch (SQLException e) {
-      throw batchFailure("failed", e);
-    } finally {
-      if (!committed) {
-        rollbackQuietly(connection);
-      }
-      closeQuietly(connection);
-    }
-  }
-
-  private List<Row> select(Connection connection, Instant now) throws SQLException {
-    List<Row> rows = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(sql.selectBatch)) {
-      select.setObject(1, OutboxSql.timestamp(now));
-      select.setObject(2, OutboxSql.timestamp(now));
-      select.setInt(3, batchSize);
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          rows.add(new Row(rs));
-        }
-      }
-    }
-    return rows;
-  }
-
-  /**
-   * For each destination and key of {@code rows}, the position of its first unsent row that comes
-   * before one of ours and is not ours: held by another relay, or waiting for a retry. Our rows of
-   * that key from there on must wait.
-   */
-  private Map<List<String>, Long> earlierUnsentHeldElsewhere(Connection connection, List<Row> rows)
-      throws SQLException {
-    Set<Long> ours = new HashSet<>();
-    Set<String> keys = new LinkedHashSet<>();
-    long last = 0;
-    for (Row row : rows) {
-      ours.add(row.seq);
-      keys.add(row.key);
-      last = Math.max(last, row.seq);
-    }
-    Map<List<String>, Long> first = new HashMap<>();
-    try (PreparedStatement query = connection.prepareStatement(sql.earlierUnsent(keys.size()))) {
-      query.setLong(1, last);
-      int i = 2;
-      for (String key : keys) {
-        query.setString(i++, key);
-      }
-      try (ResultSet rs = query.executeQuery()) {
-        while (rs.next()) {
-          long seq = rs.getLong(1);
-          if (!ours.contains(seq)) {
-            first.merge(List.of(rs.getString(2), rs.getString(3)), seq, Math::min);
-          }
-        }
-      }
-    }
-    return first;
-  }
-
-  private OutboxEnvelope envelope(Row row) {
-    OutboxMessage message;
-    try {
-      message =
-          OutboxMessage.builder(row.destination, row.key, row.payload)
-              .headers(Headers.decode(row.headers))
-              .build();
-    } catch (IllegalArgumentException e) {
-      throw new OutboxException(
-          "outbox row " + row.seq + " (message " + row.id + ") in " + table + " is malformed: " + e.getMessage(),
-          e);
-    }
-    return new OutboxEnvelope(row.id, row.seq, message, row.createdAt.toInstant(), row.attempts + 1);
-  }
-
-  private long purge() {
-    Instant cutoff = clock.instant().minus(retention);
-    long total = 0;
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      try (PreparedStatement delete = connection.prepareStatement(sql.purgeBatch)) {
-        for (int batch = 0; batch < maxPurgeBatches; batch++) {
-          delete.setObject(1, OutboxSql.timestamp(cutoff));
-          delete.setInt(2, purgeBatchSize);
-          int deleted = delete.executeUpdate();
-          total += deleted;
-          if (deleted < purgeBatchSize) {
-            break;
-          }
-        }
-      }
-    } catch (SQLException e) {
-      long partial = total;
-      notifyListener(l -> l.purged(partial));
-      throw new OutboxException(
-          "purging sent messages from " + table + " failed after " + total + " rows: " + e.getMessage(), e);
-    }
-    long count = total;
-    notifyListener(l -> l.purged(count));
-    return count;
-  }
-
-  /** The pause after the {@code failures}-th failure in a row: doubling, capped. */
-  Duration backoff(int failures) {
-    Duration delay = initialBackoff;
-    for (int i = 1; i < failures && delay.compareTo(maxBackoff) < 0; i++) {
-      delay = delay.multipliedBy(2);
-    }
-    return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
-  }
-
-  private OutboxException batchFailure(String what, SQLException e) {
-    String hint =
-        OutboxSql.isMissingTable(e)
-            ? " The table does not exist: call JdbcOutbox.createTableIfMissing() or run "
-                + sql.ddlResource()
-                + " in a migration."
-            : "";
-    OutboxException failure =
-        new OutboxException(
-            "outbox relay batch on "
-                + table
-                + " "
-                + what
-                + ": "
-                + e.getMessage()
-                + "."
-                + hint
-                + " Messages published in this batch are published again by a later one.",
-            e);
-    notifyListener(l -> l.batchFailed(failure));
-    return failure;
-  }
-
-  private static String describe(Exception e) {
-    String text = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < text.length() && out.length() < MAX_ERROR_LENGTH; i++) {
-      char c = text.charAt(i);
-      // NUL and lone surrogates cannot be stored as text.
-      out.append(c == '\u0000' || Character.isSurrogate(c) ? '?' : c);
-    }
-    return out.toString();
-  }
-
-  private void notifyListener(Consumer<OutboxRelayListener> event) {
-    try {
-      event.accept(listener);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "OutboxRelayListener " + listener.getClass().getName() + " threw", e);
-    }
-  }
-
-  private static void rollbackQuietly(Connection connection) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      LOG.log(Level.DEBUG, "rollback failed; closing the connection ends the transaction", e);
-    }
-  }
-
-  private static void closeQuietly(Connection connection) {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      LOG.log(Level.DEBUG, "closing a connection failed", e);
     }
   }
 
@@ -675,8 +394,8 @@ public final class OutboxRelay implements AutoCloseable {
      * Builds the relay (not started). Without {@link #dialect(Dialect)}, opens one connection to
      * read the database's product name.
      *
-     * @throws IllegalArgumentException if the settings are inconsistent or the database is neither
-     *     H2 nor PostgreSQL
+     * @throws IllegalArgumentException if the settings are inconsistent or Idempo does not support
+     *     the database
      * @throws OutboxException if the database cannot be reached
      */
     public OutboxRelay build() {
@@ -687,7 +406,7 @@ public final class OutboxRelay implements AutoCloseable {
       Dialect detected = dialect;
       if (detected == null) {
         try (Connection connection = dataSource.getConnection()) {
-          detected = OutboxSql.detect(connection);
+          detected = Dialect.of(connection);
         } catch (SQLException e) {
           throw new OutboxException(
               "cannot connect to detect the database of the outbox relay (table "

@@ -9,11 +9,13 @@ import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +60,52 @@ class H2IdempotencyStoreTest extends JdbcStoreContract {
             });
     assertThat(waitedMillis).isAtLeast(3500L); // a lower bound: a slow machine cannot break it
     first.complete(null);
+  }
+
+  @Test
+  void aPooledConnectionKeepsItsOwnLockTimeoutThroughClaims() throws Exception {
+    // One pooled connection, so every claim reuses it. The store bounds its claim statements with
+    // its own lock timeout, then puts the session's back: before the handler runs, and before the
+    // connection returns to the pool.
+    JdbcConnectionPool pool =
+        JdbcConnectionPool.create("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    pool.setMaxConnections(1);
+    try {
+      try (Connection connection = pool.getConnection();
+          Statement statement = connection.createStatement()) {
+        statement.execute("SET LOCK_TIMEOUT 1234");
+      }
+      JdbcIdempotencyStore store =
+          storeBuilder(pool).lockTimeout(Duration.ofSeconds(7)).build();
+      store.createTableIfMissing();
+      HandlerDescriptor transactional = handler("pooled-tx", Mode.TRANSACTIONAL);
+      HandlerDescriptor lease = handler("pooled-lease", Mode.LEASE);
+
+      Claim claim = store.claim(transactional, "k");
+      assertThat(lockTimeout(store.dataSource())).isEqualTo(1234); // the handler's statements
+      claim.complete(null);
+      assertThat(lockTimeout(pool)).isEqualTo(1234);
+      assertThat(store.claim(transactional, "k").isDuplicate()).isTrue();
+      assertThat(lockTimeout(pool)).isEqualTo(1234);
+      store.claim(lease, "k").complete(null);
+      assertThat(lockTimeout(pool)).isEqualTo(1234);
+      assertThat(store.claim(lease, "k").isDuplicate()).isTrue();
+      assertThat(lockTimeout(pool)).isEqualTo(1234);
+      Claim released = store.claim(transactional, "other");
+      released.release(new IllegalStateException("handler failed"));
+      assertThat(lockTimeout(pool)).isEqualTo(1234);
+    } finally {
+      pool.dispose();
+    }
+  }
+
+  private static int lockTimeout(DataSource dataSource) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT LOCK_TIMEOUT()")) {
+      row.next();
+      return row.getInt(1);
+    }
   }
 
   @Test

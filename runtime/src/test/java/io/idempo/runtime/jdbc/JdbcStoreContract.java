@@ -766,7 +766,7 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
         assertThrows(
             IllegalArgumentException.class, () -> JdbcIdempotencyStore.builder(oracle).build());
     assertThat(e).hasMessageThat().contains("'Oracle'");
-    assertThat(e).hasMessageThat().contains("H2, PostgreSQL, MySQL and MariaDB");
+    assertThat(e).hasMessageThat().contains("support H2, PostgreSQL, MySQL, MariaDB");
   }
 
   /** A DataSource whose database reports {@code productName} and does nothing else. */

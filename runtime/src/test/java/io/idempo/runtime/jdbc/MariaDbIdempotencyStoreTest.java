@@ -7,6 +7,8 @@ import io.idempo.IdempotentHandler.Mode;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyStoreException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,9 +29,10 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract on a real MariaDB (InnoDB, REPEATABLE READ), one database per test, one server per
- * JVM; plus what is particular to MySQL and MariaDB: deadlocks among duplicates, the session lock
- * timeout, and a transaction that a deadlock ended under the handler.
+ * The contract on a real MariaDB (InnoDB, REPEATABLE READ) through MariaDB's driver, one database
+ * per test, one server per JVM; plus what is particular to MySQL and MariaDB: deadlocks among
+ * duplicates, the lock wait timeout left as the connection had it, and a transaction that a
+ * deadlock ended under the handler.
  */
 class MariaDbIdempotencyStoreTest extends JdbcStoreContract {
 
@@ -40,7 +43,7 @@ class MariaDbIdempotencyStoreTest extends JdbcStoreContract {
 
   @Override
   protected Dialect expectedDialect() {
-    return Dialect.MYSQL;
+    return Dialect.MARIADB;
   }
 
   @Override
@@ -68,9 +71,11 @@ class MariaDbIdempotencyStoreTest extends JdbcStoreContract {
   }
 
   @Test
-  void bothDriversProductNamesMeanThisDialect() {
-    assertThat(Dialect.forProductName("MariaDB")).isSameInstanceAs(Dialect.MYSQL);
+  void eachDriversProductNameHasItsDialect() {
+    // MariaDB's driver names MariaDB servers so; MySQL's driver names every server MySQL.
+    assertThat(Dialect.forProductName("MariaDB")).isSameInstanceAs(Dialect.MARIADB);
     assertThat(Dialect.forProductName("MySQL")).isSameInstanceAs(Dialect.MYSQL);
+    assertThat(Dialect.MARIADB.ddlResource()).isEqualTo(Dialect.MYSQL.ddlResource());
   }
 
   @Test
@@ -94,29 +99,74 @@ class MariaDbIdempotencyStoreTest extends JdbcStoreContract {
     execute("DROP DATABASE " + schema);
   }
 
+  /**
+   * The store bounds its own statements' lock waits (to whole seconds, rounded up), and the
+   * handler's statements, and the pooled connection after the claim, wait as the connection was set
+   * up to.
+   */
   @Test
-  void theLockTimeoutIsTheSessionsInnodbLockWaitTimeoutInWholeSecondsRoundedUp() throws Exception {
+  void aClaimLeavesTheConnectionsLockWaitTimeoutAsItWas() throws Exception {
+    DataSource initialized =
+        runningOnEachConnection(database, "SET SESSION innodb_lock_wait_timeout = 7");
     JdbcIdempotencyStore store =
-        storeBuilder(database).lockTimeout(Duration.ofMillis(1500)).build();
+        storeBuilder(initialized).lockTimeout(Duration.ofMillis(1500)).build();
     store.createTableIfMissing();
     List<Long> seen = new ArrayList<>();
     for (Mode mode : Mode.values()) {
+      HandlerDescriptor handler = handler("h-" + mode, mode);
+      HandlerDescriptor inner = handler("inner-" + mode, Mode.TRANSACTIONAL);
       deliver(
           store,
-          handler("h-" + mode, mode),
+          handler,
           "k",
           () -> {
-            try (Connection c = store.dataSource().getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT @@SESSION.innodb_lock_wait_timeout")) {
-              rs.next();
-              seen.add(rs.getLong(1));
-            }
+            seen.add(lockWaitTimeout(store.dataSource()));
+            deliver(store, inner, "i", () -> "inner");
+            seen.add(lockWaitTimeout(store.dataSource()));
             return "done";
           });
+      deliver(store, handler, "k", () -> "not run"); // a duplicate
     }
-    // The transactional claim's connection has it; a lease claim's handler is on a fresh one.
-    assertThat(seen.get(0)).isEqualTo(2L);
+    assertThat(seen).containsExactly(7L, 7L, 7L, 7L);
+    try (Connection c = initialized.getConnection()) {
+      assertThat(lockWaitTimeout(() -> c)).isEqualTo(7L);
+    }
+  }
+
+  private static long lockWaitTimeout(DataSource dataSource) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return lockWaitTimeout(() -> c);
+    }
+  }
+
+  private static long lockWaitTimeout(ConnectionSource source) throws SQLException {
+    try (Statement s = source.get().createStatement();
+        ResultSet rs = s.executeQuery("SELECT @@SESSION.innodb_lock_wait_timeout")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** A DataSource that runs {@code sql} on each connection it hands out, as a pool's init SQL. */
+  private static DataSource runningOnEachConnection(DataSource dataSource, String sql) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            MariaDbIdempotencyStoreTest.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result;
+              try {
+                result = method.invoke(dataSource, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+              if (result instanceof Connection connection) {
+                try (Statement init = connection.createStatement()) {
+                  init.execute(sql);
+                }
+              }
+              return result;
+            });
   }
 
   /**
@@ -184,7 +234,7 @@ class MariaDbIdempotencyStoreTest extends JdbcStoreContract {
       awaitLockWaits(1);
       SQLException deadlock =
           assertThrows(SQLException.class, () -> update(store.dataSource(), "b"));
-      assertThat(Dialect.isDeadlock(deadlock)).isTrue();
+      assertThat(Dialect.MARIADB.isDeadlock(deadlock)).isTrue();
       crosswise.get(30, TimeUnit.SECONDS);
       other.rollback();
     }

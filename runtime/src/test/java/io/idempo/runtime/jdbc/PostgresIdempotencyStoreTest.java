@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.IdempotentHandler.Mode;
 import io.idempo.runtime.Claim;
+import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyStoreException;
 import java.lang.reflect.InvocationHandler;
@@ -165,6 +166,28 @@ class PostgresIdempotencyStoreTest extends JdbcStoreContract {
       seen.add(lockTimeout(database));
     }
     assertThat(seen).containsExactly("0", "0", "0", "0");
+  }
+
+  @Test
+  void aStatementTimeoutOnTheClaimIsAFailureNotAKeyInFlight() throws Exception {
+    // A claim waiting for a row lock that the connection's statement_timeout cancels (57014) has
+    // not met the store's lock timeout (55P03): it fails, it is not a delivery in flight.
+    JdbcIdempotencyStore store = storeBuilder(database).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("statement-timeout", Mode.TRANSACTIONAL);
+    JdbcIdempotencyStore impatient =
+        storeBuilder(runningOnEachConnection(database, "SET statement_timeout = 200")).build();
+    Claim first = store.claim(handler, "k");
+    try {
+      IdempotencyStoreException e =
+          inAnotherThread(
+              () -> assertThrows(IdempotencyStoreException.class, () -> impatient.claim(handler, "k")));
+      assertThat(e).isNotInstanceOf(DuplicateInProgressException.class);
+      assertThat(e).hasMessageThat().contains("statement timeout");
+      assertThat(e).hasMessageThat().contains("Nothing was recorded");
+    } finally {
+      first.complete(null);
+    }
   }
 
   private static String lockTimeout(DataSource dataSource) throws SQLException {

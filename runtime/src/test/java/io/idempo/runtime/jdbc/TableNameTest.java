@@ -67,9 +67,9 @@ class TableNameTest {
 
   @Test
   void indexNamesFollowTheDialectsRules() {
-    assertThat(Dialect.POSTGRESQL.indexName(TableName.of("app.claims")))
+    assertThat(Dialect.POSTGRESQL.indexName(TableName.of("app.claims"), "_expires_at_idx"))
         .isEqualTo("claims_expires_at_idx");
-    assertThat(Dialect.H2.indexName(TableName.of("app.claims")))
+    assertThat(Dialect.H2.indexName(TableName.of("app.claims"), "_expires_at_idx"))
         .isEqualTo("app.claims_expires_at_idx");
     assertThat(Dialect.H2.ddl(TableName.of("idempo_claims2")).get(1))
         .isEqualTo(
