@@ -528,9 +528,10 @@ final class MethodBodyAnalyzer {
     }
     if ((callee.owner.flags() & com.sun.tools.javac.code.Flags.INTERFACE) != 0) {
       // A MyBatis mapper whose statement lives in XML on the class path.
-      reportSql(
-          summarizer.mapperXml().sql(callee.owner.getQualifiedName().toString(), callee.getSimpleName().toString()),
-          path);
+      String mapper = callee.owner.getQualifiedName().toString();
+      if (!Vocabulary.isJdk(mapper)) {
+        reportSql(summarizer.mapperXml().sql(mapper, callee.getSimpleName().toString()), path);
+      }
     }
     for (AnnotationMirror annotation : callee.getAnnotationMirrors()) {
       for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :

@@ -1,6 +1,7 @@
 package io.idempo.checker;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.util.ASTHelpers;
@@ -58,6 +59,7 @@ final class MethodSummarizer {
   private final Set<MethodSymbol> inProgress = new HashSet<>();
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();
   private final Map<ClassSymbol, SummaryFile.Contents> external = new HashMap<>();
+  private final Map<ClassSymbol, Boolean> analyzableClasses = new HashMap<>();
   private @Nullable List<ClassSymbol> sourceClasses;
   private @Nullable Map<Symbol.TypeSymbol, List<ClassSymbol>> concreteSubclasses;
   private @Nullable MetricsOnly metricsOnly;
@@ -230,10 +232,8 @@ final class MethodSummarizer {
 
   private SummaryFile.Contents readContents(ClassSymbol owner) {
     String name = owner.getQualifiedName().toString();
-    for (String prefix : JDK_PACKAGES) {
-      if (name.startsWith(prefix)) {
-        return SummaryFile.Contents.EMPTY;
-      }
+    if (Vocabulary.isJdk(name)) {
+      return SummaryFile.Contents.EMPTY;
     }
     JavaFileManager fileManager = state.context.get(JavaFileManager.class);
     if (fileManager == null) {
@@ -251,9 +251,6 @@ final class MethodSummarizer {
     }
   }
 
-  private static final ImmutableList<String> JDK_PACKAGES =
-      ImmutableList.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
-
   private static String packageName(ClassSymbol type) {
     return ASTHelpers.enclosingPackage(type).getQualifiedName().toString();
   }
@@ -266,6 +263,17 @@ final class MethodSummarizer {
   }
 
   private MethodSummary compute(MethodSymbol method, TreePath path) {
+    if (isImplicitRecordAccessor(method)) {
+      // javac's own `return this.component;`: no write, and what it returns hangs from the
+      // record, as the analysis would find at many times the cost (a record per event is common).
+      MethodSummary accessor =
+          new MethodSummary(
+              ImmutableList.of(),
+              ImmutableSet.of(),
+              method.getReturnType().isPrimitiveOrVoid() ? Root.FRESH : Root.THIS);
+      summaries.put(method, accessor);
+      return accessor;
+    }
     inProgress.add(method);
     MethodSummary summary;
     try {
@@ -275,6 +283,14 @@ final class MethodSummarizer {
     }
     summaries.put(method, summary);
     return summary;
+  }
+
+  /** An accessor javac generated for a record component the source does not declare itself. */
+  private static boolean isImplicitRecordAccessor(MethodSymbol method) {
+    return (method.flags() & Flags.GENERATED_MEMBER) != 0
+        && (method.owner.flags() & Flags.RECORD) != 0
+        && method.getParameters().isEmpty()
+        && !method.isConstructor();
   }
 
   /**
@@ -363,14 +379,23 @@ final class MethodSummarizer {
 
   /** Whether the check may read the method's body: not excluded, generated or suppressed. */
   boolean isAnalyzable(MethodSymbol method) {
-    for (Symbol s = method.owner; s instanceof ClassSymbol; s = s.owner) {
-      if (config.isExcluded(((ClassSymbol) s).getQualifiedName().toString())
-          || isGenerated(s)
-          || checker.isSuppressed(s, state)) {
-        return false;
-      }
+    return method.owner instanceof ClassSymbol owner
+        && isAnalyzableClass(owner)
+        && !checker.isSuppressed(method, state);
+  }
+
+  /** Whether no class from {@code type} outwards is excluded, generated or suppressed. */
+  private boolean isAnalyzableClass(ClassSymbol type) {
+    Boolean known = analyzableClasses.get(type);
+    if (known == null) {
+      known =
+          !config.isExcluded(type.getQualifiedName().toString())
+              && !isGenerated(type)
+              && !checker.isSuppressed(type, state)
+              && (!(type.owner instanceof ClassSymbol outer) || isAnalyzableClass(outer));
+      analyzableClasses.put(type, known);
     }
-    return !checker.isSuppressed(method, state);
+    return known;
   }
 
   static boolean isGenerated(Symbol symbol) {

@@ -331,6 +331,20 @@ final class Vocabulary {
   }
 
   /** Class-path folders where MyBatis mapper XML files usually live. */
+  /** The JDK's own packages: no summaries, no MyBatis mappers, no application code. */
+  private static final ImmutableList<String> JDK_PACKAGES =
+      ImmutableList.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+
+  /** Whether the class with qualified name {@code name} belongs to the JDK. */
+  static boolean isJdk(String name) {
+    for (String prefix : JDK_PACKAGES) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static final ImmutableList<String> MAPPER_XML_FOLDERS =
       ImmutableList.of("mapper", "mappers", "mybatis", "mapping", "mappings", "sqlmap", "dao");
 

@@ -46,6 +46,33 @@ class LoadCheckSaveTest {
               "}");
 
   @Test
+  void aRecordsComponentHangsFromTheRecordItCameFrom() {
+    helper
+        .addSourceLines(
+            "Cart.java", "record Cart(String id, java.util.List<String> items, int size) {}")
+        .addSourceLines(
+            "Carts.java",
+            "interface Carts { java.util.Optional<Cart> findById(String id); }")
+        .addSourceLines(
+            "AddItem.java",
+            "import io.idempo.IdempotentHandler;",
+            "class AddItem {",
+            "  private Carts carts;",
+            "  @IdempotentHandler void add(String id, String item) {",
+            "    Cart cart = carts.findById(id).orElseThrow();",
+            "    // BUG: Diagnostic contains: `cart.items().add(…)` appends",
+            "    cart.items().add(item);",
+            "  }",
+            "  @IdempotentHandler void aPrimitiveComponentIsAValue(String id) {",
+            "    Cart cart = carts.findById(id).orElseThrow();",
+            "    int size = cart.size();",
+            "    size = size + 1;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void presenceTestsOfLoadedEntitiesGuardNothing() {
     helper
         .addSourceLines(

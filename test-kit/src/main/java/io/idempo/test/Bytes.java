@@ -19,6 +19,11 @@ public final class Bytes {
     this.bytes = bytes.clone();
   }
 
+  /** {@code bytes} as a value (copied). */
+  public static Bytes of(byte[] bytes) {
+    return new Bytes(bytes);
+  }
+
   /** A copy of the bytes. */
   public byte[] toArray() {
     return bytes.clone();

@@ -29,11 +29,13 @@ import javax.sql.DataSource;
  * JdbcState.schema(dataSource).ignoringTables("idempo_claims").ignoringColumns("updated_at")
  * }</pre>
  *
- * <p>Columns the database generates (identity and auto-increment columns) are left out by default:
- * their values say in which order rows were written, not what the handler did. Leave out other
- * columns that change with every write, such as timestamps, with {@link #ignoringColumns}. The
- * primary key (without left-out columns) identifies a row, so that a changed row is shown column by
- * column.
+ * <p>Columns whose values differ from run to run are matched structurally: their values become
+ * labels {@code #1}, {@code #2}, … in the values' order, so that the rows, which rows share a value
+ * and which rows reference which (by foreign key) are compared, and the values are not. Columns
+ * the database generates (identity and auto-increment) are matched so by default, others (a
+ * timestamp, an id the application draws) with {@link #matchingStructurally}. {@link
+ * #ignoringColumns} leaves columns out altogether. The primary key identifies a row, so that a
+ * changed row is shown column by column.
  *
  * <p>Names are matched without regard to case and shown in lower case when the database stores
  * them in upper case (H2).
@@ -46,24 +48,29 @@ public final class JdbcState implements StateSource {
   private final Set<String> ignoredTables;
   /** {@code column} or {@code table.column}, lower case. */
   private final Set<String> ignoredColumns;
-  private final boolean generatedColumns;
+  /** {@code column} or {@code table.column}, lower case. */
+  private final Set<String> structuralColumns;
+  private final boolean generatedValues;
 
   private JdbcState(
       DataSource dataSource,
       List<String> tables,
       Set<String> ignoredTables,
       Set<String> ignoredColumns,
-      boolean generatedColumns) {
+      Set<String> structuralColumns,
+      boolean generatedValues) {
     this.dataSource = dataSource;
     this.tables = tables;
     this.ignoredTables = ignoredTables;
     this.ignoredColumns = ignoredColumns;
-    this.generatedColumns = generatedColumns;
+    this.structuralColumns = structuralColumns;
+    this.generatedValues = generatedValues;
   }
 
   /** Every table of the current schema of {@code dataSource}'s connections. */
   public static JdbcState schema(DataSource dataSource) {
-    return new JdbcState(Objects.requireNonNull(dataSource, "dataSource"), List.of(), Set.of(), Set.of(), false);
+    return new JdbcState(
+        Objects.requireNonNull(dataSource, "dataSource"), List.of(), Set.of(), Set.of(), Set.of(), false);
   }
 
   /** The named tables of the current schema, in this order. */
@@ -75,33 +82,58 @@ public final class JdbcState implements StateSource {
     for (String table : tables) {
       names.add(Objects.requireNonNull(table, "table"));
     }
-    return new JdbcState(Objects.requireNonNull(dataSource, "dataSource"), List.copyOf(names), Set.of(), Set.of(), false);
+    return new JdbcState(
+        Objects.requireNonNull(dataSource, "dataSource"),
+        List.copyOf(names),
+        Set.of(),
+        Set.of(),
+        Set.of(),
+        false);
   }
 
   /** Leaves out these tables of {@link #schema}. */
   public JdbcState ignoringTables(String... tables) {
-    Set<String> ignored = new LinkedHashSet<>(ignoredTables);
-    for (String table : tables) {
-      ignored.add(lower(table));
-    }
-    return new JdbcState(dataSource, this.tables, Set.copyOf(ignored), ignoredColumns, generatedColumns);
+    return new JdbcState(
+        dataSource, this.tables, added(ignoredTables, tables), ignoredColumns, structuralColumns, generatedValues);
   }
 
   /**
-   * Leaves out columns whose values change with every write (timestamps, random ids): {@code
-   * "created_at"} in every table, or {@code "ledger.created_at"} in one.
+   * Leaves out columns whose values change with every write and whose rows need no matching
+   * (a last-modified timestamp): {@code "created_at"} in every table, or {@code
+   * "ledger.created_at"} in one.
    */
   public JdbcState ignoringColumns(String... columns) {
-    Set<String> ignored = new LinkedHashSet<>(ignoredColumns);
-    for (String column : columns) {
-      ignored.add(lower(column));
-    }
-    return new JdbcState(dataSource, tables, ignoredTables, Set.copyOf(ignored), generatedColumns);
+    return new JdbcState(
+        dataSource, tables, ignoredTables, added(ignoredColumns, columns), structuralColumns, generatedValues);
   }
 
-  /** Compares identity and auto-increment columns too. */
+  /**
+   * Matches these columns structurally, like generated ids: {@code "booked_at"} in every table, or
+   * {@code "ledger.booked_at"} in one. Their values become labels {@code #1}, {@code #2}, … in the
+   * values' order, shared with the columns that reference them by foreign key: a redelivery that
+   * adds a row shows it with the next label, and two runs that wrote different values in the same
+   * pattern compare equal. Values drawn at random (UUIDs) have no order that runs share: leave
+   * those out with {@link #ignoringColumns} unless rows reference them.
+   */
+  public JdbcState matchingStructurally(String... columns) {
+    return new JdbcState(
+        dataSource, tables, ignoredTables, ignoredColumns, added(structuralColumns, columns), generatedValues);
+  }
+
+  /**
+   * Compares the values of identity and auto-increment columns, which are matched structurally by
+   * default (they say in which order rows were written, not what the handler did).
+   */
   public JdbcState includingGeneratedColumns() {
-    return new JdbcState(dataSource, tables, ignoredTables, ignoredColumns, true);
+    return new JdbcState(dataSource, tables, ignoredTables, ignoredColumns, structuralColumns, true);
+  }
+
+  private static Set<String> added(Set<String> names, String... more) {
+    Set<String> all = new LinkedHashSet<>(names);
+    for (String name : more) {
+      all.add(lower(Objects.requireNonNull(name, "name")));
+    }
+    return Set.copyOf(all);
   }
 
   @Override
@@ -109,11 +141,11 @@ public final class JdbcState implements StateSource {
     try (Connection connection = dataSource.getConnection()) {
       DatabaseMetaData metaData = connection.getMetaData();
       Map<String, String> existing = existingTables(connection, metaData);
-      List<Table> snapshot = new ArrayList<>();
+      List<String> read = new ArrayList<>();
       if (tables.isEmpty()) {
         for (Map.Entry<String, String> table : existing.entrySet()) {
           if (!ignoredTables.contains(table.getKey())) {
-            snapshot.add(read(connection, metaData, table.getValue()));
+            read.add(table.getValue());
           }
         }
       } else {
@@ -128,10 +160,18 @@ public final class JdbcState implements StateSource {
                     + "; its tables are "
                     + existing.keySet());
           }
-          snapshot.add(read(connection, metaData, stored));
+          read.add(stored);
         }
       }
-      return snapshot;
+      StructuralColumns structural = new StructuralColumns();
+      List<Table> snapshot = new ArrayList<>();
+      for (String table : read) {
+        snapshot.add(read(connection, metaData, table, structural));
+      }
+      for (String table : read) {
+        references(connection, metaData, table, structural);
+      }
+      return structural.label(snapshot);
     }
   }
 
@@ -150,18 +190,12 @@ public final class JdbcState implements StateSource {
     return names;
   }
 
-  private Table read(Connection connection, DatabaseMetaData metaData, String table)
+  /** Reads {@code table}, and tells {@code structural} which of its columns it matches. */
+  private Table read(
+      Connection connection, DatabaseMetaData metaData, String table, StructuralColumns structural)
       throws SQLException {
     String shownTable = shown(table);
-    Set<String> generated = new LinkedHashSet<>();
-    try (ResultSet columns =
-        metaData.getColumns(connection.getCatalog(), connection.getSchema(), table, "%")) {
-      while (columns.next()) {
-        if ("YES".equalsIgnoreCase(columns.getString("IS_AUTOINCREMENT"))) {
-          generated.add(lower(columns.getString("COLUMN_NAME")));
-        }
-      }
-    }
+    Set<String> generated = generatedColumns(connection, metaData, table);
     List<String> keyColumns = new ArrayList<>();
     boolean keyUsable = true;
     Map<Integer, String> keyBySequence = new java.util.TreeMap<>();
@@ -172,7 +206,7 @@ public final class JdbcState implements StateSource {
       }
     }
     for (String key : keyBySequence.values()) {
-      if (ignored(shownTable, lower(key), generated)) {
+      if (ignored(shownTable, lower(key))) {
         keyUsable = false;
       }
       keyColumns.add(shown(key));
@@ -192,11 +226,17 @@ public final class JdbcState implements StateSource {
         ResultSet result = statement.executeQuery(sql)) {
       ResultSetMetaData columns = result.getMetaData();
       int count = columns.getColumnCount();
+      for (int i = 1; i <= count; i++) {
+        String column = lower(columns.getColumnLabel(i));
+        if (!ignored(shownTable, column) && structural(shownTable, column, generated)) {
+          structural.add(new StructuralColumns.Column(shownTable, shown(columns.getColumnLabel(i))));
+        }
+      }
       while (result.next()) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 1; i <= count; i++) {
           String column = columns.getColumnLabel(i);
-          if (!ignored(shownTable, lower(column), generated)) {
+          if (!ignored(shownTable, lower(column))) {
             values.put(shown(column), value(result.getObject(i)));
           }
         }
@@ -206,10 +246,65 @@ public final class JdbcState implements StateSource {
     return new Table(shownTable, keyUsable ? keyColumns : List.of(), rows);
   }
 
-  private boolean ignored(String table, String column, Set<String> generated) {
-    return ignoredColumns.contains(column)
-        || ignoredColumns.contains(lower(table) + "." + column)
-        || (!generatedColumns && generated.contains(column));
+  /**
+   * Tells {@code structural} which columns of {@code table} reference which by foreign key; a
+   * referenced column of a table not read is matched structurally if it would be when read.
+   */
+  private void references(
+      Connection connection, DatabaseMetaData metaData, String table, StructuralColumns structural)
+      throws SQLException {
+    String shownTable = shown(table);
+    List<String[]> references = new ArrayList<>();
+    try (ResultSet keys =
+        metaData.getImportedKeys(connection.getCatalog(), connection.getSchema(), table)) {
+      while (keys.next()) {
+        references.add(
+            new String[] {
+              keys.getString("FKCOLUMN_NAME"), keys.getString("PKTABLE_NAME"), keys.getString("PKCOLUMN_NAME")
+            });
+      }
+    }
+    for (String[] reference : references) {
+      if (ignored(shownTable, lower(reference[0]))) {
+        continue;
+      }
+      StructuralColumns.Column target =
+          new StructuralColumns.Column(shown(reference[1]), shown(reference[2]));
+      if (!structural.matches(target)
+          && structural(
+              target.table(), lower(reference[2]), generatedColumns(connection, metaData, reference[1]))) {
+        structural.add(target);
+      }
+      structural.reference(new StructuralColumns.Column(shownTable, shown(reference[0])), target);
+    }
+  }
+
+  /** The identity and auto-increment columns of {@code table} (as stored), lower case. */
+  private static Set<String> generatedColumns(
+      Connection connection, DatabaseMetaData metaData, String table) throws SQLException {
+    Set<String> generated = new LinkedHashSet<>();
+    try (ResultSet columns =
+        metaData.getColumns(connection.getCatalog(), connection.getSchema(), table, "%")) {
+      while (columns.next()) {
+        if ("YES".equalsIgnoreCase(columns.getString("IS_AUTOINCREMENT"))) {
+          generated.add(lower(columns.getString("COLUMN_NAME")));
+        }
+      }
+    }
+    return generated;
+  }
+
+  /** Whether {@code column} of {@code table} (shown name) is matched structurally. */
+  private boolean structural(String table, String column, Set<String> generated) {
+    return (!generatedValues && generated.contains(column)) || named(structuralColumns, table, column);
+  }
+
+  private boolean ignored(String table, String column) {
+    return named(ignoredColumns, table, column);
+  }
+
+  private static boolean named(Set<String> names, String table, String column) {
+    return names.contains(column) || names.contains(lower(table) + "." + column);
   }
 
   private static Object value(Object value) throws SQLException {

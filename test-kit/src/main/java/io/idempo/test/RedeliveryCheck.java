@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * One redelivery check of one message. Each variant runs deliveries against the real state and
@@ -51,29 +52,43 @@ public final class RedeliveryCheck<M> {
   private static final long CONCURRENT_TIMEOUT_SECONDS = 60;
 
   private final Redelivery<M> redelivery;
-  private final M message;
+  /** The message of each delivery: the same object, or a new copy each time. */
+  private final Supplier<? extends M> messages;
+  /** True when {@link #messages} hands out the same object every time. */
+  private final boolean sameObject;
+  /** The message as shown in reports. */
+  private final String shown;
   private final Variant variant;
   private final int deliveries;
   private final List<M> others;
   private final Delivery<M> failing;
+  /** Hears when this check (or a variant of it) runs; null outside a {@link Redeliveries}. */
+  private final CheckObserver.Pending pending;
 
-  RedeliveryCheck(Redelivery<M> redelivery, M message) {
-    this(redelivery, message, Variant.REPEATED, 2, List.of(), null);
+  RedeliveryCheck(Redelivery<M> redelivery, Supplier<? extends M> messages, boolean sameObject) {
+    this.redelivery = redelivery;
+    this.messages = messages;
+    this.sameObject = sameObject;
+    this.shown = Values.cut(String.valueOf(Objects.requireNonNull(messages.get(), "message")));
+    this.variant = Variant.REPEATED;
+    this.deliveries = 2;
+    this.others = List.of();
+    this.failing = null;
+    CheckObserver observer = redelivery.observer();
+    this.pending = observer == null ? null : observer.built(shown);
   }
 
   private RedeliveryCheck(
-      Redelivery<M> redelivery,
-      M message,
-      Variant variant,
-      int deliveries,
-      List<M> others,
-      Delivery<M> failing) {
-    this.redelivery = redelivery;
-    this.message = message;
+      RedeliveryCheck<M> base, Variant variant, int deliveries, List<M> others, Delivery<M> failing) {
+    this.redelivery = base.redelivery;
+    this.messages = base.messages;
+    this.sameObject = base.sameObject;
+    this.shown = base.shown;
     this.variant = variant;
     this.deliveries = deliveries;
     this.others = others;
     this.failing = failing;
+    this.pending = base.pending;
   }
 
   /** Delivers the message {@code times} times in a row (at least 2) instead of twice. */
@@ -82,7 +97,7 @@ public final class RedeliveryCheck<M> {
     if (times < 2) {
       throw new IllegalArgumentException("deliveredTimes must be at least 2, was " + times);
     }
-    return new RedeliveryCheck<>(redelivery, message, Variant.REPEATED, times, List.of(), null);
+    return new RedeliveryCheck<>(this, Variant.REPEATED, times, List.of(), null);
   }
 
   /** Delivers the message, then {@code others}, then the message again. */
@@ -102,7 +117,7 @@ public final class RedeliveryCheck<M> {
     for (M other : others) {
       copy.add(Objects.requireNonNull(other, "other message"));
     }
-    return new RedeliveryCheck<>(redelivery, message, Variant.AFTER_OTHERS, 2, List.copyOf(copy), null);
+    return new RedeliveryCheck<>(this, Variant.AFTER_OTHERS, 2, List.copyOf(copy), null);
   }
 
   /**
@@ -115,7 +130,7 @@ public final class RedeliveryCheck<M> {
       throw new IllegalArgumentException("concurrently needs at least 2 threads, was " + threads);
     }
     requireSetup("concurrently");
-    return new RedeliveryCheck<>(redelivery, message, Variant.CONCURRENT, threads, List.of(), null);
+    return new RedeliveryCheck<>(this, Variant.CONCURRENT, threads, List.of(), null);
   }
 
   /**
@@ -127,8 +142,7 @@ public final class RedeliveryCheck<M> {
     requireDefault("afterFailedDelivery");
     requireSetup("afterFailedDelivery");
     return new RedeliveryCheck<>(
-        redelivery,
-        message,
+        this,
         Variant.AFTER_FAILURE,
         2,
         List.of(),
@@ -148,16 +162,24 @@ public final class RedeliveryCheck<M> {
 
   /** Runs the check and returns what it saw, without asserting. */
   public RedeliveryReport check() {
+    if (pending != null) {
+      pending.started();
+    }
     if (redelivery.sources().isEmpty()) {
       throw new IllegalStateException(
           "no state to compare: add the state the handler changes with Redelivery.observing(…)");
     }
-    return switch (variant) {
-      case REPEATED -> repeated();
-      case AFTER_OTHERS -> afterOthers();
-      case CONCURRENT -> concurrent();
-      case AFTER_FAILURE -> afterFailure();
-    };
+    RedeliveryReport report =
+        switch (variant) {
+          case REPEATED -> repeated();
+          case AFTER_OTHERS -> afterOthers();
+          case CONCURRENT -> concurrent();
+          case AFTER_FAILURE -> afterFailure();
+        };
+    if (pending != null) {
+      pending.ran(report);
+    }
+    return report;
   }
 
   private RedeliveryReport repeated() {
@@ -180,7 +202,7 @@ public final class RedeliveryCheck<M> {
   private RedeliveryReport afterOthers() {
     runSetup();
     Snapshot start = snapshot();
-    deliverFirst(message);
+    deliverFirstOfMessage();
     for (M other : others) {
       deliverFirst(other);
     }
@@ -297,7 +319,7 @@ public final class RedeliveryCheck<M> {
   private FirstRun startAndDeliverOnce() {
     runSetup();
     Snapshot start = snapshot();
-    deliverFirst(message);
+    deliverFirstOfMessage();
     Snapshot once = snapshot();
     requireEffect(start, once);
     return new FirstRun(start, once);
@@ -344,7 +366,7 @@ public final class RedeliveryCheck<M> {
 
   private Exception deliverCatching(Delivery<M> delivery) {
     try {
-      delivery.deliver(message);
+      delivery.deliver(message());
       return null;
     } catch (Exception e) {
       return e;
@@ -374,7 +396,10 @@ public final class RedeliveryCheck<M> {
       String redeliveryName) {
     List<TableDiff> diffs = once.diff(later);
     List<ClaimLog.Event> events = redelivery.claims() == null ? List.of() : redelivery.claims().since(mark);
-    RedeliveryReport.Wrapper wrapper = wrapper(events, expectedClaims);
+    RedeliveryReport.Wrapper wrapper =
+        redelivery.claims() == null
+            ? RedeliveryReport.Wrapper.NOT_WATCHED
+            : WrapperVerdict.of(events, expectedClaims, variant == Variant.AFTER_FAILURE);
     boolean same = diffs.isEmpty() && thrown == null;
     StringBuilder text = new StringBuilder(subject);
     if (same) {
@@ -394,7 +419,7 @@ public final class RedeliveryCheck<M> {
         text.append("\nand ").append(redeliveryName).append(" threw ").append(thrown).append('.');
       }
     }
-    String explanation = explain(wrapper, same, events);
+    String explanation = WrapperVerdict.explain(wrapper, same, events);
     if (!explanation.isEmpty()) {
       text.append('\n').append(explanation);
     }
@@ -416,88 +441,6 @@ public final class RedeliveryCheck<M> {
         String.join("\n", stateAfter));
   }
 
-  private RedeliveryReport.Wrapper wrapper(List<ClaimLog.Event> events, int expectedClaims) {
-    if (redelivery.claims() == null) {
-      return RedeliveryReport.Wrapper.NOT_WATCHED;
-    }
-    int claims = 0;
-    int skipped = 0;
-    int released = 0;
-    for (ClaimLog.Event event : events) {
-      switch (event.kind()) {
-        case CLAIMED, EXPIRED -> claims++;
-        case DUPLICATE, IN_PROGRESS -> skipped++;
-        case RELEASED -> released++;
-        case COMPLETED -> {}
-      }
-    }
-    if (variant == Variant.AFTER_FAILURE && released > 0 && claims <= expectedClaims) {
-      return RedeliveryReport.Wrapper.RELEASED_AFTER_FAILURE;
-    }
-    if (claims > expectedClaims) {
-      return RedeliveryReport.Wrapper.CLAIMED_AGAIN;
-    }
-    if (skipped > 0) {
-      return RedeliveryReport.Wrapper.DUPLICATES_SKIPPED;
-    }
-    return RedeliveryReport.Wrapper.NO_CLAIMS;
-  }
-
-  private static String explain(
-      RedeliveryReport.Wrapper wrapper, boolean same, List<ClaimLog.Event> events) {
-    String keys = keys(events);
-    return switch (wrapper) {
-      case NOT_WATCHED -> "";
-      case NO_CLAIMS ->
-          same
-              ? "No Idempo claim was observed: the handler body ran on every delivery and is"
-                  + " idempotent by itself."
-              : "No Idempo claim was observed: the handler body ran on every delivery. Wrap it"
-                  + " (@IdempotentHandler) or make the write itself idempotent.";
-      case DUPLICATES_SKIPPED ->
-          same
-              ? "The Idempo wrapper made it safe: it recognised the redelivery of "
-                  + keys
-                  + " as a duplicate and did not run the handler again."
-              : "The Idempo wrapper recognised the redelivery of "
-                  + keys
-                  + " as a duplicate and did not run the handler, yet the state changed: the change"
-                  + " was made outside the claim (on a connection that commits on its own, or by"
-                  + " code around the handler).";
-      case CLAIMED_AGAIN ->
-          same
-              ? "The Idempo wrapper claimed "
-                  + keys
-                  + " again and the handler body ran again; the body kept the effect the same by"
-                  + " itself."
-              : "The Idempo wrapper did not stop the redelivery: it claimed "
-                  + keys
-                  + " again and the handler body ran again. Is the key the same for every"
-                  + " delivery, and longer-lived than the redelivery (ttl)?";
-      case RELEASED_AFTER_FAILURE ->
-          same
-              ? "The Idempo wrapper released the failed delivery's claim of "
-                  + keys
-                  + "; what that delivery wrote was undone with it, and the redelivery ran the"
-                  + " handler once more."
-              : "The Idempo wrapper released the failed delivery's claim of "
-                  + keys
-                  + " and the redelivery ran the handler again, but what the failed delivery wrote"
-                  + " stayed: it was not in the claim's transaction.";
-    };
-  }
-
-  private static String keys(List<ClaimLog.Event> events) {
-    List<String> keys = new ArrayList<>();
-    for (ClaimLog.Event event : events) {
-      String key = event.handler() + "/" + event.key();
-      if (!keys.contains(key)) {
-        keys.add(key);
-      }
-    }
-    return String.join(", ", keys);
-  }
-
   private Snapshot snapshot() {
     return Snapshot.take(redelivery.sources());
   }
@@ -507,7 +450,37 @@ public final class RedeliveryCheck<M> {
   }
 
   private String shown() {
-    return Values.cut(String.valueOf(message));
+    return shown;
+  }
+
+  /** The message of the next delivery. */
+  private M message() {
+    return Objects.requireNonNull(messages.get(), "the message supplier returned null");
+  }
+
+  /**
+   * The first delivery of the message; when every delivery gets the same object, also checks that
+   * the handler left it as it was: a broker hands each delivery a new copy.
+   */
+  private void deliverFirstOfMessage() {
+    M message = message();
+    if (!sameObject) {
+      deliverFirst(message);
+      return;
+    }
+    Object before = ObjectGraph.copy(message);
+    deliverFirst(message);
+    Object after = ObjectGraph.copy(message);
+    if (!before.equals(after)) {
+      throw new IllegalStateException(
+          "the first delivery changed the message object itself: "
+              + Values.show(before)
+              + " before it, "
+              + Values.show(after)
+              + " after it. A broker hands every delivery a new copy, so a redelivery of this"
+              + " object is a message no broker sends. Give a new copy for each delivery:"
+              + " Redelivery.withFresh(() -> …)");
+    }
   }
 
   private void requireDefault(String variantName) {

@@ -74,6 +74,39 @@ class InMemoryStateTest {
     assertThat(report.message()).contains("~ value: [p-1] after one delivery, [p-1, p-1] after two");
   }
 
+  /** An entity of a repository kept in a map, as a fake repository holds it. */
+  static final class Wallet {
+    long balance;
+    final List<String> notes = new ArrayList<>();
+  }
+
+  @Test
+  void nestedObjects_areCopiedDeeply_soAnEntityInAMapAndAListInAMap_showTheirChange() {
+    Map<String, Wallet> wallets = new HashMap<>();
+    wallets.put("w-1", new Wallet());
+    Map<String, List<String>> byCustomer = new HashMap<>();
+
+    RedeliveryReport report =
+        Redelivery.<Payment>of(
+                p -> {
+                  Wallet wallet = wallets.get("w-1");
+                  wallet.balance += p.amountCents();
+                  wallet.notes.add(p.id());
+                  byCustomer.computeIfAbsent(p.account(), k -> new ArrayList<>()).add(p.id());
+                })
+            .observing(ObjectState.value("wallets", () -> wallets), ObjectState.value("byCustomer", () -> byCustomer))
+            .with(PAYMENT)
+            .check();
+
+    assertThat(report.message())
+        .endsWith(
+            "wallets: 1 row after one delivery and two, not the same:\n"
+                + "  ~ value: {w-1=Wallet{balance=1000, notes=[p-1]}} after one delivery,"
+                + " {w-1=Wallet{balance=2000, notes=[p-1, p-1]}} after two\n"
+                + "byCustomer: 1 row after one delivery and two, not the same:\n"
+                + "  ~ value: {acct-1=[p-1]} after one delivery, {acct-1=[p-1, p-1]} after two");
+  }
+
   @Test
   void transitionsPutsAndSetAdds_pass() {
     Account account = new Account();

@@ -41,28 +41,38 @@ class JdbcStateTest {
   }
 
   @Test
-  void generatedIds_areLeftOut_unlessIncluded_andIgnoredColumnsPerTable() throws Exception {
-    Sql.update(
-        database,
-        "INSERT INTO ledger (payment_id, amount_cents, booked_at) VALUES ('p-0', 5, CURRENT_TIMESTAMP)");
+  void generatedIds_areLabelledInTheirOrder_comparedIfIncluded_andLeftOutIfIgnored() throws Exception {
+    for (String payment : new String[] {"p-0", "p-1", "p-2"}) {
+      Sql.update(
+          database,
+          "INSERT INTO ledger (payment_id, amount_cents, booked_at) VALUES (?, 5, CURRENT_TIMESTAMP)",
+          payment);
+    }
+    Sql.update(database, "DELETE FROM ledger WHERE payment_id = 'p-0'");
 
-    List<Table> withoutIds =
-        JdbcState.tables(database, "ledger").ignoringColumns("ledger.booked_at").snapshot();
-    List<Table> withIds =
+    Table labelled =
+        JdbcState.tables(database, "ledger").ignoringColumns("ledger.booked_at").snapshot().get(0);
+    Table raw =
         JdbcState.tables(database, "LEDGER")
             .ignoringColumns("booked_at")
             .includingGeneratedColumns()
-            .snapshot();
+            .snapshot()
+            .get(0);
+    Table leftOut =
+        JdbcState.tables(database, "ledger").ignoringColumns("booked_at", "entry_id").snapshot().get(0);
 
-    assertThat(withoutIds.get(0).rows().get(0).values().keySet())
-        .containsExactly("payment_id", "amount_cents")
+    assertThat(labelled.keyColumns()).containsExactly("entry_id");
+    assertThat(labelled.rows().stream().map(Row::toString).sorted().toList())
+        .containsExactly(
+            "{entry_id=#1, payment_id=p-1, amount_cents=5}", "{entry_id=#2, payment_id=p-2, amount_cents=5}")
         .inOrder();
-    assertThat(withoutIds.get(0).keyColumns()).isEmpty();
-    assertThat(withIds.get(0).name()).isEqualTo("ledger");
-    assertThat(withIds.get(0).keyColumns()).containsExactly("entry_id");
-    assertThat(withIds.get(0).rows().get(0).values().keySet())
-        .containsExactly("entry_id", "payment_id", "amount_cents")
+    assertThat(raw.name()).isEqualTo("ledger");
+    assertThat(raw.rows().stream().map(Row::toString).sorted().toList())
+        .containsExactly(
+            "{entry_id=2, payment_id=p-1, amount_cents=5}", "{entry_id=3, payment_id=p-2, amount_cents=5}")
         .inOrder();
+    assertThat(leftOut.keyColumns()).isEmpty();
+    assertThat(leftOut.rows().get(0).values().keySet()).containsExactly("payment_id", "amount_cents").inOrder();
   }
 
   @Test
