@@ -5,7 +5,7 @@ import io.idempo.runtime.Claim;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyKeyException;
 import io.idempo.runtime.IdempotencyStore;
-import io.idempo.runtime.IdempotencyStoreException;
+import io.idempo.runtime.ReplayedResults;
 import io.idempo.runtime.ResultCodec;
 import io.idempo.runtime.ResultCodecs;
 import java.time.Duration;
@@ -68,12 +68,8 @@ public class IdempotentClashes extends Clashes {
     java.lang.String key2 = key.toString();
     Claim claim2 = store2.claim(ON_PAYMENT_HANDLER, key2);
     if (claim2.isDuplicate()) {
-      Integer replayed = ON_PAYMENT_CODEC.decode(claim2.replayedResult());
-      if (replayed == null) {
-        throw new IdempotencyStoreException("the store recorded no result for handler "
-            + ON_PAYMENT_HANDLER.name() + ", whose return type int cannot be null");
-      }
-      return replayed;
+      return ReplayedResults.ofPrimitive(ON_PAYMENT_CODEC.decode(claim2.replayedResult()),
+          ON_PAYMENT_HANDLER, "int");
     }
     int result2;
     try {

@@ -5,7 +5,7 @@ import io.idempo.runtime.Claim;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyKeyException;
 import io.idempo.runtime.IdempotencyStore;
-import io.idempo.runtime.IdempotencyStoreException;
+import io.idempo.runtime.ReplayedResults;
 import io.idempo.runtime.ResultCodec;
 import io.idempo.runtime.ResultCodecs;
 import java.time.Duration;
@@ -98,12 +98,8 @@ public class IdempotentBilling extends Billing {
     }
     Claim claim = store.claim(TOTAL_HANDLER, key);
     if (claim.isDuplicate()) {
-      Long replayed = TOTAL_CODEC.decode(claim.replayedResult());
-      if (replayed == null) {
-        throw new IdempotencyStoreException("the store recorded no result for handler "
-            + TOTAL_HANDLER.name() + ", whose return type long cannot be null");
-      }
-      return replayed;
+      return ReplayedResults.ofPrimitive(TOTAL_CODEC.decode(claim.replayedResult()), TOTAL_HANDLER,
+          "long");
     }
     long result;
     try {

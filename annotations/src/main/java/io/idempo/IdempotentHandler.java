@@ -51,6 +51,28 @@ import java.lang.annotation.Target;
  * java.math.BigDecimal} and {@code java.time} values). A {@code null} anywhere along the path, or a
  * blank key, is rejected at run time with {@code io.idempo.runtime.IdempotencyKeyException} naming
  * the handler and the key path; the method does not run.
+ *
+ * <h2>Batch handlers</h2>
+ *
+ * <p>A handler that receives many messages at once (a Kafka batch listener, an SQS batch) writes
+ * {@code [*]} after its batch parameter, for one key per message: {@code key =
+ * "events[*].paymentId"}. The batch parameter is a {@link java.util.List}, a {@link
+ * java.util.Collection} or an array (varargs included) of messages; the rest of the path is
+ * resolved against the element type by the rules above, and {@code "ids[*]"} uses each element
+ * itself as the key. The generated wrapper computes every key first (a {@code null} or blank one
+ * fails the whole call with {@code IdempotencyKeyException} naming the message's index), claims
+ * them all in one call to the store, and calls the original method with only the messages seen for
+ * the first time, in their original order, in a new list (or array) of the parameter's type; a key
+ * repeated inside the batch counts once, at its first message. Other parameters are passed
+ * unchanged. If no message is new, the method is not called. If it throws, every claim of the
+ * batch is released and the exception propagates unchanged, so a redelivered batch is processed
+ * again.
+ *
+ * <p>A batch handler returns {@code void}: its duplicates have no result to replay. {@code [*]}
+ * is written once, right after the batch parameter; a {@link java.util.Set}, an {@link Iterable},
+ * a concrete collection class such as {@link java.util.ArrayList}, a raw type, a {@code List<?>}
+ * or an array of primitives cannot be a batch parameter, and {@link IdempotencyKey} cannot mark
+ * one. Each of these is a compile error that says what to write instead.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -58,8 +80,9 @@ import java.lang.annotation.Target;
 public @interface IdempotentHandler {
 
   /**
-   * The key path, for example {@code "event.orderId"}. Empty (the default) means: use the single
-   * parameter annotated {@link IdempotencyKey}. Giving both, or neither, is a compile error.
+   * The key path, for example {@code "event.orderId"}, or {@code "events[*].orderId"} for a batch
+   * handler (one key per message). Empty (the default) means: use the single parameter annotated
+   * {@link IdempotencyKey}. Giving both, or neither, is a compile error.
    */
   String key() default "";
 

@@ -161,8 +161,8 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
       for (Element element : round.getElementsAnnotatedWith(keyAnnotation)) {
         Element method = element.getEnclosingElement();
         if (element.getKind() == ElementKind.PARAMETER
-            && HandlerValidator.handlerAnnotation(method) == null) {
-          AnnotationMirror mirror = HandlerValidator.keyAnnotation(element);
+            && AnnotationValues.handlerAnnotation(method) == null) {
+          AnnotationMirror mirror = AnnotationValues.keyAnnotation(element);
           HandlerValidator.strayKeyParameter((VariableElement) element, mirror).reportTo(messager);
         }
       }
@@ -179,7 +179,7 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
     List<ExecutableElement> methods = new ArrayList<>();
     for (Element member : type.getEnclosedElements()) {
       if (member.getKind() == ElementKind.METHOD
-          && HandlerValidator.handlerAnnotation(member) != null) {
+          && AnnotationValues.handlerAnnotation(member) != null) {
         methods.add((ExecutableElement) member);
       }
     }
@@ -193,7 +193,7 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
           && !member.getModifiers().contains(Modifier.PRIVATE)
           && !member.getModifiers().contains(Modifier.STATIC)
           && !member.getModifiers().contains(Modifier.FINAL)
-          && HandlerValidator.handlerAnnotation(member) != null) {
+          && AnnotationValues.handlerAnnotation(member) != null) {
         methods.add((ExecutableElement) member);
       }
     }
@@ -207,7 +207,7 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
       String generated =
           type == null
               ? "the wrapper of " + entry.getKey()
-              : "Idempotent" + TypeChecks.simpleNames(type).replace('.', '_');
+              : Names.wrapperSimpleName(type);
       messager.printMessage(
           Diagnostic.Kind.ERROR,
           "could not generate "

@@ -1,17 +1,22 @@
 package io.idempo.processor;
 
 import java.util.List;
+import java.util.Optional;
 import javax.lang.model.type.TypeMirror;
 
 /**
  * A key path resolved against the handler method's parameters: {@code event.customer.id} becomes
- * the parameter {@code event}, then {@code customer()}, then {@code id()}.
+ * the parameter {@code event}, then {@code customer()}, then {@code id()}. A batch key path such as
+ * {@code events[*].paymentId} becomes the parameter {@code events}, then each of its elements, then
+ * {@code paymentId()}: one key per message.
  *
  * @param text the key path as written, for example {@code event.customer.id}
- * @param steps the resolved steps; the first reads a parameter
+ * @param steps the resolved steps; the first reads a parameter, and in a batch key path the second
+ *     is its {@link Access#ELEMENT element}
  * @param form how the value at the end becomes the key string
+ * @param batch the kind of batch parameter, empty for a key path into a single message
  */
-record KeyPath(String text, List<Step> steps, KeyForm form) {
+record KeyPath(String text, List<Step> steps, KeyForm form, Optional<Batch> batch) {
 
   KeyPath {
     steps = List.copyOf(steps);
@@ -22,6 +27,16 @@ record KeyPath(String text, List<Step> steps, KeyForm form) {
     return steps.get(steps.size() - 1);
   }
 
+  /** What a batch parameter is, which decides how the wrapper passes on the new messages. */
+  enum Batch {
+    /** A {@code java.util.List}: the new messages are passed as a list. */
+    LIST,
+    /** A {@code java.util.Collection}: the new messages are passed as a list. */
+    COLLECTION,
+    /** An array (or varargs): the new messages are passed as an array of the same type. */
+    ARRAY
+  }
+
   /** How one step reads its value from the previous one. */
   enum Access {
     /** The handler method's parameter itself. */
@@ -29,7 +44,9 @@ record KeyPath(String text, List<Step> steps, KeyForm form) {
     /** A no-argument method: a record accessor, a plain method or a getter. */
     METHOD,
     /** A field. */
-    FIELD
+    FIELD,
+    /** Each element of a batch parameter in turn, written {@code [*]}. */
+    ELEMENT
   }
 
   /**

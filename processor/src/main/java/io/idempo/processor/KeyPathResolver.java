@@ -1,11 +1,13 @@
 package io.idempo.processor;
 
 import io.idempo.processor.KeyPath.Access;
+import io.idempo.processor.KeyPath.Batch;
 import io.idempo.processor.KeyPath.KeyForm;
 import io.idempo.processor.KeyPath.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
@@ -42,6 +44,9 @@ final class KeyPathResolver {
   /** A type on the path is not known yet (another processor may generate it). */
   record Unresolved(String typeName) implements Result {}
 
+  /** What follows a batch parameter in a key path: each of its elements in turn. */
+  static final String EACH = "[*]";
+
   private static final String SEGMENT_RULE =
       "a segment is a record component, a no-argument method, a getter or an accessible field";
 
@@ -50,6 +55,7 @@ final class KeyPathResolver {
   private final TypeChecks checks;
   private final TypeMirror charSequence;
   private final TypeMirror enumType;
+  private final BatchParameters batchParameters;
 
   KeyPathResolver(Elements elements, Types types) {
     this.elements = elements;
@@ -57,6 +63,7 @@ final class KeyPathResolver {
     this.checks = new TypeChecks(elements);
     this.charSequence = elements.getTypeElement("java.lang.CharSequence").asType();
     this.enumType = types.erasure(elements.getTypeElement("java.lang.Enum").asType());
+    this.batchParameters = new BatchParameters(elements, types);
   }
 
   /**
@@ -66,8 +73,15 @@ final class KeyPathResolver {
   Result resolve(
       String text, ExecutableElement method, ExecutableType signature, PackageElement pkg) {
     String[] segments = text.split("\\.", -1);
+    boolean batch = segments[0].endsWith(EACH);
+    if (batch) {
+      segments[0] = segments[0].substring(0, segments[0].length() - EACH.length());
+    }
     for (int i = 0; i < segments.length; i++) {
       String segment = segments[i];
+      if (segment.contains("[")) {
+        return new Invalid(misplacedBrackets(text, segment, i, batch));
+      }
       if (segment.isEmpty()) {
         return new Invalid(
             "key path `"
@@ -105,6 +119,16 @@ final class KeyPathResolver {
     List<Step> steps = new ArrayList<>();
     steps.add(new Step(segments[0], segments[0], Access.PARAMETER, segments[0], parameterType));
     String path = segments[0];
+    Optional<Batch> container = Optional.empty();
+    if (batch) {
+      BatchParameters.Element element = batchParameters.elementOf(text, segments[0], parameterType);
+      if (element.problem() != null) {
+        return new Invalid(element.problem());
+      }
+      container = Optional.of(element.batch());
+      path = path + EACH;
+      steps.add(new Step(path, EACH, Access.ELEMENT, segments[0], element.type()));
+    }
     for (int i = 1; i < segments.length; i++) {
       Step previous = steps.get(steps.size() - 1);
       path = path + "." + segments[i];
@@ -116,16 +140,47 @@ final class KeyPathResolver {
     Step last = steps.get(steps.size() - 1);
     KeyForm form = keyForm(last.type());
     if (form == null) {
-      return new Invalid(
+      String message =
           "key path `"
               + text
               + "` ends in a value of type `"
               + TypeChecks.display(last.type())
               + "`, which has no stable string form; a key must be "
               + KnownTypes.KEY_TYPES_DESCRIPTION
-              + ". Point the key path at such a property, for example an id");
+              + ". Point the key path at such a property, for example an id";
+      if (!batch && steps.size() == 1 && batchParameters.isBatchLike(last.type())) {
+        message +=
+            ". For a batch handler, whose parameter holds many messages, write one key per"
+                + " message as `"
+                + last.path()
+                + "[*].<property>`";
+      }
+      return new Invalid(message);
     }
-    return new Resolved(new KeyPath(text, steps, form));
+    return new Resolved(new KeyPath(text, steps, form, container));
+  }
+
+  /** Explains a {@code [} in {@code segment}, the {@code index}th segment of {@code text}. */
+  private static String misplacedBrackets(String text, String segment, int index, boolean batch) {
+    String where = "key path `" + text + "`: ";
+    if (!segment.endsWith(EACH) || segment.indexOf('[') != segment.length() - EACH.length()) {
+      return where
+          + "`"
+          + segment
+          + "` is not a segment; the only brackets a key path has are `[*]` right after the"
+          + " batch parameter, as in `events[*].paymentId` (one key per message of `events`)";
+    }
+    if (batch || index == 0) {
+      return where
+          + "`[*]` appears twice; a batch handler has one key per message, so `[*]` is written"
+          + " once, right after the batch parameter, as in `events[*].paymentId`";
+    }
+    return where
+        + "`[*]` follows `"
+        + segment.substring(0, segment.length() - EACH.length())
+        + "`, but it may only follow the first segment, the batch parameter, as in"
+        + " `events[*].paymentId`: the wrapper claims one key per message of the batch, not one"
+        + " per item inside a message";
   }
 
   /**
@@ -138,6 +193,17 @@ final class KeyPathResolver {
     }
     String name = parameter.getSimpleName().toString();
     KeyForm form = keyForm(type);
+    if (form == null && batchParameters.isBatchLike(type)) {
+      return new Invalid(
+          "parameter `"
+              + name
+              + "` is marked @IdempotencyKey, but its type `"
+              + TypeChecks.display(type)
+              + "` holds a batch of messages, and @IdempotencyKey names one key for the whole"
+              + " call; remove it and set @IdempotentHandler(key = \""
+              + name
+              + "[*].<property>\") for one key per message");
+    }
     if (form == null) {
       return new Invalid(
           "parameter `"
@@ -151,7 +217,11 @@ final class KeyPathResolver {
               + ".<property>\")");
     }
     return new Resolved(
-        new KeyPath(name, List.of(new Step(name, name, Access.PARAMETER, name, type)), form));
+        new KeyPath(
+            name,
+            List.of(new Step(name, name, Access.PARAMETER, name, type)),
+            form,
+            Optional.empty()));
   }
 
   /** Resolves one segment after {@code previous}; appends the step, or returns a failure. */
@@ -163,6 +233,23 @@ final class KeyPathResolver {
       PackageElement pkg,
       List<Step> steps) {
     TypeMirror from = previous.type();
+    if (previous.access() == Access.PARAMETER && batchParameters.isBatchLike(from)) {
+      return new Invalid(
+          "key path `"
+              + text
+              + "`: `"
+              + previous.path()
+              + "` is a `"
+              + TypeChecks.display(from)
+              + "`, a batch of messages, which has no property `"
+              + segment
+              + "`; for one key per message, write `"
+              + previous.path()
+              + EACH
+              + "."
+              + text.substring(previous.path().length() + 1)
+              + "`");
+    }
     if (from.getKind().isPrimitive() || from.getKind() == TypeKind.ARRAY) {
       return new Invalid(
           "`"

@@ -17,11 +17,12 @@ final class KnownTypes {
   private static final String RUNTIME = "io.idempo.runtime";
   static final ClassName IDEMPOTENCY_STORE = ClassName.get(RUNTIME, "IdempotencyStore");
   static final ClassName CLAIM = ClassName.get(RUNTIME, "Claim");
+  static final ClassName BATCH_CLAIM = ClassName.get(RUNTIME, "BatchClaim");
   static final ClassName HANDLER_DESCRIPTOR = ClassName.get(RUNTIME, "HandlerDescriptor");
   static final ClassName RESULT_CODEC = ClassName.get(RUNTIME, "ResultCodec");
   static final ClassName RESULT_CODECS = ClassName.get(RUNTIME, "ResultCodecs");
   static final ClassName KEY_EXCEPTION = ClassName.get(RUNTIME, "IdempotencyKeyException");
-  static final ClassName STORE_EXCEPTION = ClassName.get(RUNTIME, "IdempotencyStoreException");
+  static final ClassName REPLAYED_RESULTS = ClassName.get(RUNTIME, "ReplayedResults");
   static final String RESULT_CODEC_NAME = RESULT_CODEC.canonicalName();
   static final ClassName JACKSON3_CODEC = ClassName.get(RUNTIME + ".json", "Jackson3ResultCodec");
   static final ClassName JACKSON2_CODEC = ClassName.get(RUNTIME + ".json", "Jackson2ResultCodec");

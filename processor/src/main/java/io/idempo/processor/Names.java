@@ -4,11 +4,27 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import javax.lang.model.element.TypeElement;
 
-/** Small string helpers: identifier case conversion and "did you mean" suggestions. */
+/**
+ * The names Idempo gives and suggests: the generated wrapper's name, identifier case conversion
+ * and "did you mean" suggestions.
+ */
 final class Names {
 
+  /** What a wrapper's name starts with; the Spring Boot starter finds wrappers by it. */
+  private static final String WRAPPER_PREFIX = "Idempotent";
+
   private Names() {}
+
+  /**
+   * The simple name of the wrapper generated for {@code handler}, in the handler's package: {@code
+   * IdempotentOrderHandler}, or {@code IdempotentHandlers_Payments} for a nested class {@code
+   * Handlers.Payments}. The {@code @IdempotentHandler} Javadoc documents this rule.
+   */
+  static String wrapperSimpleName(TypeElement handler) {
+    return WRAPPER_PREFIX + TypeChecks.simpleNames(handler).replace('.', '_');
+  }
 
   /** {@code onOrderPlaced} becomes {@code ON_ORDER_PLACED}. */
   static String upperSnake(String camel) {

@@ -41,7 +41,6 @@ import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.TypeVariable;
-import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
@@ -64,7 +63,9 @@ final class WrapperGenerator {
           "HandlerDescriptor",
           "ResultCodecs",
           "IdempotencyKeyException",
-          "IdempotentHandler");
+          "IdempotentHandler",
+          "ReplayedResults",
+          "Arrays");
 
   /**
    * Constructor annotations copied to the wrapper's constructors, so that a dependency injector
@@ -79,6 +80,7 @@ final class WrapperGenerator {
 
   private static final ClassName DURATION = ClassName.get("java.time", "Duration");
   private static final ClassName OBJECTS = ClassName.get(Objects.class);
+  private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   private static final ClassName SERIALIZABLE = ClassName.get("java.io", "Serializable");
 
   private final Elements elements;
@@ -113,8 +115,10 @@ final class WrapperGenerator {
     final ClassName handlerName;
     final PackageElement pkg;
     final Set<String> classNames = new HashSet<>();
+
     /** The fields and constants this class declares. */
     final Set<String> declared = new HashSet<>();
+
     final Map<HandlerMethodModel, String> handlerConstants = new HashMap<>();
     final Map<HandlerMethodModel, String> codecConstants = new HashMap<>();
     String storeField;
@@ -234,6 +238,15 @@ final class WrapperGenerator {
           and releases the claim if the method throws, so that the next delivery runs it
           again.
           """);
+      if (model.methods().stream().anyMatch(m -> m.keyPath().batch().isPresent())) {
+        doc.add(
+            """
+
+            <p>A batch handler method claims the keys of all its messages at once, and runs the
+            original method with only the messages seen for the first time, in their order, or
+            not at all if there are none.
+            """);
+      }
       if (isSerializable()) {
         doc.add("\n<p>Do not serialize the wrapper: the store it holds is not serializable.\n");
       }
@@ -299,7 +312,8 @@ final class WrapperGenerator {
       codecConstants.put(method, name);
       CodeBlock init;
       if (codec.source() instanceof HandlerMethodModel.Custom custom) {
-        init = CodeBlock.of("$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, custom.codecClass());
+        init =
+            CodeBlock.of("$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, custom.codecClass());
       } else if (codec.source() instanceof HandlerMethodModel.Json json) {
         // A class literal where the type has one; else a type token that keeps the arguments.
         init =
@@ -394,7 +408,6 @@ final class WrapperGenerator {
     }
 
     private MethodSpec handlerMethod(HandlerMethodModel handlerModel) {
-      int lastStep = handlerModel.keyPath().steps().size() - 1;
       ExecutableElement element = handlerModel.method();
       MethodSpec.Builder method = signature(element, handlerModel.signature());
       method.addJavadoc(methodJavadoc(handlerModel));
@@ -406,17 +419,85 @@ final class WrapperGenerator {
       Set<String> locals = new HashSet<>(declared);
       locals.addAll(QUALIFIERS);
       locals.addAll(parameterNames(element));
-      String handlerConstant = handlerConstants.get(handlerModel);
+      if (handlerModel.keyPath().batch().isPresent()) {
+        String keys = batchKeyStatements(method, handlerModel, locals);
+        batchClaimStatements(method, handlerModel, keys, locals);
+      } else {
+        String key = keyStatements(method, handlerModel, locals);
+        claimStatements(method, handlerModel, key, locals);
+      }
+      return method.build();
+    }
 
-      // The key, computed null-safely along the key path.
+    /**
+     * The statements that compute the key null-safely along the key path, one step per line;
+     * returns the name of the local that holds the key.
+     */
+    private String keyStatements(
+        MethodSpec.Builder method, HandlerMethodModel handlerModel, Set<String> locals) {
+      String parameter = handlerModel.keyPath().steps().get(0).member();
+      return keyFrom(method, handlerModel, 0, parameter, null, locals);
+    }
+
+    /**
+     * The statements that compute one key per message of a batch, into a list in the batch's order;
+     * returns the name of the list. A message whose key cannot be computed is named by its index in
+     * the batch.
+     */
+    private String batchKeyStatements(
+        MethodSpec.Builder method, HandlerMethodModel handlerModel, Set<String> locals) {
       KeyPath keyPath = handlerModel.keyPath();
+      Step batch = keyPath.steps().get(0);
+      Step each = keyPath.steps().get(1);
+      String handlerConstant = handlerConstants.get(handlerModel);
+      method
+          .beginControlFlow("if ($N == null)", batch.member())
+          .addStatement(
+              "throw $T.nullAt($N, $S)", KnownTypes.KEY_EXCEPTION, handlerConstant, batch.path())
+          .endControlFlow();
+      String keys = fresh("keys", locals);
+      method.addStatement(
+          "$T $N = new $T<>($N.$L)",
+          ParameterizedTypeName.get(List.class, String.class),
+          keys,
+          ArrayList.class,
+          batch.member(),
+          keyPath.batch().get() == KeyPath.Batch.ARRAY ? "length" : "size()");
+      String message = fresh(singular(batch.member()), locals);
+      TypeName messageType = localType(each.type());
+      if (messageType == null) {
+        method.beginControlFlow("for (var $N : $N)", message, batch.member());
+      } else {
+        method.beginControlFlow("for ($T $N : $N)", messageType, message, batch.member());
+      }
+      String key =
+          keyFrom(method, handlerModel, 1, message, CodeBlock.of("$N.size()", keys), locals);
+      method.addStatement("$N.add($N)", keys, key).endControlFlow();
+      return keys;
+    }
+
+    /**
+     * The statements that read the key path from step {@code from} on, whose value is in the local
+     * {@code value}, checking each value for null, then turn the last into the key string; returns
+     * the name of the local that holds the key. {@code messageIndex} is the index of the message in
+     * its batch, or null for a single message.
+     */
+    private String keyFrom(
+        MethodSpec.Builder method,
+        HandlerMethodModel handlerModel,
+        int from,
+        String value,
+        CodeBlock messageIndex,
+        Set<String> locals) {
+      KeyPath keyPath = handlerModel.keyPath();
+      int lastStep = keyPath.steps().size() - 1;
+      String handlerConstant = handlerConstants.get(handlerModel);
+      CodeBlock index =
+          messageIndex == null ? CodeBlock.of("") : CodeBlock.of(",$W$L", messageIndex);
       boolean stringKey = keyPath.form() == KeyPath.KeyForm.STRING;
-      String value = null;
-      for (int i = 0; i <= lastStep; i++) {
+      for (int i = from; i <= lastStep; i++) {
         Step step = keyPath.steps().get(i);
-        if (value == null) {
-          value = step.member();
-        } else {
+        if (i > from) {
           // A String at the end of the path is the key itself.
           String local = fresh(i == lastStep && stringKey ? "key" : step.segment(), locals);
           String read = step.access() == KeyPath.Access.FIELD ? "$N.$N" : "$N.$N()";
@@ -432,46 +513,52 @@ final class WrapperGenerator {
           method
               .beginControlFlow("if ($N == null)", value)
               .addStatement(
-                  "throw $T.nullAt($N, $S)", KnownTypes.KEY_EXCEPTION, handlerConstant, step.path())
+                  "throw $T.nullAt($N, $S$L)",
+                  KnownTypes.KEY_EXCEPTION,
+                  handlerConstant,
+                  step.path(),
+                  index)
               .endControlFlow();
         }
       }
       String key;
-      if (stringKey && keyPath.steps().size() > 1) {
+      if (stringKey && lastStep > from) {
         key = value;
       } else {
         key = fresh("key", locals);
         CodeBlock conversion =
-          switch (handlerModel.keyPath().form()) {
-            case STRING -> CodeBlock.of("$N", value);
-            case PRIMITIVE -> CodeBlock.of("$T.valueOf($N)", String.class, value);
-            case ENUM -> CodeBlock.of("$N.name()", value);
-            case CHAR_SEQUENCE, TO_STRING -> CodeBlock.of("$N.toString()", value);
-          };
+            switch (keyPath.form()) {
+              case STRING -> CodeBlock.of("$N", value);
+              case PRIMITIVE -> CodeBlock.of("$T.valueOf($N)", String.class, value);
+              case ENUM -> CodeBlock.of("$N.name()", value);
+              case CHAR_SEQUENCE, TO_STRING -> CodeBlock.of("$N.toString()", value);
+            };
         method.addStatement("$T $N = $L", String.class, key, conversion);
       }
-      if (handlerModel.keyPath().form().canBeBlank()) {
+      if (keyPath.form().canBeBlank()) {
         method
             .beginControlFlow("if ($N.isBlank())", key)
-            .addStatement("throw $T.blank($N)", KnownTypes.KEY_EXCEPTION, handlerConstant)
+            .addStatement("throw $T.blank($N$L)", KnownTypes.KEY_EXCEPTION, handlerConstant, index)
             .endControlFlow();
       }
+      return key;
+    }
 
-      // The claim protocol: see io.idempo.runtime.IdempotencyStore.
+    /**
+     * The claim protocol of {@code io.idempo.runtime.IdempotencyStore} for the key in the local
+     * {@code key}: claim, return at once (replaying the result) for a duplicate, else call the
+     * handler, release the claim if it throws and complete it if it returns.
+     */
+    private void claimStatements(
+        MethodSpec.Builder method,
+        HandlerMethodModel handlerModel,
+        String key,
+        Set<String> locals) {
+      String handlerConstant = handlerConstants.get(handlerModel);
       String claim = fresh("claim", locals);
       method.addStatement(
-          "$T $N = $N.claim($N, $N)",
-          KnownTypes.CLAIM,
-          claim,
-          storeField,
-          handlerConstant,
-          key);
-      CodeBlock call =
-          CodeBlock.of(
-              "$L.$N($L)",
-              model.shape() == Shape.DECORATOR ? delegateField : "super",
-              element.getSimpleName().toString(),
-              String.join(", ", parameterNames(element)));
+          "$T $N = $N.claim($N, $N)", KnownTypes.CLAIM, claim, storeField, handlerConstant, key);
+      CodeBlock call = callHandler(handlerModel.method(), CodeBlock.of(""), -1);
       String failure = fresh("failure", locals);
       if (handlerModel.codec().isEmpty()) {
         method
@@ -485,36 +572,24 @@ final class WrapperGenerator {
             .addStatement("throw $N", failure)
             .endControlFlow()
             .addStatement("$N.complete(null)", claim);
-        return method.build();
+        return;
       }
       Codec codec = handlerModel.codec().get();
       String codecConstant = codecConstants.get(handlerModel);
       method.beginControlFlow("if ($N.isDuplicate())", claim);
       if (codec.primitive()) {
-        String replayed = fresh("replayed", locals);
-        method
-            .addStatement(
-                "$T $N = $N.decode($N.replayedResult())",
-                codec.valueType(),
-                replayed,
-                codecConstant,
-                claim)
-            .beginControlFlow("if ($N == null)", replayed)
-            .addStatement(
-                "throw new $T($S$W+ $N.name()$W+ $S)",
-                KnownTypes.STORE_EXCEPTION,
-                "the store recorded no result for handler ",
-                handlerConstant,
-                ", whose return type "
-                    + handlerModel.signature().getReturnType()
-                    + " cannot be null")
-            .endControlFlow()
-            .addStatement("return $N", replayed);
+        method.addStatement(
+            "return $T.ofPrimitive($N.decode($N.replayedResult()),$W$N,$W$S)",
+            KnownTypes.REPLAYED_RESULTS,
+            codecConstant,
+            claim,
+            handlerConstant,
+            handlerModel.signature().getReturnType().toString());
       } else {
         method.addStatement("return $N.decode($N.replayedResult())", codecConstant, claim);
       }
       String result = fresh("result", locals);
-      return method
+      method
           .endControlFlow()
           .addStatement("$T $N", TypeName.get(handlerModel.signature().getReturnType()), result)
           .beginControlFlow("try")
@@ -524,8 +599,101 @@ final class WrapperGenerator {
           .addStatement("throw $N", failure)
           .endControlFlow()
           .addStatement("$N.complete($N.encode($N))", claim, codecConstant, result)
-          .addStatement("return $N", result)
-          .build();
+          .addStatement("return $N", result);
+    }
+
+    /**
+     * The batch claim protocol of {@code io.idempo.runtime.BatchClaim} for the keys in the local
+     * {@code keys}: claim them all at once, call the handler with only the acquired messages (not
+     * at all if there are none), release the claim if it throws and complete it otherwise.
+     */
+    private void batchClaimStatements(
+        MethodSpec.Builder method,
+        HandlerMethodModel handlerModel,
+        String keys,
+        Set<String> locals) {
+      KeyPath keyPath = handlerModel.keyPath();
+      Step batch = keyPath.steps().get(0);
+      String claim = fresh("claim", locals);
+      method.addStatement(
+          "$T $N = $N.claimBatch($N, $N)",
+          KnownTypes.BATCH_CLAIM,
+          claim,
+          storeField,
+          handlerConstants.get(handlerModel),
+          keys);
+      String acquired = fresh("acquired", locals);
+      CodeBlock subset;
+      switch (keyPath.batch().get()) {
+        case LIST -> {
+          method.addStatement(
+              "$T $N = $N.acquiredOf($N)",
+              TypeName.get(batch.type()),
+              acquired,
+              claim,
+              batch.member());
+          subset = CodeBlock.of("$N", acquired);
+        }
+        case COLLECTION -> {
+          method.addStatement(
+              "$T $N = $N.acquiredOf(new $T<>($N))",
+              TypeName.get(batch.type()),
+              acquired,
+              claim,
+              ArrayList.class,
+              batch.member());
+          subset = CodeBlock.of("$N", acquired);
+        }
+        case ARRAY -> {
+          TypeName messageType = localType(keyPath.steps().get(1).type());
+          if (messageType == null) {
+            method.addStatement(
+                "var $N = $N.acquiredOf($T.asList($N))", acquired, claim, ARRAYS, batch.member());
+          } else {
+            method.addStatement(
+                "$T $N = $N.acquiredOf($T.asList($N))",
+                ParameterizedTypeName.get(ClassName.get(List.class), messageType),
+                acquired,
+                claim,
+                ARRAYS,
+                batch.member());
+          }
+          // An empty array of the parameter's own runtime type, whatever its element type.
+          subset = CodeBlock.of("$N.toArray($T.copyOf($N, 0))", acquired, ARRAYS, batch.member());
+        }
+        default -> throw new AssertionError(keyPath.batch());
+      }
+      int parameter =
+          new ArrayList<>(parameterNames(handlerModel.method())).indexOf(batch.member());
+      String failure = fresh("failure", locals);
+      method
+          .beginControlFlow("if (!$N.isEmpty())", acquired)
+          .beginControlFlow("try")
+          .addStatement("$L", callHandler(handlerModel.method(), subset, parameter))
+          .nextControlFlow("catch ($T $N)", Throwable.class, failure)
+          .addStatement("$N.release($N)", claim, failure)
+          .addStatement("throw $N", failure)
+          .endControlFlow()
+          .endControlFlow()
+          .addStatement("$N.complete()", claim);
+    }
+
+    /**
+     * The call of the original method, with its own arguments, except {@code replacement} for the
+     * parameter at {@code replaced} (-1 for none).
+     */
+    private CodeBlock callHandler(ExecutableElement element, CodeBlock replacement, int replaced) {
+      List<CodeBlock> arguments = new ArrayList<>();
+      List<? extends VariableElement> parameters = element.getParameters();
+      for (int i = 0; i < parameters.size(); i++) {
+        arguments.add(
+            i == replaced ? replacement : CodeBlock.of("$N", parameters.get(i).getSimpleName()));
+      }
+      return CodeBlock.of(
+          "$L.$N($L)",
+          model.shape() == Shape.DECORATOR ? delegateField : "super",
+          element.getSimpleName().toString(),
+          CodeBlock.join(arguments, ", "));
     }
 
     private CodeBlock methodJavadoc(HandlerMethodModel model) {
@@ -543,17 +711,19 @@ final class WrapperGenerator {
               CodeBlock.join(erased, ", "),
               model.keyPath().text())
           .add(
-              element.getReturnType().getKind() == TypeKind.VOID
-                  ? ";\na duplicate delivery returns at once.\n"
-                  : ";\na duplicate delivery returns the result recorded by the first.\n")
+              model.keyPath().batch().isPresent()
+                  ? ":\nit runs with only the messages whose keys are new, in their order, and not"
+                      + " at all\nif there are none.\n"
+                  : element.getReturnType().getKind() == TypeKind.VOID
+                      ? ";\na duplicate delivery returns at once.\n"
+                      : ";\na duplicate delivery returns the result recorded by the first.\n")
           .build();
     }
 
     private MethodSpec forwardedMethod(ForwardedMethod forwarded) {
       ExecutableElement element = forwarded.method();
       MethodSpec.Builder method = signature(element, forwarded.type());
-      String call =
-          "$N.$N(" + String.join(", ", parameterNames(element)) + ")";
+      String call = "$N.$N(" + String.join(", ", parameterNames(element)) + ")";
       if (forwarded.type().getReturnType().getKind() == TypeKind.VOID) {
         method.addStatement(call, delegateField, element.getSimpleName().toString());
       } else {
@@ -567,8 +737,7 @@ final class WrapperGenerator {
       MethodSpec.Builder method =
           MethodSpec.methodBuilder(element.getSimpleName().toString())
               .addAnnotation(Override.class);
-      if (element.getModifiers().contains(Modifier.PUBLIC)
-          || model.shape() == Shape.DECORATOR) {
+      if (element.getModifiers().contains(Modifier.PUBLIC) || model.shape() == Shape.DECORATOR) {
         method.addModifiers(Modifier.PUBLIC);
       } else if (element.getModifiers().contains(Modifier.PROTECTED)) {
         method.addModifiers(Modifier.PROTECTED);
@@ -651,8 +820,7 @@ final class WrapperGenerator {
     }
     if (varargs && !type.getParameterTypes().isEmpty()) {
       TypeMirror last = type.getParameterTypes().get(type.getParameterTypes().size() - 1);
-      if (last.getKind() == TypeKind.ARRAY
-          && !isReifiable(((ArrayType) last).getComponentType())) {
+      if (last.getKind() == TypeKind.ARRAY && !isReifiable(((ArrayType) last).getComponentType())) {
         warnings.add("unchecked");
       }
     }
@@ -701,6 +869,16 @@ final class WrapperGenerator {
       names.add(parameter.getSimpleName().toString());
     }
     return names;
+  }
+
+  /**
+   * A name for one element of the batch parameter {@code batch}: {@code payment} for {@code
+   * payments}, else {@code message}.
+   */
+  private static String singular(String batch) {
+    return batch.length() > 1 && batch.endsWith("s") && !batch.endsWith("ss")
+        ? batch.substring(0, batch.length() - 1)
+        : "message";
   }
 
   /** True if {@code type.class} names exactly {@code type}: no type arguments anywhere. */

@@ -768,4 +768,253 @@ class ProcessorErrorTest {
           .onLineContaining("public class Handler");
     }
   }
+
+  /** Batch handlers: {@code key = "events[*].orderId"} on a List, Collection or array parameter. */
+  @Nested
+  class Batches {
+    private void assertKeyError(Compilation c, String message, String line) {
+      assertThat(c)
+          .hadErrorContaining(message)
+          .inFile(c.sourceFiles().get(2))
+          .onLineContaining(line);
+    }
+
+    @Test
+    void listCollectionArrayAndBoundedWildcardsAreBatches() {
+      assertThat(
+              compileHandler(
+                  "  @IdempotentHandler(key = \"events[*].orderId\", name = \"a\")",
+                  "  public void a(List<OrderPlaced> events) {}",
+                  "  @IdempotentHandler(key = \"events[*].customer.email\", name = \"b\")",
+                  "  public void b(java.util.Collection<? extends OrderPlaced> events) {}",
+                  "  @IdempotentHandler(key = \"ids[*]\", name = \"c\")",
+                  "  public void c(String tenant, UUID... ids) {}",
+                  "  @IdempotentHandler(key = \"events[*].orderId\", name = \"d\")",
+                  "  public <T extends OrderPlaced> void d(List<T> events) {}"))
+          .succeededWithoutWarnings();
+    }
+
+    @Test
+    void aFinalClassGetsABatchDecoratorAndGenericElementsResolveThroughTheirArguments() {
+      Compilation c =
+          compile(
+              "package test;",
+              "import io.idempo.IdempotentHandler;",
+              "import java.util.List;",
+              "public final class Handler implements Api {",
+              "  @IdempotentHandler(key = \"records[*].value.orderId\")",
+              "  @Override",
+              "  public void handle(List<Envelope<String, OrderPlaced>> records) {}",
+              "}",
+              "interface Api { void handle(List<Envelope<String, OrderPlaced>> records); }",
+              "record Envelope<K, V>(K key, V value) {}");
+      assertThat(c).succeededWithoutWarnings();
+      assertThat(c)
+          .generatedSourceFile("test.IdempotentHandler")
+          .contentsAsUtf8String()
+          .contains("delegate.handle(acquired);");
+    }
+
+    @Test
+    void unknownPropertyOfTheElementSuggestsClosestName() {
+      Compilation c =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[*].orderIdd\")",
+              "  public void handle(List<OrderPlaced> events) {}");
+      assertKeyError(
+          c,
+          "no property `orderIdd` on `OrderPlaced`; did you mean `orderId`? (in key path"
+              + " `events[*].orderIdd`)",
+          "key = \"events[*].orderIdd\"");
+    }
+
+    @Test
+    void unknownBatchParameterSuggestsClosestName() {
+      Compilation c =
+          compileHandler(
+              "  @IdempotentHandler(key = \"evnts[*].orderId\")",
+              "  public void handle(List<OrderPlaced> events) {}");
+      assertKeyError(
+          c, "starts with `evnts`, which is not a parameter of `handle`", "key = \"evnts[*]");
+      assertThat(c).hadErrorContaining("did you mean `events`?");
+    }
+
+    @Test
+    void batchHandlerMustReturnVoid() {
+      Compilation c =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[*].orderId\")",
+              "  public int handle(List<OrderPlaced> events) { return 0; }");
+      assertKeyError(
+          c,
+          "batch handler method `handle` (key path `events[*].orderId`) returns `int`, but a batch"
+              + " handler must return void: the wrapper calls it with only the messages seen for"
+              + " the first time, so it has no result for the duplicates. Return void",
+          "public int handle");
+      assertThat(c).hadErrorCount(1);
+    }
+
+    @Test
+    void setAndIterableCannotBePassedASubset() {
+      Compilation set =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[*].orderId\")",
+              "  public void handle(java.util.Set<OrderPlaced> events) {}");
+      Compilation iterable =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[*].orderId\")",
+              "  public void handle(Iterable<OrderPlaced> events) {}");
+      Compilation arrayList =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[*].orderId\")",
+              "  public void handle(java.util.ArrayList<OrderPlaced> events) {}");
+      assertKeyError(
+          set,
+          "key path `events[*].orderId`: `events` is a `Set<OrderPlaced>`, which the wrapper"
+              + " cannot create with only the new messages; a batch parameter is a List, a"
+              + " Collection or an array of messages",
+          "key = \"events[*].orderId\"");
+      assertThat(set).hadErrorContaining("Declare it as `List<...>`");
+      assertKeyError(
+          iterable, "`events` is a `Iterable<OrderPlaced>`, which", "key = \"events[*].orderId\"");
+      assertKeyError(
+          arrayList, "`events` is a `ArrayList<OrderPlaced>`, which", "key = \"events[*]");
+    }
+
+    @Test
+    void rawAndUnboundedElementTypesHaveNothingToReadTheKeyFrom() {
+      Compilation raw =
+          compileHandler(
+              "  @SuppressWarnings(\"rawtypes\")",
+              "  @IdempotentHandler(key = \"events[*].orderId\")",
+              "  public void handle(List events) {}");
+      Compilation unbounded =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[*].orderId\")",
+              "  public void handle(List<?> events) {}");
+      Compilation lowerBounded =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[*].orderId\")",
+              "  public void handle(List<? super OrderPlaced> events) {}");
+      assertKeyError(
+          raw,
+          "`events` is a `List`, a raw type, so its messages have no type to read the key from;"
+              + " declare the element type, such as `List<PaymentSettled>`",
+          "key = \"events[*].orderId\"");
+      assertKeyError(
+          unbounded,
+          "`events` is a `List<?>`, whose messages have no known type to read the key from",
+          "key = \"events[*].orderId\"");
+      assertKeyError(
+          lowerBounded,
+          "`events` is a `List<? super OrderPlaced>`, whose messages have no known type",
+          "key = \"events[*].orderId\"");
+    }
+
+    @Test
+    void primitiveArrayNamesTheBoxedAlternatives() {
+      Compilation c =
+          compileHandler(
+              "  @IdempotentHandler(key = \"ids[*]\")", "  public void handle(long[] ids) {}");
+      assertKeyError(
+          c,
+          "`ids` is a `long[]`, an array of primitives; a batch parameter is a List, a Collection"
+              + " or an array of messages",
+          "key = \"ids[*]\"");
+      assertThat(c).hadErrorContaining("so declare it as `Long[]` or `List<Long>`");
+    }
+
+    @Test
+    void eachOnASingleMessageIsNotABatch() {
+      Compilation c =
+          compileHandler(
+              "  @IdempotentHandler(key = \"event[*].orderId\")",
+              "  public void handle(OrderPlaced event) {}");
+      assertKeyError(
+          c,
+          "`event` is a `OrderPlaced`, not a batch; a batch parameter is a List, a Collection or"
+              + " an array of messages",
+          "key = \"event[*].orderId\"");
+      assertThat(c).hadErrorContaining("For a single message, remove `[*]`");
+    }
+
+    @Test
+    void eachOnlyRightAfterTheBatchParameter() {
+      Compilation c =
+          compileHandler(
+              "  @IdempotentHandler(key = \"event.lines[*]\")",
+              "  public void handle(OrderPlaced event) {}");
+      assertKeyError(
+          c,
+          "key path `event.lines[*]`: `[*]` follows `lines`, but it may only follow the first"
+              + " segment, the batch parameter, as in `events[*].paymentId`: the wrapper claims"
+              + " one key per message of the batch, not one per item inside a message",
+          "key = \"event.lines[*]\"");
+    }
+
+    @Test
+    void eachTwiceIsAnError() {
+      Compilation nested =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[*].lines[*]\")",
+              "  public void handle(List<OrderPlaced> events) {}");
+      Compilation doubled =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[*][*].orderId\")",
+              "  public void handle(List<List<OrderPlaced>> events) {}");
+      String twice =
+          "`[*]` appears twice; a batch handler has one key per message, so `[*]` is written"
+              + " once, right after the batch parameter";
+      assertKeyError(nested, twice, "key = \"events[*].lines[*]\"");
+      assertKeyError(doubled, twice, "key = \"events[*][*].orderId\"");
+    }
+
+    @Test
+    void otherBracketsAreNotKeyPathSyntax() {
+      Compilation c =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events[0].orderId\")",
+              "  public void handle(List<OrderPlaced> events) {}");
+      assertKeyError(
+          c,
+          "key path `events[0].orderId`: `events[0]` is not a segment; the only brackets a key"
+              + " path has are `[*]` right after the batch parameter",
+          "key = \"events[0].orderId\"");
+    }
+
+    @Test
+    void aBatchKeyedWithoutEachSaysHowToWriteIt() {
+      Compilation property =
+          compileHandler(
+              "  @IdempotentHandler(key = \"events.orderId\")",
+              "  public void handle(List<OrderPlaced> events) {}");
+      Compilation whole =
+          compileHandler(
+              "  @IdempotentHandler(key = \"ids\")", "  public void handle(UUID[] ids) {}");
+      assertKeyError(
+          property,
+          "key path `events.orderId`: `events` is a `List<OrderPlaced>`, a batch of messages,"
+              + " which has no property `orderId`; for one key per message, write"
+              + " `events[*].orderId`",
+          "key = \"events.orderId\"");
+      assertKeyError(
+          whole,
+          "For a batch handler, whose parameter holds many messages, write one key per message as"
+              + " `ids[*].<property>`",
+          "key = \"ids\"");
+    }
+
+    @Test
+    void idempotencyKeyCannotMarkABatch() {
+      Compilation c =
+          compileHandler(
+              "  @IdempotentHandler", "  public void handle(@IdempotencyKey List<String> ids) {}");
+      assertKeyError(
+          c,
+          "parameter `ids` is marked @IdempotencyKey, but its type `List<String>` holds a batch"
+              + " of messages, and @IdempotencyKey names one key for the whole call; remove it and"
+              + " set @IdempotentHandler(key = \"ids[*].<property>\") for one key per message",
+          "@IdempotencyKey List<String> ids");
+    }
+  }
 }

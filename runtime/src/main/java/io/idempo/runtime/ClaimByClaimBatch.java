@@ -10,8 +10,10 @@ import java.util.TreeMap;
 /**
  * The batch claim a store gets by default: one {@link IdempotencyStore#claim} per distinct key,
  * taken in the keys' natural order so that two batches with overlapping keys never wait on each
- * other in a cycle. Right for stores whose claims are independent of each other (not for a store
- * that binds one transaction to the claiming thread).
+ * other in a cycle. The claims end in the reverse order, the last taken first, so that a store
+ * whose claims nest on one thread (a transaction bound to the thread, in which each later claim
+ * joins the earlier one) sees every nested claim end before the claim it joined. Stores that can
+ * claim a batch in one step override {@link IdempotencyStore#claimBatch} instead.
  */
 final class ClaimByClaimBatch extends BatchClaim {
 
@@ -42,9 +44,7 @@ final class ClaimByClaimBatch extends BatchClaim {
         }
       }
     } catch (RuntimeException | Error failure) {
-      for (Claim claim : claims) {
-        claim.release(failure);
-      }
+      releaseInReverse(claims, failure);
       throw failure;
     }
     return new ClaimByClaimBatch(keys.size(), acquired, claims);
@@ -52,15 +52,20 @@ final class ClaimByClaimBatch extends BatchClaim {
 
   @Override
   protected void recordCompletion() {
-    for (Claim claim : acquiredClaims) {
-      claim.complete(null);
+    for (int i = acquiredClaims.size() - 1; i >= 0; i--) {
+      acquiredClaims.get(i).complete(null);
     }
   }
 
   @Override
   protected void discard(Throwable failure) {
-    for (Claim claim : acquiredClaims) {
-      claim.release(failure);
+    releaseInReverse(acquiredClaims, failure);
+  }
+
+  /** Releases {@code claims}, the last taken first. */
+  private static void releaseInReverse(List<Claim> claims, Throwable failure) {
+    for (int i = claims.size() - 1; i >= 0; i--) {
+      claims.get(i).release(failure);
     }
   }
 }

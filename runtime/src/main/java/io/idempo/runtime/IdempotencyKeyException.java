@@ -27,6 +27,37 @@ public final class IdempotencyKeyException extends IdempotencyException {
             + ")");
   }
 
+  /**
+   * In the message at {@code index} of a batch, the value at {@code nullPath} (a prefix of the
+   * batch handler's key path, such as {@code events[*].customer}) was null. The message reads as
+   * {@code events[3].customer is null}.
+   */
+  public static IdempotencyKeyException nullAt(
+      HandlerDescriptor handler, String nullPath, int index) {
+    return new IdempotencyKeyException(
+        "idempotency key of message "
+            + index
+            + " in a batch for handler "
+            + handler.name()
+            + " is missing: "
+            + nullPath.replace("[*]", "[" + index + "]")
+            + " is null (key path "
+            + handler.keyPath()
+            + ")");
+  }
+
+  /** The key computed for the message at {@code index} of a batch was blank. */
+  public static IdempotencyKeyException blank(HandlerDescriptor handler, int index) {
+    return new IdempotencyKeyException(
+        "idempotency key of message "
+            + index
+            + " in a batch for handler "
+            + handler.name()
+            + " is blank (key path "
+            + handler.keyPath()
+            + ")");
+  }
+
   /** The key computed from the handler's key path was null or blank. */
   public static IdempotencyKeyException blank(HandlerDescriptor handler) {
     return new IdempotencyKeyException(

@@ -11,10 +11,12 @@ import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
 import io.idempo.spring.beans.AsyncGreetingHandler;
 import io.idempo.spring.beans.AuditHandler;
 import io.idempo.spring.beans.Greeting;
+import io.idempo.spring.beans.GreetingBatchHandler;
 import io.idempo.spring.beans.GreetingHandler;
 import io.idempo.spring.beans.InjectedHandler;
 import io.idempo.spring.beans.MailHandler;
 import io.idempo.spring.beans.ReceiptHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.assertj.core.api.Assertions;
@@ -147,6 +149,30 @@ class HandlerBeansTest {
               context.publishEvent(new Greeting("g-1", "hello"));
               context.publishEvent(new Greeting("g-1", "hello"));
               assertThat(context.getBean(GreetingHandler.class).received()).hasSize(1);
+            });
+  }
+
+  @Test
+  void aBatchHandlerBeanIsItsWrapperAndReceivesOnlyTheNewMessagesOfABatch() {
+    runner
+        .withBean(IdempotencyStore.class, InMemoryIdempotencyStore::new)
+        .withBean(GreetingBatchHandler.class)
+        .run(
+            context -> {
+              Assertions.assertThat(context).hasNotFailed();
+              GreetingBatchHandler handler = context.getBean(GreetingBatchHandler.class);
+              assertThat(AopUtils.getTargetClass(handler).getSimpleName())
+                  .isEqualTo("IdempotentGreetingBatchHandler");
+              Greeting hello = new Greeting("g-1", "hello");
+              Greeting hi = new Greeting("g-2", "hi");
+
+              handler.greet(List.of(hello, hi, hello));
+              handler.greet(List.of(hi, new Greeting("g-3", "hey"), hello));
+              handler.greet(List.of(hello, hi));
+
+              assertThat(handler.batches())
+                  .containsExactly(List.of("hello", "hi"), List.of("hey"))
+                  .inOrder();
             });
   }
 

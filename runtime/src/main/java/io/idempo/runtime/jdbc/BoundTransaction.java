@@ -51,6 +51,21 @@ final class BoundTransaction {
   }
 
   /**
+   * Ends a claim's transaction that wrote nothing with a commit (see {@link
+   * Dialect#commitsUnwrittenTransactions()}), or a rollback if the commit fails, and gives it back.
+   */
+  static void endUnwritten(ClaimTransaction handle) {
+    boolean committed = false;
+    try {
+      handle.commit();
+      committed = true;
+    } catch (SQLException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "commit of a transaction that wrote nothing failed; rolling back", e);
+    }
+    end(handle, committed);
+  }
+
+  /**
    * Gives a claim's transaction back: as it is if {@code committed} (or if nothing of the claim is
    * left in it), else rolled back, or marked rollback-only if it was joined.
    */

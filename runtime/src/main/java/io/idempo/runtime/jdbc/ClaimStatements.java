@@ -212,6 +212,10 @@ final class ClaimStatements {
       insert.setString(first + 3, token);
       insert.setObject(first + 4, dialect.timestamp(expiresAt));
       insert.setObject(first + 5, dialect.timestamp(now));
+      if (dialect.insertBindsKeyAgain()) {
+        insert.setString(first + 6, handler.name());
+        insert.setString(first + 7, storedKey);
+      }
       return lockWaits.execute(insert) == 1;
     } catch (SQLException e) {
       if (dialect.insertRaisesDuplicateKey() && dialect.isDuplicateKey(e)) {

@@ -282,6 +282,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           return claim;
         }
         case DUPLICATE -> {
+          if (dialect.commitsUnwrittenTransactions()) {
+            handedOver = true; // to no claim: it ends here
+            BoundTransaction.endUnwritten(handle);
+          }
           events.duplicate(handler, storedKey);
           return Claim.duplicate(attempt.result);
         }
@@ -369,7 +373,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           return claim;
         }
         case DUPLICATE -> {
-          connection.rollback(savepoint);
+          if (dialect.commitsUnwrittenTransactions()) {
+            connection.releaseSavepoint(savepoint); // it wrote nothing; a rollback costs more
+          } else {
+            connection.rollback(savepoint);
+          }
           events.duplicate(handler, storedKey);
           return Claim.duplicate(attempt.result);
         }

@@ -7,13 +7,20 @@ import io.idempo.IdempotentHandler.Mode;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
@@ -96,6 +103,104 @@ class H2IdempotencyStoreTest extends JdbcStoreContract {
       assertThat(lockTimeout(pool)).isEqualTo(1234);
     } finally {
       pool.dispose();
+    }
+  }
+
+  @Test
+  void aDuplicateNeitherFailsAStatementNorRollsBack() throws Exception {
+    // H2 clears the session's cache of compiled statements on every rollback, a failed statement's
+    // included: a duplicate that rolled back made the claims after it compile their statements
+    // again (docs/performance.md).
+    List<String> calls = new CopyOnWriteArrayList<>();
+    JdbcIdempotencyStore store = storeBuilder(watching(database, calls)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("no-rollback", Mode.TRANSACTIONAL);
+    store.claim(handler, "k").complete(new byte[] {7});
+    calls.clear();
+
+    Claim duplicate = store.claim(handler, "k");
+
+    assertThat(duplicate.isDuplicate()).isTrue();
+    assertThat(duplicate.replayedResult()).isEqualTo(new byte[] {7});
+    assertThat(calls).containsExactly("statement", "statement", "commit");
+  }
+
+  @Test
+  void aNestedDuplicateDoesNotRollBackToItsSavepoint() throws Exception {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    JdbcIdempotencyStore store = storeBuilder(watching(database, calls)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor inner = handler("inner", Mode.TRANSACTIONAL);
+    store.claim(inner, "k").complete(new byte[] {7});
+    Claim outer = store.claim(handler("outer", Mode.TRANSACTIONAL), "k");
+    calls.clear();
+
+    Claim duplicate = store.claim(inner, "k");
+
+    assertThat(duplicate.isDuplicate()).isTrue();
+    assertThat(duplicate.replayedResult()).isEqualTo(new byte[] {7});
+    assertThat(calls).containsExactly("statement", "statement");
+    outer.complete(null);
+    assertThat(calls).containsExactly("statement", "statement", "commit");
+  }
+
+  /**
+   * {@code dataSource}, recording in {@code calls} each statement run ({@code statement}, or
+   * {@code failed statement}), commit and rollback on its connections.
+   */
+  private static DataSource watching(DataSource dataSource, List<String> calls) {
+    return proxy(
+        DataSource.class,
+        (proxy, method, args) -> {
+          Object result = invoke(method, dataSource, args);
+          return result instanceof Connection connection ? watching(connection, calls) : result;
+        });
+  }
+
+  private static Connection watching(Connection connection, List<String> calls) {
+    return proxy(
+        Connection.class,
+        (proxy, method, args) -> {
+          String name = method.getName();
+          if (name.equals("commit") || name.equals("rollback")) {
+            calls.add(name);
+          }
+          Object result = invoke(method, connection, args);
+          return result instanceof PreparedStatement statement
+              ? watching(statement, calls)
+              : result;
+        });
+  }
+
+  private static PreparedStatement watching(PreparedStatement statement, List<String> calls) {
+    return proxy(
+        PreparedStatement.class,
+        (proxy, method, args) -> {
+          if (!method.getName().startsWith("execute")) {
+            return invoke(method, statement, args);
+          }
+          try {
+            Object result = invoke(method, statement, args);
+            calls.add("statement");
+            return result;
+          } catch (SQLException e) {
+            calls.add("failed statement");
+            throw e;
+          }
+        });
+  }
+
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return type.cast(
+        Proxy.newProxyInstance(
+            H2IdempotencyStoreTest.class.getClassLoader(), new Class<?>[] {type}, handler));
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 

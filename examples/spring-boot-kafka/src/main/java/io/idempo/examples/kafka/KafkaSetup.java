@@ -22,6 +22,11 @@ class KafkaSetup {
     return TopicBuilder.name(properties.capturedTopic()).partitions(3).build();
   }
 
+  @Bean
+  NewTopic batchTopic(PaymentsProperties properties) {
+    return TopicBuilder.name(properties.batchTopic()).partitions(3).build();
+  }
+
   /** Spring Boot hands it to the listener containers: JSON values become the parameter's type. */
   @Bean
   RecordMessageConverter jsonMessageConverter(JsonMapper json) {

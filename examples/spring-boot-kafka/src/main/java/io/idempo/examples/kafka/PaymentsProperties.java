@@ -8,12 +8,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param topic the topic of incoming payment events
  * @param capturedTopic the topic the outbox relay publishes {@code PaymentCaptured} to
+ * @param batchTopic the topic of incoming payment events that {@link BatchPaymentsConsumer} reads
+ *     a batch at a time
  * @param demo the demo traffic the service sends itself at startup
  */
 @ConfigurationProperties("payments")
 public record PaymentsProperties(
     @DefaultValue("payments") String topic,
     @DefaultValue("payments.captured") String capturedTopic,
+    @DefaultValue("payments.batches") String batchTopic,
     @DefaultValue Demo demo) {
 
   /**

@@ -31,6 +31,7 @@ class PaymentsApplicationTest {
 
   @Autowired PaymentsConsumer payments;
   @Autowired CapturedPaymentsAudit audit;
+  @Autowired BatchPaymentsConsumer batches;
   @Autowired KafkaListenerEndpointRegistry registry;
   @Autowired JdbcTemplate db;
 
@@ -38,18 +39,19 @@ class PaymentsApplicationTest {
   void handlerBeansAreTheirGeneratedWrappers() {
     assertThat(payments.getClass().getName()).contains("IdempotentPaymentsConsumer");
     assertThat(audit.getClass().getName()).contains("IdempotentCapturedPaymentsAudit");
+    assertThat(batches.getClass().getName()).contains("IdempotentBatchPaymentsConsumer");
   }
 
   @Test
   void oneListenerContainerPerKafkaListenerMethod() {
     long listenerMethods =
-        Stream.of(PaymentsConsumer.class, CapturedPaymentsAudit.class)
+        Stream.of(PaymentsConsumer.class, BatchPaymentsConsumer.class, CapturedPaymentsAudit.class)
             .flatMap(type -> Stream.of(type.getDeclaredMethods()))
             .filter(method -> method.isAnnotationPresent(KafkaListener.class))
             .count();
     assertThat(registry.getListenerContainers()).hasSize((int) listenerMethods);
     assertThat(registry.getListenerContainers().stream().map(MessageListenerContainer::getGroupId))
-        .containsExactlyInAnyOrder("payments-ledger", "payments-audit");
+        .containsExactlyInAnyOrder("payments-ledger", "payments-ledger-batch", "payments-audit");
   }
 
   @Test

@@ -194,13 +194,15 @@ class PaymentsCrashTest {
     Matcher report = CONTAINERS.matcher(output);
     assertThat(report.find()).as("listener containers report in the service log").isTrue();
     long listenerMethods =
-        Stream.of(PaymentsConsumer.class, CapturedPaymentsAudit.class)
+        Stream.of(PaymentsConsumer.class, BatchPaymentsConsumer.class, CapturedPaymentsAudit.class)
             .flatMap(type -> Stream.of(type.getDeclaredMethods()))
             .filter((Method m) -> m.isAnnotationPresent(KafkaListener.class))
             .count();
     assertThat(Long.parseLong(report.group(1))).isEqualTo(listenerMethods);
     assertThat(report.group(2))
-        .isEqualTo("payments-audit <- payments.captured, payments-ledger <- payments");
+        .isEqualTo(
+            "payments-audit <- payments.captured, payments-ledger <- payments,"
+                + " payments-ledger-batch <- payments.batches");
   }
 
   private static void awaitCommittedOffsets(String group, long expected) throws Exception {
