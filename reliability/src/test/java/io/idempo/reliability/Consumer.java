@@ -7,7 +7,6 @@ import io.idempo.runtime.BatchClaim;
 import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyListener;
-import io.idempo.runtime.jdbc.Dialect;
 import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,6 +69,9 @@ final class Consumer {
 
   private final DataSource pool;
   private final Mode mode;
+
+  /** MariaDB's SQL for the broker table, else PostgreSQL's. */
+  private final boolean mariadb;
   private final IdempotentLedgerHandler handler;
   private final JdbcIdempotencyStore store;
   final Stats stats = new Stats();
@@ -78,9 +80,13 @@ final class Consumer {
   Consumer(DataSource pool, Mode mode, String incarnation, Fault fault, long maxPauseNanos) {
     this.pool = pool;
     this.mode = mode;
+    try (Connection c = pool.getConnection()) {
+      this.mariadb = Stream.isMariaDb(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot reach the broker database", e);
+    }
     JdbcIdempotencyStore store =
         JdbcIdempotencyStore.builder(pool)
-            .dialect(Dialect.POSTGRESQL)
             .lockTimeout(java.time.Duration.ofSeconds(5))
             .listener(
                 new IdempotencyListener() {
@@ -116,7 +122,7 @@ final class Consumer {
 
   /** Creates the store's table (once, by the test before consumers start). */
   static void createClaimsTable(DataSource db) {
-    JdbcIdempotencyStore.builder(db).dialect(Dialect.POSTGRESQL).build().createTableIfMissing();
+    JdbcIdempotencyStore.builder(db).build().createTableIfMissing();
   }
 
   /** Runs {@code threads} consumer threads until every row is acknowledged. */
@@ -251,6 +257,58 @@ final class Consumer {
   }
 
   private List<Delivery> poll(int max) throws SQLException {
+    return mariadb ? pollMariaDb(max) : pollPostgres(max);
+  }
+
+  /**
+   * MariaDB has no UPDATE ... RETURNING: leases the rows in a transaction, at READ COMMITTED (no
+   * gap locks, which would make consumers wait for each other's polls).
+   */
+  private List<Delivery> pollMariaDb(int max) throws SQLException {
+    List<Delivery> out = new ArrayList<>();
+    try (Connection c = pool.getConnection()) {
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement select =
+            c.prepareStatement(
+                "SELECT seq, event_id, account, amount FROM broker WHERE NOT acked"
+                    + " AND visible_at <= NOW(6) ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED")) {
+          select.setInt(1, max);
+          try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              out.add(
+                  new Delivery(
+                      rows.getLong(1),
+                      new LedgerEvent(rows.getString(2), rows.getInt(3), rows.getLong(4))));
+            }
+          }
+        }
+        try (PreparedStatement lease =
+            c.prepareStatement(
+                "UPDATE broker SET visible_at = NOW(6) + INTERVAL ? SECOND,"
+                    + " deliveries = deliveries + 1 WHERE seq = ?")) {
+          for (Delivery d : out) {
+            lease.setInt(1, VISIBILITY_SECONDS);
+            lease.setLong(2, d.seq());
+            lease.addBatch();
+          }
+          if (!out.isEmpty()) {
+            lease.executeBatch();
+          }
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+    return out;
+  }
+
+  private List<Delivery> pollPostgres(int max) throws SQLException {
     List<Delivery> out = new ArrayList<>();
     try (Connection c = pool.getConnection();
         PreparedStatement poll =
@@ -287,8 +345,14 @@ final class Consumer {
     try (Connection c = pool.getConnection();
         PreparedStatement nack =
             c.prepareStatement(
-                "UPDATE broker SET visible_at = now() + make_interval(secs => ?) WHERE seq = ?")) {
-      nack.setDouble(1, delayMillis / 1000.0);
+                mariadb
+                    ? "UPDATE broker SET visible_at = NOW(6) + INTERVAL ? MICROSECOND WHERE seq = ?"
+                    : "UPDATE broker SET visible_at = now() + make_interval(secs => ?) WHERE seq = ?")) {
+      if (mariadb) {
+        nack.setLong(1, delayMillis * 1000L);
+      } else {
+        nack.setDouble(1, delayMillis / 1000.0);
+      }
       nack.setLong(2, seq);
       nack.executeUpdate();
     } catch (SQLException e) {

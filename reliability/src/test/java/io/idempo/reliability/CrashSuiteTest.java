@@ -8,22 +8,26 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SIGKILLs a consumer JVM at random points while it processes a duplicate-heavy stream on
- * PostgreSQL, restarts it each time, and checks the effect table at the end.
+ * PostgreSQL and on MariaDB, restarts it each time, and checks the effect table at the end.
  */
 class CrashSuiteTest {
 
   private static final int THREADS = 4;
 
-  @Test
-  void transactionalModeIsExactlyOnceAcrossKills() throws Exception {
-    Run run = crash(Consumer.Mode.TRANSACTIONAL, "crash_tx");
+  @ParameterizedTest
+  @ValueSource(strings = {Databases.POSTGRES, Databases.MARIADB})
+  void transactionalModeIsExactlyOnceAcrossKills(String database) throws Exception {
+    Run run = crash(database, Consumer.Mode.TRANSACTIONAL, "crash_tx");
     Ledger.assertExactlyOnce(run.db, run.stream, "ledger-transactional");
     Ledger.figures(
-        "crash transactional: deliveries="
+        "crash transactional on "
+            + database
+            + ": deliveries="
             + run.stream.deliveries
             + " duplicates="
             + run.stream.duplicates()
@@ -35,9 +39,10 @@ class CrashSuiteTest {
     run.db.close();
   }
 
+  /** On PostgreSQL: the batch claim statements cover H2 and PostgreSQL. */
   @Test
   void batchesAreExactlyOncePerMessageAcrossKills() throws Exception {
-    Run run = crash(Consumer.Mode.BATCH, "crash_batch");
+    Run run = crash(Databases.POSTGRES, Consumer.Mode.BATCH, "crash_batch");
     Ledger.assertExactlyOnceEffects(run.db, run.stream, Consumer.BATCH_HANDLER.name());
     Ledger.figures(
         "crash batch (transactional, batches of 10): deliveries="
@@ -52,9 +57,10 @@ class CrashSuiteTest {
     run.db.close();
   }
 
-  @Test
-  void leaseModeRecoversExpiredLeasesAndRerunsOnlyAfterKills() throws Exception {
-    Run run = crash(Consumer.Mode.LEASE, "crash_lease");
+  @ParameterizedTest
+  @ValueSource(strings = {Databases.POSTGRES, Databases.MARIADB})
+  void leaseModeRecoversExpiredLeasesAndRerunsOnlyAfterKills(String database) throws Exception {
+    Run run = crash(database, Consumer.Mode.LEASE, "crash_lease");
     long reruns =
         Ledger.assertAtLeastOnceRerunsOnlyAfterKills(run.db, run.stream, run.killed, THREADS);
     long completed =
@@ -63,7 +69,9 @@ class CrashSuiteTest {
             "SELECT count(*) FROM idempo_claims WHERE handler_name = 'ledger-lease' AND status = 'COMPLETED'");
     assertWithMessage("completed lease records").that(completed).isEqualTo(run.stream.events);
     Ledger.figures(
-        "crash lease: deliveries="
+        "crash lease on "
+            + database
+            + ": deliveries="
             + run.stream.deliveries
             + " duplicates="
             + run.stream.duplicates()
@@ -82,9 +90,9 @@ class CrashSuiteTest {
   private record Run(
       SimplePool db, Stream stream, Set<String> killed, long redeliveries, long expired) {}
 
-  private Run crash(Consumer.Mode mode, String prefix) throws Exception {
-    String schema = Postgres.freshSchema(prefix);
-    String url = Postgres.url(schema);
+  private Run crash(String database, Consumer.Mode mode, String prefix) throws Exception {
+    String schema = Databases.fresh(database, prefix);
+    String url = Databases.url(database, schema);
     SimplePool db = new SimplePool(url);
     Random random = new Random(Sizes.SEED ^ mode.name().hashCode());
     Stream stream = Stream.publish(db, Sizes.KILLS * 250 + 500, 0.5, random.nextLong());

@@ -6,21 +6,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Three consumer JVMs with four threads each on one PostgreSQL and one stream with 30% duplicates,
- * shuffled so that duplicates arrive out of order and concurrently on different processes.
+ * Three consumer JVMs with four threads each on one database (PostgreSQL, MariaDB) and one stream
+ * with 30% duplicates, shuffled so that duplicates arrive out of order and concurrently on
+ * different processes.
  */
 class MultiProcessTest {
 
   private static final int PROCESSES = 3;
   private static final int THREADS = 4;
 
-  @Test
-  void everyEventIsAppliedExactlyOnce() throws Exception {
-    String schema = Postgres.freshSchema("multi");
-    String url = Postgres.url(schema);
+  @ParameterizedTest
+  @ValueSource(strings = {Databases.POSTGRES, Databases.MARIADB})
+  void everyEventIsAppliedExactlyOnce(String database) throws Exception {
+    String schema = Databases.fresh(database, "multi");
+    String url = Databases.url(database, schema);
     try (SimplePool db = new SimplePool(url)) {
       Stream stream = Stream.publish(db, Sizes.MULTI_PROCESS_EVENTS, 0.3, Sizes.SEED);
       Consumer.createClaimsTable(db);
@@ -47,7 +50,9 @@ class MultiProcessTest {
           .that(perProcess)
           .isLessThan((long) stream.deliveries);
       Ledger.figures(
-          "multi-process "
+          "multi-process on "
+              + database
+              + " "
               + PROCESSES
               + "x"
               + THREADS

@@ -57,20 +57,39 @@ final class Stream {
     }
     Collections.shuffle(order, random);
     try (Connection c = db.getConnection()) {
+      boolean mariadb = isMariaDb(c);
       try (Statement s = c.createStatement()) {
-        s.execute(
-            "CREATE TABLE broker (seq BIGSERIAL PRIMARY KEY, event_id TEXT NOT NULL,"
-                + " account INT NOT NULL, amount BIGINT NOT NULL,"
-                + " acked BOOLEAN NOT NULL DEFAULT FALSE,"
-                + " visible_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
-                + " deliveries INT NOT NULL DEFAULT 0, ack_result BIGINT)");
-        s.execute("CREATE INDEX broker_pending ON broker (seq) WHERE NOT acked");
+        if (mariadb) {
+          s.execute(
+              "CREATE TABLE broker (seq BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                  + " event_id VARCHAR(64) NOT NULL, account INT NOT NULL, amount BIGINT NOT NULL,"
+                  + " acked BOOLEAN NOT NULL DEFAULT FALSE,"
+                  + " visible_at DATETIME(6) NOT NULL DEFAULT NOW(6),"
+                  + " deliveries INT NOT NULL DEFAULT 0, ack_result BIGINT,"
+                  + " INDEX broker_pending (acked, seq)) ENGINE = InnoDB");
+        } else {
+          s.execute(
+              "CREATE TABLE broker (seq BIGSERIAL PRIMARY KEY, event_id TEXT NOT NULL,"
+                  + " account INT NOT NULL, amount BIGINT NOT NULL,"
+                  + " acked BOOLEAN NOT NULL DEFAULT FALSE,"
+                  + " visible_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                  + " deliveries INT NOT NULL DEFAULT 0, ack_result BIGINT)");
+          s.execute("CREATE INDEX broker_pending ON broker (seq) WHERE NOT acked");
+        }
         s.execute("CREATE TABLE account (id INT PRIMARY KEY, balance BIGINT NOT NULL)");
         // No unique key: a second application of an event is a second row.
         s.execute(
-            "CREATE TABLE applied (event_id TEXT NOT NULL, account INT NOT NULL,"
-                + " amount BIGINT NOT NULL, balance_after BIGINT NOT NULL, incarnation TEXT NOT NULL)");
-        s.execute("INSERT INTO account SELECT g, 0 FROM generate_series(0, " + (ACCOUNTS - 1) + ") g");
+            "CREATE TABLE applied (event_id VARCHAR(64) NOT NULL, account INT NOT NULL,"
+                + " amount BIGINT NOT NULL, balance_after BIGINT NOT NULL,"
+                + " incarnation VARCHAR(64) NOT NULL)");
+      }
+      try (PreparedStatement accounts =
+          c.prepareStatement("INSERT INTO account (id, balance) VALUES (?, 0)")) {
+        for (int id = 0; id < ACCOUNTS; id++) {
+          accounts.setInt(1, id);
+          accounts.addBatch();
+        }
+        accounts.executeBatch();
       }
       c.setAutoCommit(false);
       try (PreparedStatement insert =
@@ -91,9 +110,14 @@ final class Stream {
       c.commit();
       c.setAutoCommit(true);
       try (Statement s = c.createStatement()) {
-        s.execute("ANALYZE broker");
+        s.execute(mariadb ? "ANALYZE TABLE broker" : "ANALYZE broker");
       }
     }
     return stream;
+  }
+
+  /** True if {@code c} is a MariaDB connection (else PostgreSQL). */
+  static boolean isMariaDb(Connection c) throws SQLException {
+    return "MariaDB".equals(c.getMetaData().getDatabaseProductName());
   }
 }

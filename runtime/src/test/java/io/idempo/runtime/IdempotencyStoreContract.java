@@ -422,6 +422,28 @@ public abstract class IdempotencyStoreContract {
     assertThrows(IdempotencyKeyException.class, () -> store.claim(handler, "bad\uD800surrogate"));
   }
 
+  /**
+   * Keys are compared exactly, on every database: a table whose collation ignored case or trailing
+   * spaces (MySQL's defaults, and every PAD SPACE collation) would replay one key's result for
+   * another.
+   */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void keysThatDifferOnlyInCaseOrTrailingSpacesAreDifferentKeys(Mode mode)
+      throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = handler("exact", mode);
+    String[] keys = {"order-1", "ORDER-1", "Order-1", "order-1 ", "order-1  ", " order-1", "ﬀ", "ff"};
+    for (String key : keys) {
+      assertThat(deliver(store, handler, key, () -> "v:[" + key + "]")).isEqualTo("v:[" + key + "]");
+    }
+    for (String key : keys) {
+      assertThat(deliver(store, handler, key, () -> "again")).isEqualTo("v:[" + key + "]");
+    }
+    HandlerDescriptor upper = handler("EXACT", mode);
+    assertThat(deliver(store, upper, "order-1", () -> "other handler")).isEqualTo("other handler");
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   public void eightThreadsDeliveringTheSameKeysRunEachBodyOnce(Mode mode) throws Exception {

@@ -31,14 +31,17 @@ import java.util.Map;
  *       implementation's pool holds one connection, so one server process serves all its
  *       deliveries; its time is read from {@code /proc/<pid>/schedstat}, so the server must run on
  *       this machine (the benchmarks' embedded one does).
+ *   <li>On MySQL (MariaDB), the same split: the server runs each connection on a thread of its
+ *       own, read from {@code /proc/<pid>/task/<tid>/schedstat}. InnoDB's background threads
+ *       (purge, page flushing), like PostgreSQL's background writers, are not counted.
  * </ul>
  *
  * <p>The implementations named together are measured in one JVM, in blocks of {@value #BLOCK}
  * deliveries taken in turn, so that a slow minute of a shared machine (whose CPU time includes
  * what the host takes from it) falls on all of them alike.
  *
- * <p>Usage: {@code DeliveryCpu DATABASE [DELIVERIES [IMPL...]]}, {@code DATABASE} being {@code h2}
- * or {@code postgres}; prints CSV lines {@code cpu,SUITE,IMPL,CLIENT_US,SERVER_US} in microseconds
+ * <p>Usage: {@code DeliveryCpu DATABASE [DELIVERIES [IMPL...]]}, {@code DATABASE} being {@code h2},
+ * {@code postgres} or {@code mysql}; prints CSV lines {@code cpu,SUITE,IMPL,CLIENT_US,SERVER_US} in microseconds
  * per delivery, with {@code SERVER_US} empty on H2 (whose work is in the client's figure).
  */
 public final class DeliveryCpu {
@@ -59,7 +62,7 @@ public final class DeliveryCpu {
 
   public static void main(String[] args) throws SQLException, IOException {
     if (args.length < 1) {
-      System.err.println("usage: DeliveryCpu h2|postgres [DELIVERIES [IMPL...]]");
+      System.err.println("usage: DeliveryCpu h2|postgres|mysql [DELIVERIES [IMPL...]]");
       System.exit(2);
     }
     Database.Kind kind = Database.Kind.parse(args[0]);
@@ -109,7 +112,7 @@ public final class DeliveryCpu {
    * of new keys for each, in turns of {@link #BLOCK}.
    *
    * <p>On H2 the tables are emptied after every lap of the warm-up, so memory stays bounded. On
-   * PostgreSQL the rows stay, as in a table in use, and the tables are analyzed before the
+   * PostgreSQL and MySQL the rows stay, as in a table in use, and the tables are analyzed before the
    * measurement. Otherwise a plan cached right after the server's own analysis of a table of a few
    * pages would scan it sequentially while it grows, until the next analysis, and make one
    * implementation's figure a matter of when that analysis ran.
@@ -167,7 +170,8 @@ public final class DeliveryCpu {
     }
   }
 
-  private static void warmUp(Database.Kind kind, Subject subject) throws SQLException {
+  private static void warmUp(Database.Kind kind, Subject subject)
+      throws SQLException, IOException {
     long warmUntil = System.nanoTime() + WARM_UP.toNanos();
     for (int lap = 0; System.nanoTime() < warmUntil; lap++) {
       KeyStream warm = KeyStream.create("w" + lap + "-", 0, WARM_UP_LAP, 0.2, 3);
@@ -178,32 +182,48 @@ public final class DeliveryCpu {
         subject.db.truncateAll();
       }
     }
-    if (kind == Database.Kind.POSTGRES) {
+    if (kind != Database.Kind.H2) {
       subject.db.analyzeAll();
       subject.server = ServerProcess.of(subject.db);
     }
   }
 
-  /** The PostgreSQL server process behind the pool's only connection. */
-  record ServerProcess(int pid) {
+  /**
+   * What serves the pool's only connection on the server: a PostgreSQL backend process, or a
+   * MariaDB connection's thread (one thread per connection; its {@code TID} in the process list),
+   * named by its {@code schedstat} file under {@code /proc}.
+   */
+  record ServerProcess(Path schedstat) {
 
-    static ServerProcess of(Database db) throws SQLException {
+    static ServerProcess of(Database db) throws SQLException, IOException {
+      if (db.kind() == Database.Kind.MYSQL) {
+        try (Connection connection = db.dataSource().getConnection();
+            Statement statement = connection.createStatement();
+            ResultSet row =
+                statement.executeQuery(
+                    "SELECT @@pid_file, TID FROM information_schema.PROCESSLIST"
+                        + " WHERE ID = CONNECTION_ID()")) {
+          row.next();
+          String pid = Files.readString(Path.of(row.getString(1)), StandardCharsets.US_ASCII).trim();
+          return new ServerProcess(
+              Path.of("/proc", pid, "task", Long.toString(row.getLong(2)), "schedstat"));
+        }
+      }
       try (Connection connection = db.dataSource().getConnection();
           Statement statement = connection.createStatement();
           ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
         row.next();
-        return new ServerProcess(row.getInt(1));
+        return new ServerProcess(Path.of("/proc", Integer.toString(row.getInt(1)), "schedstat"));
       }
     }
 
-    /** The process's CPU time so far, user and system, in nanoseconds. */
+    /** The process's (or thread's) CPU time so far, user and system, in nanoseconds. */
     long cpuNanos() throws IOException {
-      Path schedstat = Path.of("/proc", Integer.toString(pid), "schedstat");
       if (!Files.isReadable(schedstat)) {
         throw new IOException(
             "cannot read "
                 + schedstat
-                + ": the PostgreSQL server must run on this machine, as the embedded one does");
+                + ": the database server must run on this machine, as the embedded ones do");
       }
       // Its first field is the time the process has run on a CPU, in nanoseconds.
       String fields = Files.readString(schedstat, StandardCharsets.US_ASCII).trim();

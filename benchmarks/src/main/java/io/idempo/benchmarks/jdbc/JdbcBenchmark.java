@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * Suites {@code jdbc-h2} and {@code jdbc-postgres} ({@code -p database=h2|postgres}): per delivery
+ * Suites {@code jdbc-h2}, {@code jdbc-postgres} and {@code jdbc-mysql} ({@code -p
+ * database=h2|postgres|mysql}): per delivery
  * one ledger insert in a transaction plus the implementation's dedup, 20% duplicates. Each trial
  * gets fresh tables; each iteration starts from empty tables and rewinds the key streams. Run the
  * thread counts with {@code -t 1} and {@code -t 4}.
@@ -40,7 +41,7 @@ public class JdbcBenchmark {
   /** Connections in the pool: enough for 4 threads with one spare each. */
   static final int POOL_SIZE = 8;
 
-  @Param({"h2", "postgres"})
+  @Param({"h2", "postgres", "mysql"})
   public String database;
 
   @Param({

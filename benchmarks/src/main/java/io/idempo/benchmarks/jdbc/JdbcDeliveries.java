@@ -195,8 +195,8 @@ public final class JdbcDeliveries {
   private static Delivery eventIdPattern(DataSource dataSource, String insert, RowBinder binder) {
     String insertRow;
     try (Connection connection = dataSource.getConnection()) {
-      // PostgreSQL skips a conflict, which keeps the transaction usable; H2 fails the statement
-      // only, with a duplicate-key error.
+      // PostgreSQL skips a conflict, which keeps the transaction usable; H2 and MySQL fail the
+      // statement only, with a duplicate-key error.
       insertRow =
           connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")
               ? insert + " ON CONFLICT DO NOTHING"
@@ -228,7 +228,8 @@ public final class JdbcDeliveries {
       binder.bind(insert, key);
       return insert.executeUpdate() == 1;
     } catch (SQLException e) {
-      if ("23505".equals(e.getSQLState())) {
+      // H2's and PostgreSQL's duplicate key, and MySQL's (ER_DUP_ENTRY).
+      if ("23505".equals(e.getSQLState()) || e.getErrorCode() == 1062) {
         return false;
       }
       throw e;

@@ -278,7 +278,7 @@ public final class Summary {
 
   private Map<String, List<Integer>> groups() {
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
-    for (String suite : List.of("memory", "jdbc-h2", "jdbc-postgres", "compile")) {
+    for (String suite : List.of("memory", "jdbc-h2", "jdbc-postgres", "jdbc-mysql", "compile")) {
       List<Integer> threads =
           scores.stream()
               .filter(s -> s.suite.equals(suite))
@@ -515,17 +515,24 @@ public final class Summary {
   public List<String> targets() {
     List<String> lines = new ArrayList<>();
     String pg = "jdbc-postgres";
-    for (int threads : List.of(1, 4)) {
-      for (String peer : DEFAULT_JDBC_PEERS) {
-        target(lines, pg, "idempo-tx", peer, threads, 1.4);
+    // MySQL has PostgreSQL's targets.
+    for (String suite : List.of(pg, "jdbc-mysql")) {
+      for (int threads : List.of(1, 4)) {
+        for (String peer : DEFAULT_JDBC_PEERS) {
+          target(lines, suite, "idempo-tx", peer, threads, 1.4);
+        }
+        for (String peer : JOINED_JDBC_PEERS) {
+          target(lines, suite, "idempo-tx", peer, threads, 1.0);
+        }
+        handwrittenAgainstPeers(lines, suite, threads);
+        target(lines, suite, "idempo-tx", "limit", threads, 0.85);
+        handwrittenSplit(
+            lines,
+            suite,
+            "idempo-tx",
+            threads,
+            "a hand-written event-id row in the work's transaction");
       }
-      for (String peer : JOINED_JDBC_PEERS) {
-        target(lines, pg, "idempo-tx", peer, threads, 1.0);
-      }
-      handwrittenAgainstPeers(lines, pg, threads);
-      target(lines, pg, "idempo-tx", "limit", threads, 0.85);
-      handwrittenSplit(
-          lines, pg, "idempo-tx", threads, "a hand-written event-id row in the work's transaction");
     }
     target(lines, "memory", "idempo-memory", "camel-memory", 4, 3.0);
     target(lines, "memory", "idempo-memory", "limit", 4, 0.5);
@@ -540,7 +547,7 @@ public final class Summary {
     compileSplit(
         lines, "javac", "javac+filer", "javac+processor",
         "writing the same wrappers through the Filer", "the processor's own work");
-    for (String suite : List.of("jdbc-h2", pg)) {
+    for (String suite : List.of("jdbc-h2", pg, "jdbc-mysql")) {
       String[] tx = countsOf(suite, "idempo-tx");
       String[] limit = countsOf(suite, "limit");
       if (tx != null && limit != null) {

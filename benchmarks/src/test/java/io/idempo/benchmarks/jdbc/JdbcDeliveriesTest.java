@@ -66,8 +66,10 @@ class JdbcDeliveriesTest {
   void theHandwrittenEventIdTableCommitsFirstDeliveriesAndRollsBackDuplicates() {
     DeliveryCounts.Result handwritten = count(JdbcDeliveries.HANDWRITTEN);
     DeliveryCounts.Result tx = count(JdbcDeliveries.IDEMPO_TX);
-    assertThat(handwritten.commits).isEqualTo(tx.commits);
-    assertThat(handwritten.rollbacks).isEqualTo(tx.rollbacks);
+    // Each delivery ends one transaction, as Idempo's does. (On H2 Idempo ends a duplicate's with
+    // a commit, since H2 clears its statement cache on every rollback; the hand-written pattern
+    // rolls it back.)
+    assertThat(handwritten.commits + handwritten.rollbacks).isEqualTo(tx.commits + tx.rollbacks);
     assertThat(handwritten.commits + handwritten.rollbacks).isEqualTo(1.0);
     // A first delivery: the event id and the work; a duplicate: the event id alone.
     assertThat(handwritten.statements).isEqualTo(2 * handwritten.commits + handwritten.rollbacks);

@@ -89,16 +89,22 @@ public class LedgerHandler {
   }
 
   private long effect(Connection connection, LedgerEvent event) throws SQLException {
-    long balance;
+    // An update, then a read of the row it locked, on PostgreSQL and MariaDB alike (MariaDB has
+    // no UPDATE ... RETURNING); the transaction sees its own update.
     try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE account SET balance = balance + ? WHERE id = ? RETURNING balance")) {
+        connection.prepareStatement("UPDATE account SET balance = balance + ? WHERE id = ?")) {
       update.setLong(1, event.amount());
       update.setInt(2, event.account());
-      try (ResultSet row = update.executeQuery()) {
-        if (!row.next()) {
-          throw new SQLException("no account " + event.account());
-        }
+      if (update.executeUpdate() != 1) {
+        throw new SQLException("no account " + event.account());
+      }
+    }
+    long balance;
+    try (PreparedStatement read =
+        connection.prepareStatement("SELECT balance FROM account WHERE id = ?")) {
+      read.setInt(1, event.account());
+      try (ResultSet row = read.executeQuery()) {
+        row.next();
         balance = row.getLong(1);
       }
     }

@@ -99,7 +99,8 @@ abstract class BatchClaimStatements {
 
   /**
    * The statements of {@code dialect} on {@code table} (as used in SQL), whose lock waits last at
-   * most {@code lockTimeout}.
+   * most {@code lockTimeout}; null for a dialect that has none (MySQL and MariaDB), whose stores
+   * claim a batch key by key.
    */
   static BatchClaimStatements of(Dialect dialect, String table, Duration lockTimeout) {
     // At least 1 ms: a lock timeout of 0 means "wait forever" to the databases.
@@ -110,7 +111,7 @@ abstract class BatchClaimStatements {
     if (dialect == Dialect.H2) {
       return new H2(dialect, table, millis);
     }
-    throw new IllegalArgumentException("no batch claim statements for " + dialect);
+    return null;
   }
 
   /** A record as {@link #select} reads it. */

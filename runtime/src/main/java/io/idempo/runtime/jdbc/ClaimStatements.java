@@ -86,9 +86,9 @@ final class ClaimStatements {
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
     this.lockWaits = dialect.lockWaits(millis);
     String t = table.qualified();
-    this.insertClaim = dialect.insertClaim(t);
-    this.selectRecord = dialect.selectRecord(t);
-    this.takeOver = dialect.takeOver(t);
+    this.insertClaim = lockWaits.statement(dialect.insertClaim(t));
+    this.selectRecord = lockWaits.statement(dialect.selectRecord(t));
+    this.takeOver = lockWaits.statement(dialect.takeOver(t));
     this.completeLease = dialect.completeLease(t);
     this.storeResult = dialect.storeResult(t);
     this.deleteClaim = dialect.deleteClaim(t);
@@ -141,7 +141,8 @@ final class ClaimStatements {
 
   /**
    * {@link #attempt}, bounded. Loops when the row changes under it (purged, or taken over by
-   * another delivery). Where claim statements bound their own lock waits, one that wrote nothing
+   * another delivery), and when the database ended the claim's own transaction to break a deadlock
+   * (see {@link Dialect#isDeadlock}). Where claim statements bound their own lock waits, one that wrote nothing
    * leaves its bound in force, and {@code undo} runs before the next one (rare: a take-over, or a
    * row that changed), which would otherwise put the bound back in place of the connection's own
    * value.
@@ -180,6 +181,13 @@ final class ClaimStatements {
       } catch (SQLException e) {
         if (dialect.isLockTimeout(e)) {
           return Attempt.IN_PROGRESS;
+        }
+        if (joined == null && dialect.isDeadlock(e)) {
+          // MySQL: two claims of one key held a shared lock on it and both wanted to write it, and
+          // InnoDB rolled this transaction back whole. It held nothing but this claim's
+          // statements, so the claim starts again, as a delivery waiting for the key would.
+          boundInForce = false;
+          continue;
         }
         throw e;
       }

@@ -39,8 +39,20 @@ public abstract class Dialect {
   /** PostgreSQL 12 or newer. */
   public static final Dialect POSTGRESQL = new PostgresDialect();
 
+  /**
+   * MySQL 8.0 or newer, InnoDB; also MariaDB reached through MySQL's driver, which reports it as
+   * MySQL. Its claim statements' lock waits are bounded by a session setting around them.
+   */
+  public static final Dialect MYSQL = new MySqlDialect();
+
+  /**
+   * MariaDB 10.11 or newer, InnoDB, through MariaDB's driver: {@link #MYSQL}'s SQL, with lock waits
+   * bounded inside each claim statement ({@code SET STATEMENT ... FOR}).
+   */
+  public static final Dialect MARIADB = new MariaDbDialect();
+
   /** The dialects {@link #of(Connection)} recognises, in the order it asks them. */
-  private static final List<Dialect> SUPPORTED = List.of(H2, POSTGRESQL);
+  private static final List<Dialect> SUPPORTED = List.of(H2, POSTGRESQL, MYSQL, MARIADB);
 
   /** The store's table name in its DDL resources, replaced by the configured one. */
   static final String DDL_TABLE = "idempo_claims";
@@ -200,6 +212,14 @@ public abstract class Dialect {
    */
   abstract boolean isLockTimeout(SQLException e);
 
+  /**
+   * True if {@code e} says the database ended the whole transaction to break a deadlock, with
+   * nothing of it left; false where a deadlock is not part of a claim's protocol.
+   */
+  boolean isDeadlock(SQLException e) {
+    return false;
+  }
+
   /** True if {@code e} says a DDL statement's table or index exists already. */
   boolean isAlreadyExists(SQLException e) {
     return false;
@@ -249,6 +269,15 @@ public abstract class Dialect {
    * limit is the last parameter.
    */
   public abstract String firstRowsSkipLocked(String orderedQuery);
+
+  /**
+   * The isolation level ({@code Connection.TRANSACTION_*}) of a transaction that takes rows with
+   * {@link #firstRowsSkipLocked} and holds them a while (the outbox relay's batch, held while it
+   * publishes), or -1 to leave the connection's own.
+   */
+  public int skipLockedIsolation() {
+    return -1;
+  }
 
   /**
    * Deletes at most {@code ?} rows of {@code table} that match {@code where} (whose parameters come
@@ -333,8 +362,11 @@ public abstract class Dialect {
     return deleteBatch(table, "status = ? AND expires_at <= ?");
   }
 
-  /** Reads a record: handler, key. */
-  final String selectRecord(String table) {
+  /**
+   * Reads a record: handler, key. It must read the latest committed row, not a snapshot taken
+   * earlier in the transaction: the row whose duplicate key the claim's insert just met.
+   */
+  String selectRecord(String table) {
     return "SELECT status, result, claim_token, expires_at FROM "
         + table
         + " WHERE handler_name = ? AND idempotency_key = ?";
@@ -557,6 +589,169 @@ public abstract class Dialect {
         // The PostgreSQL driver is not visible from this class loader.
         return TransactionHealth.UNKNOWN;
       }
+    }
+  }
+
+  /**
+   * MySQL 8.0+ and MariaDB 10.11+ with InnoDB, at REPEATABLE READ (their default) or READ
+   * COMMITTED; the DDL is {@code mysql.sql}. What differs from H2 and PostgreSQL, and why:
+   *
+   * <ul>
+   *   <li><b>Keys are bytes.</b> {@code handler_name} and {@code idempotency_key} are {@code
+   *       VARBINARY}, compared byte by byte, so keys that differ in case or trailing spaces stay
+   *       apart, as on H2 and PostgreSQL. (The default collations ignore case, and every PAD SPACE
+   *       collation, {@code utf8mb4_bin} included, ignores trailing spaces.)
+   *   <li><b>Timestamps are UTC {@code DATETIME(6)}</b>, bound and read as {@link LocalDateTime}:
+   *       MySQL has no {@code TIMESTAMP WITH TIME ZONE}, its {@code TIMESTAMP} ends in 2038, and
+   *       neither the driver's nor the session's time zone then moves a value.
+   *   <li><b>The claim inserts plainly</b>, as on H2: a duplicate key is error 1062, which undoes
+   *       the statement only. ({@code INSERT IGNORE} also turns truncation into a warning; {@code
+   *       ON DUPLICATE KEY UPDATE} counts a matched row as written under the drivers' default
+   *       {@code useAffectedRows=false}.)
+   *   <li><b>The record is read with a locking read</b> ({@code LOCK IN SHARE MODE}, which both
+   *       servers accept). Under REPEATABLE READ a plain read sees the snapshot of the
+   *       transaction's first read: in an application's (or an outer claim's) transaction that
+   *       read earlier, it misses the row whose duplicate key the insert just met. The duplicate
+   *       key already holds that shared lock.
+   *   <li><b>Deadlocks are part of the protocol.</b> A failed duplicate insert holds a shared lock
+   *       on the key until its transaction ends; two claims that then both write the key (both
+   *       take over one expired record, or both insert after the first claim rolled back)
+   *       deadlock, and InnoDB rolls one transaction back whole (error 1213). A claim in its own
+   *       transaction claims again at once; one in the application's transaction fails, since the
+   *       application's work went with it.
+   *   <li><b>A transaction can end under the handler.</b> A deadlock in the handler's own
+   *       statements (or a lock wait timeout with {@code innodb_rollback_on_timeout}) rolls back
+   *       the whole transaction, claim row included, and statements after it run in a new one.
+   *       So the store updates the claim row before every commit ({@link TransactionHealth#UNKNOWN})
+   *       and refuses to commit if it is gone. This needs the drivers' default {@code
+   *       useAffectedRows=false}, under which an update that changes nothing still counts the row.
+   * </ul>
+   */
+  private static class MySqlDialect extends Dialect {
+    @Override
+    public String productName() {
+      return "MySQL";
+    }
+
+    @Override
+    String resourceName() {
+      return "mysql";
+    }
+
+    @Override
+    String indexName(TableName table, String suffix) {
+      // An index belongs to its table (the DDL declares it inside CREATE TABLE).
+      return table.table() + suffix;
+    }
+
+    @Override
+    public boolean isDuplicateKey(SQLException e) {
+      return e.getErrorCode() == 1062; // ER_DUP_ENTRY, SQLState 23000
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+      return e.getErrorCode() == 1146; // ER_NO_SUCH_TABLE, SQLState 42S02
+    }
+
+    @Override
+    boolean isLockTimeout(SQLException e) {
+      // ER_LOCK_WAIT_TIMEOUT: SQLState HY000 from MariaDB's driver, 40001 from MySQL's. A
+      // statement killed by max_statement_time or MAX_EXECUTION_TIME is another error (1969,
+      // 3024).
+      return e.getErrorCode() == 1205;
+    }
+
+    @Override
+    boolean isDeadlock(SQLException e) {
+      return e.getErrorCode() == 1213; // ER_LOCK_DEADLOCK, SQLState 40001
+    }
+
+    @Override
+    public Object timestamp(Instant instant) {
+      Instant capped = instant.isAfter(latest()) ? latest() : instant;
+      return LocalDateTime.ofEpochSecond(
+          capped.getEpochSecond(), capped.getNano() / 1000 * 1000, ZoneOffset.UTC);
+    }
+
+    @Override
+    public Instant instant(ResultSet row, int column) throws SQLException {
+      return row.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+    }
+
+    @Override
+    public Object uuid(UUID id) {
+      return id.toString(); // a CHAR(36) column: MySQL has no UUID type
+    }
+
+    @Override
+    public UUID uuid(ResultSet row, int column) throws SQLException {
+      return UUID.fromString(row.getString(column));
+    }
+
+    @Override
+    public String firstRowsSkipLocked(String orderedQuery) {
+      return orderedQuery + " LIMIT ? FOR UPDATE SKIP LOCKED"; // MySQL 8.0.1, MariaDB 10.6
+    }
+
+    /**
+     * READ COMMITTED: under REPEATABLE READ a poll that did not fill its batch has read to the end
+     * of the table and locks the gap after the last row, where every new row goes, so that every
+     * sender would wait for the relay's publish.
+     */
+    @Override
+    public int skipLockedIsolation() {
+      return Connection.TRANSACTION_READ_COMMITTED;
+    }
+
+    @Override
+    public String deleteBatch(String table, String where) {
+      // DELETE ... LIMIT cannot skip locked rows; a batch waits for a row a relay holds.
+      return "DELETE FROM " + table + " WHERE " + where + " LIMIT ?";
+    }
+
+    @Override
+    LockWaits lockWaits(int millis) {
+      return new LockWaits.MySqlSessionLockWaits(millis);
+    }
+
+    @Override
+    String insertClaim(String table) {
+      // Waits for a concurrent uncommitted insert of the same key, then fails with error 1062 if
+      // that one committed, or inserts if it rolled back.
+      return "INSERT INTO " + table + " (" + columns() + ") VALUES (?, ?, ?, NULL, ?, ?, ?)";
+    }
+
+    @Override
+    String selectRecord(String table) {
+      return super.selectRecord(table) + " LOCK IN SHARE MODE";
+    }
+
+    @Override
+    String takeOver(String table) {
+      return "UPDATE " + table + TAKE_OVER_SET + TAKE_OVER_WHERE;
+    }
+
+    @Override
+    boolean insertRaisesDuplicateKey() {
+      return true;
+    }
+
+    @Override
+    TransactionHealth transactionHealth(Connection connection) {
+      return TransactionHealth.UNKNOWN;
+    }
+  }
+
+  private static final class MariaDbDialect extends MySqlDialect {
+    @Override
+    public String productName() {
+      return "MariaDB";
+    }
+
+    @Override
+    LockWaits lockWaits(int millis) {
+      return new LockWaits.MariaDbStatementLockWaits(millis);
     }
   }
 }

@@ -102,6 +102,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private final ClaimStatements statements;
   private final ClaimFailures failures;
   private final ClaimContext context;
+  /** Null where the dialect has no batch claim statements: batches are claimed key by key. */
   private final JdbcBatchClaims batchClaims;
 
   private JdbcIdempotencyStore(Builder builder, Dialect dialect) {
@@ -116,12 +117,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     this.statements = new ClaimStatements(dialect, table, builder.lockTimeout, failures);
     this.context = new ClaimContext(dataSource, statements, failures, events, binding, clock);
     this.transactionAware = new TransactionAwareDataSource(dataSource, binding);
+    BatchClaimStatements batchStatements =
+        BatchClaimStatements.of(dialect, table.qualified(), builder.lockTimeout);
     this.batchClaims =
-        new JdbcBatchClaims(
-            context,
-            BatchClaimStatements.of(dialect, table.qualified(), builder.lockTimeout),
-            transactions,
-            inFlightPolicy);
+        batchStatements == null
+            ? null
+            : new JdbcBatchClaims(context, batchStatements, transactions, inFlightPolicy);
   }
 
   /** Starts configuring a store over {@code dataSource}. */
@@ -213,6 +214,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    */
   @Override
   public BatchClaim claimBatch(HandlerDescriptor handler, List<String> keys) {
+    if (batchClaims == null) {
+      // MySQL and MariaDB: one claim per distinct key, in the keys' order, nested in the first
+      // one's transaction, so the batch still commits once.
+      return IdempotencyStore.super.claimBatch(handler, keys);
+    }
     return batchClaims.claim(handler, keys);
   }
 

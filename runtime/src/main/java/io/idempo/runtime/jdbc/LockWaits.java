@@ -27,6 +27,14 @@ abstract class LockWaits {
   /** Puts back what {@link #bound} changed on {@code connection}. */
   abstract void restore(Connection connection, int previous) throws SQLException;
 
+  /**
+   * The claim statement {@code sql} (an insert, a take-over or a locking read) as it must run: by
+   * default as it is.
+   */
+  String statement(String sql) {
+    return sql;
+  }
+
   /** Binds what the statement needs first and returns the index of its next parameter. */
   abstract int bind(PreparedStatement claimStatement) throws SQLException;
 
@@ -156,6 +164,103 @@ abstract class LockWaits {
         return H2Sessions.NOT_EMBEDDED;
       }
     }
+
+    @Override
+    int bind(PreparedStatement claimStatement) {
+      return 1;
+    }
+
+    @Override
+    int execute(PreparedStatement claimStatement) throws SQLException {
+      return claimStatement.executeUpdate();
+    }
+
+    @Override
+    boolean outlivesStatementThatWroteNothing() {
+      return false;
+    }
+  }
+
+  /** A lock timeout in InnoDB's unit, whole seconds, rounded up: at least 1 (0 would not wait). */
+  static long innodbSeconds(int millis) {
+    return Math.max(1, (millis + 999L) / 1000);
+  }
+
+  /**
+   * MySQL, whose {@code innodb_lock_wait_timeout} is a session setting that no statement can set
+   * for itself (it is not a {@code SET_VAR} hint variable): one statement saves the session's value
+   * in a user variable and sets the store's before the claim statements, one puts it back after
+   * them, so no setting of the store's stays on a pooled connection. Two round trips per claim.
+   */
+  static final class MySqlSessionLockWaits extends LockWaits {
+    private final String bound;
+
+    MySqlSessionLockWaits(int millis) {
+      this.bound =
+          "SET @idempo_lock_wait_timeout = @@SESSION.innodb_lock_wait_timeout,"
+              + " SESSION innodb_lock_wait_timeout = "
+              + innodbSeconds(millis);
+    }
+
+    @Override
+    int bound(Connection connection) throws SQLException {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(bound);
+      }
+      return 0; // restore() reads the saved value from the user variable
+    }
+
+    @Override
+    void restore(Connection connection, int previous) throws SQLException {
+      if (previous == NOTHING_TO_RESTORE) {
+        return;
+      }
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SET SESSION innodb_lock_wait_timeout = @idempo_lock_wait_timeout");
+      }
+    }
+
+    @Override
+    int bind(PreparedStatement claimStatement) {
+      return 1;
+    }
+
+    @Override
+    int execute(PreparedStatement claimStatement) throws SQLException {
+      return claimStatement.executeUpdate();
+    }
+
+    @Override
+    boolean outlivesStatementThatWroteNothing() {
+      return false;
+    }
+  }
+
+  /**
+   * MariaDB: each claim statement sets {@code innodb_lock_wait_timeout} for itself ({@code SET
+   * STATEMENT ... FOR}, MariaDB 10.1.2+), in whole seconds: no round trip, nothing to put back.
+   * The number is the store's own configuration, validated as an int, the only value in these
+   * statements that is not a bound parameter: {@code SET STATEMENT} takes no parameters.
+   */
+  static final class MariaDbStatementLockWaits extends LockWaits {
+    private final String prefix;
+
+    MariaDbStatementLockWaits(int millis) {
+      this.prefix = "SET STATEMENT innodb_lock_wait_timeout = " + innodbSeconds(millis) + " FOR ";
+    }
+
+    @Override
+    String statement(String sql) {
+      return prefix + sql;
+    }
+
+    @Override
+    int bound(Connection connection) {
+      return NOTHING_TO_RESTORE;
+    }
+
+    @Override
+    void restore(Connection connection, int previous) {}
 
     @Override
     int bind(PreparedStatement claimStatement) {

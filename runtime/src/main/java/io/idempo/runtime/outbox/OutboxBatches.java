@@ -110,7 +110,9 @@ final class OutboxBatches {
       throw batchFailure("cannot connect", e);
     }
     boolean committed = false;
+    int ownIsolation = -1;
     try {
+      ownIsolation = isolate(connection);
       connection.setAutoCommit(false);
       List<Row> rows = select(connection, now);
       if (rows.isEmpty()) {
@@ -172,7 +174,37 @@ final class OutboxBatches {
       if (!committed) {
         rollbackQuietly(connection);
       }
+      restoreIsolationQuietly(connection, ownIsolation);
       closeQuietly(connection);
+    }
+  }
+
+  /**
+   * Sets the batch's isolation level where the dialect asks for one ({@link
+   * Dialect#skipLockedIsolation}); returns the connection's own, to put back, or -1.
+   */
+  private int isolate(Connection connection) throws SQLException {
+    int wanted = dialect.skipLockedIsolation();
+    if (wanted < 0) {
+      return -1;
+    }
+    int own = connection.getTransactionIsolation();
+    if (own == wanted) {
+      return -1;
+    }
+    connection.setTransactionIsolation(wanted);
+    return own;
+  }
+
+  private static void restoreIsolationQuietly(Connection connection, int isolation) {
+    if (isolation < 0) {
+      return;
+    }
+    try {
+      connection.setAutoCommit(true);
+      connection.setTransactionIsolation(isolation);
+    } catch (SQLException e) {
+      // The connection is closed next; a pool that keeps it resets or discards it.
     }
   }
 

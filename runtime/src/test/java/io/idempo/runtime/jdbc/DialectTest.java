@@ -28,6 +28,36 @@ class DialectTest {
   }
 
   @Test
+  void mysqlAndMariaDbTellLockTimeoutsDeadlocksDuplicatesAndMissingTablesByErrorCode() {
+    for (Dialect dialect : List.of(Dialect.MYSQL, Dialect.MARIADB)) {
+      // MariaDB's driver gives a lock wait timeout SQLState HY000, MySQL's 40001.
+      assertThat(dialect.isLockTimeout(new SQLException("Lock wait timeout", "HY000", 1205)))
+          .isTrue();
+      assertThat(dialect.isLockTimeout(new SQLException("Lock wait timeout", "40001", 1205)))
+          .isTrue();
+      assertThat(dialect.isLockTimeout(new SQLException("max_statement_time", "70100", 1969)))
+          .isFalse();
+      assertThat(dialect.isLockTimeout(new SQLException("Deadlock found", "40001", 1213)))
+          .isFalse();
+      assertThat(dialect.isDeadlock(new SQLException("Deadlock found", "40001", 1213))).isTrue();
+      assertThat(dialect.isDeadlock(new SQLException("Lock wait timeout", "40001", 1205)))
+          .isFalse();
+      assertThat(dialect.isDuplicateKey(new SQLException("Duplicate entry", "23000", 1062)))
+          .isTrue();
+      assertThat(dialect.isDuplicateKey(new SQLException("cannot be null", "23000", 1048)))
+          .isFalse();
+      assertThat(dialect.isDuplicateKey(new SQLException("foreign key", "23000", 1452)))
+          .isFalse();
+      assertThat(dialect.isMissingTable(new SQLException("doesn't exist", "42S02", 1146)))
+          .isTrue();
+      assertThat(dialect.isMissingTable(new SQLException("Unknown column", "42S22", 1054)))
+          .isFalse();
+    }
+    assertThat(Dialect.H2.isDeadlock(new SQLException("Deadlock found", "40001", 1213))).isFalse();
+    assertThat(Dialect.POSTGRESQL.isDeadlock(new SQLException("deadlock", "40P01"))).isFalse();
+  }
+
+  @Test
   void missingTablesAreRecognisedIncludingH2sEmptyDatabase() {
     assertThat(Dialect.H2.isMissingTable(new SQLException("not found", "42S02", 42102))).isTrue();
     assertThat(Dialect.H2.isMissingTable(new SQLException("empty db", "42S04", 42104))).isTrue();
@@ -54,6 +84,7 @@ class DialectTest {
     assertThat(e).hasMessageThat().contains("H2, PostgreSQL");
     assertThat(Dialect.forProductName("H2")).isSameInstanceAs(Dialect.H2);
     assertThat(Dialect.forProductName("PostgreSQL")).isSameInstanceAs(Dialect.POSTGRESQL);
+    assertThat(e).hasMessageThat().contains("H2, PostgreSQL, MySQL, MariaDB");
   }
 
   @Test
