@@ -66,13 +66,15 @@ public class IdempotentMailer extends Mailer {
       return SEND_CODEC.decode(claim.replayedResult());
     }
     String result;
+    byte[] encoded;
     try {
       result = super.send(messageId, body);
+      encoded = SEND_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(SEND_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 }

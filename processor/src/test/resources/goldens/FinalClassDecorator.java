@@ -66,13 +66,15 @@ public class IdempotentPriceService implements Pricing, Audited {
       return QUOTE_CODEC.decode(claim.replayedResult());
     }
     BigDecimal result;
+    byte[] encoded;
     try {
       result = delegate.quote(sku, quantity);
+      encoded = QUOTE_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(QUOTE_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 

@@ -105,13 +105,15 @@ public class IdempotentShipping extends Shipping {
       return LABEL_CODEC.decode(claim.replayedResult());
     }
     Shipping.Label result;
+    byte[] encoded;
     try {
       result = super.label(order);
+      encoded = LABEL_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(LABEL_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 
@@ -136,13 +138,15 @@ public class IdempotentShipping extends Shipping {
       return LABELS_CODEC.decode(claim.replayedResult());
     }
     List<Shipping.Label> result;
+    byte[] encoded;
     try {
       result = super.labels(order);
+      encoded = LABELS_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(LABELS_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 
@@ -167,13 +171,15 @@ public class IdempotentShipping extends Shipping {
       return BY_SKU_CODEC.decode(claim.replayedResult());
     }
     Map<String, Optional<Shipping.Label>> result;
+    byte[] encoded;
     try {
       result = super.bySku(order);
+      encoded = BY_SKU_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(BY_SKU_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 
@@ -198,13 +204,15 @@ public class IdempotentShipping extends Shipping {
       return WEIGHTS_CODEC.decode(claim.replayedResult());
     }
     int[] result;
+    byte[] encoded;
     try {
       result = super.weights(order);
+      encoded = WEIGHTS_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(WEIGHTS_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 
@@ -229,13 +237,15 @@ public class IdempotentShipping extends Shipping {
       return STATUS_CODEC.decode(claim.replayedResult());
     }
     String result;
+    byte[] encoded;
     try {
       result = super.status(order);
+      encoded = STATUS_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(STATUS_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 }

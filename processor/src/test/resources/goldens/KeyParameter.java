@@ -72,13 +72,15 @@ public class IdempotentClashes extends Clashes {
           ON_PAYMENT_HANDLER, "int");
     }
     int result2;
+    byte[] encoded;
     try {
       result2 = super.onPayment(key, store, claim, result, failure);
+      encoded = ON_PAYMENT_CODEC.encode(result2);
     } catch (Throwable failure2) {
       claim2.release(failure2);
       throw failure2;
     }
-    claim2.complete(ON_PAYMENT_CODEC.encode(result2));
+    claim2.complete(encoded);
     return result2;
   }
 
@@ -107,13 +109,15 @@ public class IdempotentClashes extends Clashes {
       return ON_EVENT_CODEC.decode(claim.replayedResult());
     }
     java.lang.String result;
+    byte[] encoded;
     try {
       result = super.onEvent($, _x, Objects, String);
+      encoded = ON_EVENT_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(ON_EVENT_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 }

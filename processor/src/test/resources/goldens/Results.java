@@ -102,13 +102,15 @@ public class IdempotentBilling extends Billing {
           "long");
     }
     long result;
+    byte[] encoded;
     try {
       result = super.total(invoice);
+      encoded = TOTAL_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(TOTAL_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 
@@ -133,13 +135,15 @@ public class IdempotentBilling extends Billing {
       return CHARGE_CODEC.decode(claim.replayedResult());
     }
     Billing.Status result;
+    byte[] encoded;
     try {
       result = super.charge(invoice);
+      encoded = CHARGE_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(CHARGE_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 
@@ -164,13 +168,15 @@ public class IdempotentBilling extends Billing {
       return RECEIPT_CODEC.decode(claim.replayedResult());
     }
     Billing.Receipt result;
+    byte[] encoded;
     try {
       result = super.receipt(invoice);
+      encoded = RECEIPT_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(RECEIPT_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 
@@ -195,13 +201,15 @@ public class IdempotentBilling extends Billing {
       return PDF_CODEC.decode(claim.replayedResult());
     }
     byte[] result;
+    byte[] encoded;
     try {
       result = super.pdf(invoice);
+      encoded = PDF_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(PDF_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 
@@ -221,13 +229,15 @@ public class IdempotentBilling extends Billing {
       return DUE_CODEC.decode(claim.replayedResult());
     }
     Instant result;
+    byte[] encoded;
     try {
       result = super.due(invoice);
+      encoded = DUE_CODEC.encode(result);
     } catch (Throwable failure) {
       claim.release(failure);
       throw failure;
     }
-    claim.complete(DUE_CODEC.encode(result));
+    claim.complete(encoded);
     return result;
   }
 }

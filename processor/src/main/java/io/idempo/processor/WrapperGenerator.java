@@ -589,16 +589,21 @@ final class WrapperGenerator {
         method.addStatement("return $N.decode($N.replayedResult())", codecConstant, claim);
       }
       String result = fresh("result", locals);
+      String encoded = fresh("encoded", locals);
+      // Encoding is inside the try: a result the codec cannot encode releases the claim (and rolls
+      // back a transactional claim's work) instead of leaving it open on the thread.
       method
           .endControlFlow()
           .addStatement("$T $N", TypeName.get(handlerModel.signature().getReturnType()), result)
+          .addStatement("byte[] $N", encoded)
           .beginControlFlow("try")
           .addStatement("$N = $L", result, call)
+          .addStatement("$N = $N.encode($N)", encoded, codecConstant, result)
           .nextControlFlow("catch ($T $N)", Throwable.class, failure)
           .addStatement("$N.release($N)", claim, failure)
           .addStatement("throw $N", failure)
           .endControlFlow()
-          .addStatement("$N.complete($N.encode($N))", claim, codecConstant, result)
+          .addStatement("$N.complete($N)", claim, encoded)
           .addStatement("return $N", result);
     }
 

@@ -14,13 +14,15 @@ import java.util.List;
  *   return CODEC.decode(claim.replayedResult());
  * }
  * Receipt result;
+ * byte[] encoded;
  * try {
  *   result = super.capture(event);
+ *   encoded = CODEC.encode(result);
  * } catch (Throwable failure) {
  *   claim.release(failure);
  *   throw failure;
  * }
- * claim.complete(CODEC.encode(result));
+ * claim.complete(encoded);
  * return result;
  * }</pre>
  *
