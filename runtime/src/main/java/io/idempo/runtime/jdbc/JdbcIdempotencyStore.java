@@ -105,6 +105,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /** Null where the dialect has no batch claim statements: batches are claimed key by key. */
   private final JdbcBatchClaims batchClaims;
 
+  /** How often a key-by-key batch in its own transaction starts again after a deadlock. */
+  private static final int KEY_BY_KEY_BATCH_ATTEMPTS = 10;
+
   private JdbcIdempotencyStore(Builder builder, Dialect dialect) {
     this.dataSource = builder.dataSource;
     this.transactions = builder.transactions;
@@ -215,11 +218,40 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   @Override
   public BatchClaim claimBatch(HandlerDescriptor handler, List<String> keys) {
     if (batchClaims == null) {
-      // MySQL and MariaDB: one claim per distinct key, in the keys' order, nested in the first
-      // one's transaction, so the batch still commits once.
-      return IdempotencyStore.super.claimBatch(handler, keys);
+      return claimBatchKeyByKey(handler, keys);
     }
     return batchClaims.claim(handler, keys);
+  }
+
+  /**
+   * MySQL and MariaDB, which have no batch claim statements: one claim per distinct key, in the
+   * keys' order, nested in the first one's transaction, so the batch still commits once. InnoDB's
+   * gap locks can deadlock two such batches even in that order; the database then rolls the
+   * batch's transaction back whole, so a batch that began its own transaction starts again, as a
+   * single claim in its own transaction does. Inside a transaction it did not begin, the deadlock
+   * propagates.
+   */
+  private BatchClaim claimBatchKeyByKey(HandlerDescriptor handler, List<String> keys) {
+    boolean ownTransaction =
+        binding.current() == null && transactions == ClaimTransactions.LOCAL;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return IdempotencyStore.super.claimBatch(handler, keys);
+      } catch (IdempotencyStoreException e) {
+        if (!ownTransaction || attempt >= KEY_BY_KEY_BATCH_ATTEMPTS || !isDeadlock(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private boolean isDeadlock(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && dialect.isDeadlock(sql)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
