@@ -87,6 +87,23 @@ public @interface IdempotentHandler {
   String key() default "";
 
   /**
+   * The payload fingerprint: key paths (written and resolved like {@link #key()}) whose values
+   * identify the message's or request's content, for example {@code {"request"}} for the whole
+   * request body or {@code {"event.amount", "event.currency"}}. Empty (the default) keeps no
+   * fingerprint.
+   *
+   * <p>When set, the store keeps a SHA-256 digest of the values' canonical encoding with the key.
+   * A later delivery with the same key and a different digest does not run the handler and does
+   * not get the earlier result: it fails with {@code io.idempo.runtime.IdempotencyKeyReuseException}
+   * (an HTTP endpoint answers {@code 422}). A value at a path may be of any type a key may end in,
+   * a record or a class with getters (expanded into its properties, recursively), or a {@link
+   * java.util.List}, {@link java.util.Collection} or array of those; anything else is a compile
+   * error. The encoding is documented in {@code docs/http.md} and stable across JVMs and versions.
+   * Not available on batch handlers.
+   */
+  String[] fingerprint() default {};
+
+  /**
    * The handler's stable id, which scopes its keys in the store: two handlers never see each other's
    * keys. Empty (the default) means {@code <binary class name>#<method name>}, for example {@code
    * com.acme.OrderHandler#onOrderPlaced}. Set it explicitly to keep the dedup history when the class

@@ -30,6 +30,7 @@ public final class HandlerDescriptor {
   private final Duration ttl;
   private final IdempotentHandler.Mode mode;
   private final Duration lease;
+  private final String fingerprintPaths;
 
   private HandlerDescriptor(Builder builder) {
     this.name = builder.name;
@@ -37,6 +38,7 @@ public final class HandlerDescriptor {
     this.ttl = builder.ttl;
     this.mode = builder.mode;
     this.lease = builder.lease;
+    this.fingerprintPaths = builder.fingerprintPaths;
   }
 
   /** Starts a descriptor for the handler with stable name {@code name}. */
@@ -69,6 +71,15 @@ public final class HandlerDescriptor {
     return lease;
   }
 
+  /**
+   * The paths whose values make up the payload fingerprint, as written in {@link
+   * IdempotentHandler#fingerprint()} and joined with {@code ", "}; empty if the handler keeps no
+   * fingerprint. Used in error messages.
+   */
+  public String fingerprintPaths() {
+    return fingerprintPaths;
+  }
+
   @Override
   public boolean equals(Object other) {
     if (!(other instanceof HandlerDescriptor that)) {
@@ -78,12 +89,13 @@ public final class HandlerDescriptor {
         && keyPath.equals(that.keyPath)
         && ttl.equals(that.ttl)
         && mode == that.mode
-        && lease.equals(that.lease);
+        && lease.equals(that.lease)
+        && fingerprintPaths.equals(that.fingerprintPaths);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, keyPath, ttl, mode, lease);
+    return Objects.hash(name, keyPath, ttl, mode, lease, fingerprintPaths);
   }
 
   @Override
@@ -98,6 +110,7 @@ public final class HandlerDescriptor {
     private Duration ttl = DEFAULT_TTL;
     private IdempotentHandler.Mode mode = IdempotentHandler.Mode.TRANSACTIONAL;
     private Duration lease = DEFAULT_LEASE;
+    private String fingerprintPaths = "";
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name");
@@ -128,6 +141,15 @@ public final class HandlerDescriptor {
     /** How long a lease-mode claim stays exclusive; must be positive. */
     public Builder lease(Duration lease) {
       this.lease = requirePositive(lease, "lease");
+      return this;
+    }
+
+    /**
+     * The fingerprint paths as written in the annotation, joined with {@code ", "}; used in error
+     * messages.
+     */
+    public Builder fingerprintPaths(String fingerprintPaths) {
+      this.fingerprintPaths = Objects.requireNonNull(fingerprintPaths, "fingerprintPaths");
       return this;
     }
 

@@ -32,6 +32,12 @@ public interface IdempotencyListener {
   default void duplicate(HandlerDescriptor handler, String key) {}
 
   /**
+   * A delivery found a completed record of its key with another payload fingerprint: the handler
+   * does not run and the store is about to throw {@link IdempotencyKeyReuseException}.
+   */
+  default void keyReused(HandlerDescriptor handler, String key) {}
+
+  /**
    * A delivery found the key claimed by another delivery that is still running, and gave up (after
    * waiting, if the store waits): it is about to throw {@link DuplicateInProgressException}.
    */

@@ -57,6 +57,32 @@ public interface IdempotencyStore {
   Claim claim(HandlerDescriptor handler, String key);
 
   /**
+   * Claims {@code key} for {@code handler}, keeping {@code fingerprint}, the digest of the
+   * message's content, with it. A delivery that finds a completed record of the key with another
+   * fingerprint gets neither the claim nor the recorded result: the store reports {@link
+   * IdempotencyListener#keyReused} and throws {@link IdempotencyKeyReuseException}. A record kept
+   * without a fingerprint (written before the handler named one) matches any fingerprint. A null
+   * {@code fingerprint} is {@link #claim(HandlerDescriptor, String)}.
+   *
+   * <p>The default accepts only a null fingerprint; the stores Idempo ships override it.
+   *
+   * @throws IdempotencyKeyReuseException if the key's completed record has another fingerprint
+   * @throws UnsupportedOperationException if the store keeps no fingerprints and one is given
+   */
+  default Claim claim(HandlerDescriptor handler, String key, PayloadFingerprint fingerprint) {
+    if (fingerprint == null) {
+      return claim(handler, key);
+    }
+    throw new UnsupportedOperationException(
+        getClass().getName()
+            + " keeps no payload fingerprints, but handler "
+            + handler.name()
+            + " names one ("
+            + handler.fingerprintPaths()
+            + "); use a store that keeps them, or remove the handler's fingerprint");
+  }
+
+  /**
    * Claims the keys of a batch of messages for {@code handler}, one key per message in the batch's
    * order. A key repeated inside the batch counts once: only its first message can be acquired.
    * The returned claim says which messages were acquired; the caller completes or releases it
