@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.IdempotentHandler.Mode;
+import io.idempo.runtime.BatchClaim;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyStoreException;
@@ -21,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -208,6 +210,52 @@ class MariaDbIdempotencyStoreTest extends JdbcStoreContract {
     }
     assertThat(runs.get()).isEqualTo(1);
     assertThat(deadlocks()).isGreaterThan(deadlocksBefore);
+  }
+
+  /**
+   * A batch claimed key by key in its own transaction loses a deadlock: another delivery holds
+   * {@code b}, has written more than the batch, and then (nested in its transaction) claims {@code
+   * a}, which the batch holds while it waits for {@code b}. InnoDB rolls the batch's transaction
+   * back whole; the store claims the batch again, which waits for the other delivery and finds
+   * both keys completed. Nothing fails and no key is acquired twice.
+   */
+  @Test
+  void aBatchThatLosesADeadlockIsClaimedAgain() throws Exception {
+    JdbcIdempotencyStore store = storeBuilder(database).lockTimeout(Duration.ofMinutes(2)).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = handler("deadlocked-batch", Mode.TRANSACTIONAL);
+    long deadlocksBefore = deadlocks();
+    CountDownLatch otherHoldsB = new CountDownLatch(1);
+    CountDownLatch batchWaitsForB = new CountDownLatch(1);
+    ExecutorService pool = threads(2);
+    Future<String> other =
+        pool.submit(
+            () ->
+                deliver(
+                    store,
+                    handler,
+                    "b",
+                    () -> {
+                      // Heavier than the batch's transaction, so InnoDB chooses the batch's.
+                      for (int i = 0; i < 20; i++) {
+                        insertWork(store.dataSource(), "other-" + i);
+                      }
+                      otherHoldsB.countDown();
+                      assertThat(batchWaitsForB.await(30, TimeUnit.SECONDS)).isTrue();
+                      return deliver(store, handler, "a", () -> "a") + "b";
+                    }));
+    assertThat(otherHoldsB.await(30, TimeUnit.SECONDS)).isTrue();
+    Future<BatchClaim> batch = pool.submit(() -> store.claimBatch(handler, List.of("a", "b")));
+    awaitLockWaits(1);
+    batchWaitsForB.countDown();
+
+    BatchClaim claimed = batch.get(60, TimeUnit.SECONDS);
+    assertThat(other.get(60, TimeUnit.SECONDS)).isEqualTo("ab");
+    assertThat(claimed.acquiredCount()).isEqualTo(0);
+    claimed.complete();
+    assertThat(deadlocks()).isGreaterThan(deadlocksBefore);
+    assertThat(count("SELECT COUNT(*) FROM work WHERE id LIKE 'other-%'")).isEqualTo(20);
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims WHERE status = 'COMPLETED'")).isEqualTo(2);
   }
 
   /**
