@@ -46,6 +46,11 @@ final class MemoryRecord {
   /** IN_PROGRESS, then COMPLETED (by its claim) or ABANDONED (by a takeover after the lease). */
   volatile int state = IN_PROGRESS;
 
+  /** A claim without a payload fingerprint. */
+  MemoryRecord(ConcurrentHashMap<String, MemoryRecord> records, String storedKey, long leaseEnd) {
+    this(records, storedKey, leaseEnd, null);
+  }
+
   MemoryRecord(
       ConcurrentHashMap<String, MemoryRecord> records,
       String storedKey,
