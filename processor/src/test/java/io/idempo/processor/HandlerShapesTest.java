@@ -256,6 +256,8 @@ class HandlerShapesTest {
               }
               @IdempotentHandler(key = "other.id", fingerprint = "other", name = "second")
               public void second(Envelope<String> other) {}
+              @IdempotentHandler(key = "nested.id", fingerprint = "nested", name = "third")
+              public void third(Envelope<Envelope<String>> nested) {}
             }
             """));
     shapes.add(
