@@ -118,8 +118,8 @@ public @interface IdempotentHandler {
    * {@code id}), a recursive type, more than 8 levels of records, beans, lists and arrays below a
    * path, an empty, repeated or nested path, and a fingerprint on a batch handler. A {@code null}
    * anywhere is not an error: it is added as null at its own path, in place of the values below
-   * it. The encoding is documented in {@code io.idempo.runtime.PayloadFingerprint} and stable
-   * across JVMs and versions; adding, removing or reordering paths or properties changes the
+   * it. The encoding is documented in {@code io.idempo.runtime.PayloadFingerprint} and {@code
+   * docs/fingerprints.md}, and stable across JVMs and versions; adding, removing or reordering paths or properties changes the
    * fingerprint.
    */
   String[] fingerprint() default {};
