@@ -23,6 +23,10 @@ final class KnownTypes {
   static final ClassName RESULT_CODECS = ClassName.get(RUNTIME, "ResultCodecs");
   static final ClassName KEY_EXCEPTION = ClassName.get(RUNTIME, "IdempotencyKeyException");
   static final ClassName REPLAYED_RESULTS = ClassName.get(RUNTIME, "ReplayedResults");
+  static final ClassName PAYLOAD_FINGERPRINT = ClassName.get(RUNTIME, "PayloadFingerprint");
+  static final ClassName PAYLOAD_FINGERPRINT_BUILDER = PAYLOAD_FINGERPRINT.nestedClass("Builder");
+  static final ClassName KEY_REUSE_EXCEPTION =
+      ClassName.get(RUNTIME, "IdempotencyKeyReuseException");
   static final String RESULT_CODEC_NAME = RESULT_CODEC.canonicalName();
   static final ClassName JACKSON3_CODEC = ClassName.get(RUNTIME + ".json", "Jackson3ResultCodec");
   static final ClassName JACKSON2_CODEC = ClassName.get(RUNTIME + ".json", "Jackson2ResultCodec");
@@ -56,6 +60,13 @@ final class KnownTypes {
           "java.time.YearMonth",
           "java.time.MonthDay",
           "java.time.ZoneId");
+
+  /**
+   * The one key type that {@code io.idempo.runtime.PayloadFingerprint} cannot encode: a region
+   * zone id is neither a {@code TemporalAccessor} nor a {@code TemporalAmount}. A fingerprint
+   * reads its {@code id} instead.
+   */
+  static final String ZONE_ID = "java.time.ZoneId";
 
   /** Reference types (besides enums) with a stable {@code toString()}, usable as a key. */
   private static final Set<String> KEY_TYPES =
