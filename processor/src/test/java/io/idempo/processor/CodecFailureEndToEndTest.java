@@ -31,31 +31,33 @@ class CodecFailureEndToEndTest {
         Compiler.javac()
             .withProcessors(new IdempotentHandlerProcessor())
             .compile(
-                JavaFileObjects.forSourceLines(
+                JavaFileObjects.forSourceString(
                     "codecs.Echo",
-                    "package codecs;",
-                    "import io.idempo.IdempotentHandler;",
-                    "import io.idempo.runtime.ResultCodec;",
-                    "import java.nio.charset.StandardCharsets;",
-                    "public class Echo {",
-                    "  public int runs;",
-                    "  public static final class PickyCodec implements ResultCodec<String> {",
-                    "    @Override public byte[] encode(String value) {",
-                    "      if (value.startsWith(\"bad\")) {",
-                    "        throw new IllegalStateException(\"cannot encode \" + value);",
-                    "      }",
-                    "      return value.getBytes(StandardCharsets.UTF_8);",
-                    "    }",
-                    "    @Override public String decode(byte[] bytes) {",
-                    "      return new String(bytes, StandardCharsets.UTF_8);",
-                    "    }",
-                    "  }",
-                    "  @IdempotentHandler(key = \"text\", codec = PickyCodec.class)",
-                    "  public String echo(String text) {",
-                    "    runs++;",
-                    "    return text;",
-                    "  }",
-                    "}"));
+                    """
+                    package codecs;
+                    import io.idempo.IdempotentHandler;
+                    import io.idempo.runtime.ResultCodec;
+                    import java.nio.charset.StandardCharsets;
+                    public class Echo {
+                      public int runs;
+                      public static final class PickyCodec implements ResultCodec<String> {
+                        @Override public byte[] encode(String value) {
+                          if (value.startsWith("bad")) {
+                            throw new IllegalStateException("cannot encode " + value);
+                          }
+                          return value.getBytes(StandardCharsets.UTF_8);
+                        }
+                        @Override public String decode(byte[] bytes) {
+                          return new String(bytes, StandardCharsets.UTF_8);
+                        }
+                      }
+                      @IdempotentHandler(key = "text", codec = PickyCodec.class)
+                      public String echo(String text) {
+                        runs++;
+                        return text;
+                      }
+                    }
+                    """));
     assertThat(compilation).succeeded();
     JdbcDataSource dataSource = new JdbcDataSource();
     dataSource.setURL("jdbc:h2:mem:codec-failure;DB_CLOSE_DELAY=-1");
