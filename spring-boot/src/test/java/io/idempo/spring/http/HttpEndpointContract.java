@@ -46,7 +46,9 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.sql.init.schema-locations=classpath:http/schema.sql",
-      "spring.datasource.hikari.maximum-pool-size=12"
+      "spring.datasource.hikari.maximum-pool-size=12",
+      // A retry waits this long on the first request's row lock before it is answered 409.
+      "idempo.jdbc.lock-timeout=1s"
     })
 @AutoConfigureMockMvc
 abstract class HttpEndpointContract {
@@ -180,6 +182,39 @@ abstract class HttpEndpointContract {
     assertThat(replay.headers().firstValue(ResponseEntityCodec.REPLAYED_HEADER)).hasValue("true");
     assertThat(replay.body()).isEqualTo(retry.body());
     assertThat(controller.executions()).isEqualTo(2);
+  }
+
+  @Test
+  void aRetryWhileTheFirstStillRunsPastTheLockTimeoutIs409WithRetryAfter() throws Exception {
+    controller.delay(4000);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<HttpResponse<String>> first = pool.submit(() -> send("key-slow", BODY));
+      while (controller.executions() == 0) {
+        Thread.sleep(10);
+      }
+      HttpResponse<String> retry = send("key-slow", BODY);
+      assertThat(retry.statusCode()).isEqualTo(409);
+      assertThat(retry.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(retry.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(retry.body()).contains("\"type\":\"" + IdempotencyProblemAdvice.IN_PROGRESS + "\"");
+      assertThat(retry.body()).contains("\"idempotencyKey\":\"key-slow\"");
+      assertThat(retry.body())
+          .contains(
+              "A request with idempotency key 'key-slow' is still being processed. Retry with the"
+                  + " same key and the same body after it completes: the retry gets its"
+                  + " response.");
+      // Nothing internal reaches the client: no handler or class names.
+      assertThat(retry.body()).doesNotContain("PaymentController");
+
+      assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+      HttpResponse<String> later = send("key-slow", BODY);
+      assertThat(later.statusCode()).isEqualTo(201);
+      assertThat(later.headers().firstValue(ResponseEntityCodec.REPLAYED_HEADER)).hasValue("true");
+      assertThat(controller.executions()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
