@@ -15,6 +15,7 @@ import javax.lang.model.type.ExecutableType;
  * @param handlerName the effective handler name: the annotation's {@code name}, or {@code <binary
  *     class name>#<method>}
  * @param keyPath the resolved key path
+ * @param fingerprint the payload fingerprint, empty if the handler keeps none
  * @param ttl the ttl as written, already validated
  * @param leaseMode true for {@code Mode.LEASE}
  * @param lease the lease as written, already validated
@@ -26,6 +27,7 @@ record HandlerMethodModel(
     ExecutableType signature,
     String handlerName,
     KeyPath keyPath,
+    Optional<Fingerprint> fingerprint,
     String ttl,
     boolean leaseMode,
     String lease,

@@ -33,10 +33,22 @@ import javax.lang.model.util.Types;
 final class KeyPathResolver {
 
   /** The outcome of resolving one key path. */
-  sealed interface Result permits Resolved, Invalid, Unresolved {}
+  sealed interface Result permits Resolved, Walked, Invalid, Unresolved {}
 
   /** The key path resolved to a value with a stable string form. */
   record Resolved(KeyPath path) implements Result {}
+
+  /**
+   * Every segment of the path resolved, whatever the type at its end.
+   *
+   * @param steps the resolved steps, the first reading a parameter
+   * @param batch the kind of batch parameter, for a key path with {@code [*]}
+   */
+  record Walked(List<Step> steps, Optional<Batch> batch) implements Result {
+    Walked {
+      steps = List.copyOf(steps);
+    }
+  }
 
   /** The key path is wrong; {@code message} says where and how to fix it. */
   record Invalid(String message) implements Result {}
@@ -46,6 +58,28 @@ final class KeyPathResolver {
 
   /** What follows a batch parameter in a key path: each of its elements in turn. */
   static final String EACH = "[*]";
+
+  /**
+   * What a path names, which words its messages use: key paths and fingerprint paths share every
+   * rule but {@code [*]} (key paths only) and what the value at the end may be.
+   */
+  enum PathKind {
+    KEY("key path", "to use as a key"),
+    FINGERPRINT("fingerprint path", "to fingerprint");
+
+    private final String noun;
+    private final String use;
+
+    PathKind(String noun, String use) {
+      this.noun = noun;
+      this.use = use;
+    }
+
+    /** {@code key path} or {@code fingerprint path}, as messages name it. */
+    String noun() {
+      return noun;
+    }
+  }
 
   private static final String SEGMENT_RULE =
       "a segment is a record component, a no-argument method, a getter or an accessible field";
@@ -72,19 +106,68 @@ final class KeyPathResolver {
    */
   Result resolve(
       String text, ExecutableElement method, ExecutableType signature, PackageElement pkg) {
+    Result walked = walk(text, PathKind.KEY, method, signature, pkg);
+    if (!(walked instanceof Walked path)) {
+      return walked;
+    }
+    List<Step> steps = path.steps();
+    boolean batch = path.batch().isPresent();
+    Step last = steps.get(steps.size() - 1);
+    KeyForm form = keyForm(last.type());
+    if (form == null) {
+      String message =
+          "key path `"
+              + text
+              + "` ends in a value of type `"
+              + TypeChecks.display(last.type())
+              + "`, which has no stable string form; a key must be "
+              + KnownTypes.KEY_TYPES_DESCRIPTION
+              + ". Point the key path at such a property, for example an id";
+      if (!batch && steps.size() == 1 && batchParameters.isBatchLike(last.type())) {
+        message +=
+            ". For a batch handler, whose parameter holds many messages, write one key per"
+                + " message as `"
+                + last.path()
+                + "[*].<property>`";
+      }
+      return new Invalid(message);
+    }
+    return new Resolved(new KeyPath(text, steps, form, path.batch()));
+  }
+
+  /**
+   * Resolves every segment of {@code text}, a path of {@code kind}, against the parameters of
+   * {@code method}, whatever the type at its end; {@code [*]} is allowed in key paths only.
+   */
+  Result walk(
+      String text,
+      PathKind kind,
+      ExecutableElement method,
+      ExecutableType signature,
+      PackageElement pkg) {
     String[] segments = text.split("\\.", -1);
-    boolean batch = segments[0].endsWith(EACH);
+    boolean batch = kind == PathKind.KEY && segments[0].endsWith(EACH);
     if (batch) {
       segments[0] = segments[0].substring(0, segments[0].length() - EACH.length());
     }
     for (int i = 0; i < segments.length; i++) {
       String segment = segments[i];
       if (segment.contains("[")) {
-        return new Invalid(misplacedBrackets(text, segment, i, batch));
+        return new Invalid(
+            kind == PathKind.KEY
+                ? misplacedBrackets(text, segment, i, batch)
+                : "fingerprint path `"
+                    + text
+                    + "`: `"
+                    + segment
+                    + "` is not a segment; a fingerprint path has no brackets: a list or array"
+                    + " at its end is fingerprinted element by element, so end the path at the"
+                    + " list, such as `request.items`");
       }
       if (segment.isEmpty()) {
         return new Invalid(
-            "key path `"
+            kind.noun
+                + " `"
                 + text
                 + "` has an empty segment; write it as Java identifiers joined by dots, such as"
                 + " `event.orderId`");
@@ -93,10 +176,13 @@ final class KeyPathResolver {
         return new Invalid(
             "`"
                 + segment
-                + "` in key path `"
+                + "` in "
+                + kind.noun
+                + " `"
                 + text
-                + "` is not a Java identifier; write the key path as identifiers joined by dots,"
-                + " such as `event.orderId`");
+                + "` is not a Java identifier; write the "
+                + kind.noun
+                + " as identifiers joined by dots, such as `event.orderId`");
       }
     }
 
@@ -110,7 +196,7 @@ final class KeyPathResolver {
       }
     }
     if (parameterType == null) {
-      return new Invalid(unknownParameter(text, segments[0], method, parameterNames));
+      return new Invalid(unknownParameter(text, kind, segments[0], method, parameterNames));
     }
     if (TypeChecks.firstError(parameterType) != null) {
       return new Unresolved(TypeChecks.firstError(parameterType).toString());
@@ -132,32 +218,12 @@ final class KeyPathResolver {
     for (int i = 1; i < segments.length; i++) {
       Step previous = steps.get(steps.size() - 1);
       path = path + "." + segments[i];
-      Result next = step(text, path, previous, segments[i], pkg, steps);
+      Result next = step(text, kind, path, previous, segments[i], pkg, steps);
       if (next != null) {
         return next;
       }
     }
-    Step last = steps.get(steps.size() - 1);
-    KeyForm form = keyForm(last.type());
-    if (form == null) {
-      String message =
-          "key path `"
-              + text
-              + "` ends in a value of type `"
-              + TypeChecks.display(last.type())
-              + "`, which has no stable string form; a key must be "
-              + KnownTypes.KEY_TYPES_DESCRIPTION
-              + ". Point the key path at such a property, for example an id";
-      if (!batch && steps.size() == 1 && batchParameters.isBatchLike(last.type())) {
-        message +=
-            ". For a batch handler, whose parameter holds many messages, write one key per"
-                + " message as `"
-                + last.path()
-                + "[*].<property>`";
-      }
-      return new Invalid(message);
-    }
-    return new Resolved(new KeyPath(text, steps, form, container));
+    return new Walked(steps, container);
   }
 
   /** Explains a {@code [} in {@code segment}, the {@code index}th segment of {@code text}. */
@@ -227,12 +293,28 @@ final class KeyPathResolver {
   /** Resolves one segment after {@code previous}; appends the step, or returns a failure. */
   private Result step(
       String text,
+      PathKind kind,
       String path,
       Step previous,
       String segment,
       PackageElement pkg,
       List<Step> steps) {
     TypeMirror from = previous.type();
+    if (kind == PathKind.FINGERPRINT && batchParameters.isBatchLike(from)) {
+      return new Invalid(
+          "fingerprint path `"
+              + text
+              + "`: `"
+              + previous.path()
+              + "` is a `"
+              + TypeChecks.display(from)
+              + "`, which has no property `"
+              + segment
+              + "`; a list, collection or array is fingerprinted whole, element by element, so"
+              + " end the fingerprint path at `"
+              + previous.path()
+              + "`");
+    }
     if (previous.access() == Access.PARAMETER && batchParameters.isBatchLike(from)) {
       return new Invalid(
           "key path `"
@@ -258,7 +340,9 @@ final class KeyPathResolver {
               + TypeChecks.display(from)
               + "`, which has no property `"
               + segment
-              + "`; end the key path at `"
+              + "`; end the "
+              + kind.noun
+              + " at `"
               + previous.path()
               + "`");
     }
@@ -278,7 +362,8 @@ final class KeyPathResolver {
       TypeElement type = (TypeElement) declared.asElement();
       if (!checks.isAccessible(type, pkg)) {
         return new Invalid(
-            "key path `"
+            kind.noun
+                + " `"
                 + text
                 + "` reads `"
                 + segment
@@ -319,18 +404,25 @@ final class KeyPathResolver {
     String on = TypeChecks.display(from);
     if (voidMethod != null) {
       return new Invalid(
-          "key path `"
+          kind.noun
+              + " `"
               + text
               + "`: `"
               + voidMethod
               + "()` on `"
               + on
-              + "` returns void, so it has no value to use as a key; point the key path at a"
-              + " property that returns the key");
+              + "` returns void, so it has no value "
+              + kind.use
+              + "; point the "
+              + kind.noun
+              + (kind == PathKind.KEY
+                  ? " at a property that returns the key"
+                  : " at a property that returns a value"));
     }
     if (inaccessible != null) {
       return new Invalid(
-          "key path `"
+          kind.noun
+              + " `"
               + text
               + "`: `"
               + inaccessible
@@ -346,11 +438,12 @@ final class KeyPathResolver {
     if (suggestion != null) {
       message += "; did you mean `" + suggestion + "`?";
     } else if (candidates.isEmpty()) {
-      message += ", which has no properties usable in a key path (" + SEGMENT_RULE + ")";
+      message +=
+          ", which has no properties usable in a " + kind.noun + " (" + SEGMENT_RULE + ")";
     } else {
       message += "; its properties are " + Names.quotedList(candidates) + " (" + SEGMENT_RULE + ")";
     }
-    return new Invalid(message + " (in key path `" + text + "`)");
+    return new Invalid(message + " (in " + kind.noun + " `" + text + "`)");
   }
 
   /** What a lookup of one segment found on one type. */
@@ -408,7 +501,8 @@ final class KeyPathResolver {
       boolean isVoid = method.getReturnType().getKind() == TypeKind.VOID;
       boolean matches = name.equals(segment);
       boolean matchesGetter =
-          name.equals(getName) || (name.equals(isName) && isBoolean(method.getReturnType()));
+          name.equals(getName)
+              || (name.equals(isName) && TypeChecks.isBoolean(method.getReturnType()));
       if (!accessible) {
         if ((matches || matchesGetter) && found.inaccessible == null) {
           found.inaccessible = name + "()";
@@ -464,14 +558,6 @@ final class KeyPathResolver {
         && ownerType.getQualifiedName().contentEquals("java.lang.Object");
   }
 
-  private static boolean isBoolean(TypeMirror type) {
-    return type.getKind() == TypeKind.BOOLEAN
-        || (type.getKind() == TypeKind.DECLARED
-            && ((TypeElement) ((DeclaredType) type).asElement())
-                .getQualifiedName()
-                .contentEquals("java.lang.Boolean"));
-  }
-
   /** How a value of {@code type} becomes a key, or null if it has no stable string form. */
   KeyForm keyForm(TypeMirror type) {
     if (type.getKind().isPrimitive()) {
@@ -501,15 +587,22 @@ final class KeyPathResolver {
   }
 
   private static String unknownParameter(
-      String text, String first, ExecutableElement method, List<String> parameterNames) {
+      String text,
+      PathKind kind,
+      String first,
+      ExecutableElement method,
+      List<String> parameterNames) {
     String message =
-        "key path `"
+        kind.noun
+            + " `"
             + text
             + "` starts with `"
             + first
             + "`, which is not a parameter of `"
             + method.getSimpleName()
-            + "`; the first segment of a key path names a parameter";
+            + "`; the first segment of a "
+            + kind.noun
+            + " names a parameter";
     if (parameterNames.isEmpty()) {
       return message
           + ", and `"

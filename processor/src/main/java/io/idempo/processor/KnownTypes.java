@@ -23,6 +23,10 @@ final class KnownTypes {
   static final ClassName RESULT_CODECS = ClassName.get(RUNTIME, "ResultCodecs");
   static final ClassName KEY_EXCEPTION = ClassName.get(RUNTIME, "IdempotencyKeyException");
   static final ClassName REPLAYED_RESULTS = ClassName.get(RUNTIME, "ReplayedResults");
+  static final ClassName PAYLOAD_FINGERPRINT = ClassName.get(RUNTIME, "PayloadFingerprint");
+  static final ClassName PAYLOAD_FINGERPRINT_BUILDER = PAYLOAD_FINGERPRINT.nestedClass("Builder");
+  static final ClassName KEY_REUSE_EXCEPTION =
+      ClassName.get(RUNTIME, "IdempotencyKeyReuseException");
   static final String RESULT_CODEC_NAME = RESULT_CODEC.canonicalName();
   static final ClassName JACKSON3_CODEC = ClassName.get(RUNTIME + ".json", "Jackson3ResultCodec");
   static final ClassName JACKSON2_CODEC = ClassName.get(RUNTIME + ".json", "Jackson2ResultCodec");

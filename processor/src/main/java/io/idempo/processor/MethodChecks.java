@@ -31,7 +31,8 @@ import javax.lang.model.util.Types;
 
 /**
  * The checks on one {@code @IdempotentHandler} method: that the wrapper can override it, its key,
- * ttl, lease and name, and (through {@link CodecChecks}) its result codec. Builds the method's
+ * ttl, lease and name, and (through {@link FingerprintChecks} and {@link CodecChecks}) its payload
+ * fingerprint and result codec. Builds the method's
  * {@link HandlerMethodModel} if they pass.
  */
 final class MethodChecks {
@@ -41,6 +42,7 @@ final class MethodChecks {
   private final TypeChecks checks;
   private final KeyPathResolver resolver;
   private final CodecChecks codecs;
+  private final FingerprintChecks fingerprints;
 
   MethodChecks(Elements elements, Types types, TypeChecks checks) {
     this.elements = elements;
@@ -48,6 +50,7 @@ final class MethodChecks {
     this.checks = checks;
     this.resolver = new KeyPathResolver(elements, types);
     this.codecs = new CodecChecks(elements, types, checks);
+    this.fingerprints = new FingerprintChecks(elements, types, checks, resolver);
   }
 
   /**
@@ -129,6 +132,8 @@ final class MethodChecks {
     String lease = checkDuration(target, method, annotation, "lease");
     boolean leaseMode = stringValue(elements, annotation, "mode").equals("LEASE");
     String handlerName = checkName(target, method, annotation, byName);
+    Optional<Fingerprint> fingerprint =
+        fingerprints.check(target, method, signature, annotation, keyPath);
     boolean batch = keyPath != null && keyPath.batch().isPresent();
     Optional<Codec> codec =
         batch && !checkBatchReturnsVoid(target, method, signature, keyPath)
@@ -140,7 +145,16 @@ final class MethodChecks {
     }
     String prefix = Names.upperSnake(methodName) + (overload > 1 ? "_" + overload : "");
     return new HandlerMethodModel(
-        method, signature, handlerName, keyPath, ttl, leaseMode, lease, codec, prefix);
+        method,
+        signature,
+        handlerName,
+        keyPath,
+        fingerprint,
+        ttl,
+        leaseMode,
+        lease,
+        codec,
+        prefix);
   }
 
   /**

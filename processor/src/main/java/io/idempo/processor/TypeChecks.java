@@ -216,6 +216,15 @@ final class TypeChecks {
     return out;
   }
 
+  /** True for {@code boolean} and {@code Boolean}, whose getters may be named {@code isX()}. */
+  static boolean isBoolean(TypeMirror type) {
+    return type.getKind() == TypeKind.BOOLEAN
+        || (type.getKind() == TypeKind.DECLARED
+            && ((TypeElement) ((DeclaredType) type).asElement())
+                .getQualifiedName()
+                .contentEquals("java.lang.Boolean"));
+  }
+
   /** A short, readable form of {@code type} for messages: simple names, with type arguments. */
   static String display(TypeMirror type) {
     return switch (type.getKind()) {

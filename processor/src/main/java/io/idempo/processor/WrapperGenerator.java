@@ -46,8 +46,8 @@ import javax.lang.model.util.Types;
 
 /**
  * Writes the {@code Idempotent<Handler>} class for one {@link HandlerClassModel}. Every line of
- * generated code comes from this class; it makes no decisions that validation has not already
- * checked.
+ * generated code comes from this class, but the payload fingerprint's, which {@link
+ * FingerprintWriter} writes; it makes no decisions that validation has not already checked.
  */
 final class WrapperGenerator {
 
@@ -65,6 +65,7 @@ final class WrapperGenerator {
           "IdempotencyKeyException",
           "IdempotentHandler",
           "ReplayedResults",
+          "PayloadFingerprint",
           "Arrays");
 
   /**
@@ -123,6 +124,10 @@ final class WrapperGenerator {
     final Map<HandlerMethodModel, String> codecConstants = new HashMap<>();
     String storeField;
     String delegateField;
+    final FingerprintWriter fingerprints;
+
+    /** The names of the handler's methods and of the fingerprint helpers taken so far. */
+    Set<String> methodNames;
 
     Run(HandlerClassModel model) {
       this.model = model;
@@ -131,6 +136,8 @@ final class WrapperGenerator {
       this.pkg = elements.getPackageOf(handler);
       classNames.addAll(model.reservedNames());
       classNames.addAll(QUALIFIERS);
+      this.fingerprints =
+          new FingerprintWriter(types, this::localType, this::helperName, QUALIFIERS);
     }
 
     JavaFile generate() {
@@ -202,6 +209,7 @@ final class WrapperGenerator {
       for (ForwardedMethod method : model.forwarded()) {
         type.addMethod(forwardedMethod(method));
       }
+      type.addMethods(fingerprints.helpers());
       return JavaFile.builder(pkg.getQualifiedName().toString(), type.build())
           .skipJavaLangImports(true)
           .indent("  ")
@@ -290,7 +298,11 @@ final class WrapperGenerator {
               .add("$T.builder($S)\n", KnownTypes.HANDLER_DESCRIPTOR, method.handlerName())
               .indent()
               .indent()
-              .add(".keyPath($S)\n", method.keyPath().text())
+              .add(".keyPath($S)\n", method.keyPath().text());
+      method
+          .fingerprint()
+          .ifPresent(f -> init.add(".fingerprintPaths($S)\n", f.text()));
+      init
               .add(".ttl($T.parse($S))\n", DURATION, method.ttl());
       if (method.leaseMode()) {
         init.add(".mode($T.LEASE)\n", KnownTypes.MODE)
@@ -430,9 +442,42 @@ final class WrapperGenerator {
         batchClaimStatements(method, handlerModel, keys, locals);
       } else {
         String key = keyStatements(method, handlerModel, locals);
-        claimStatements(method, handlerModel, key, locals);
+        CodeBlock fingerprint = null;
+        if (handlerModel.fingerprint().isPresent()) {
+          CodeBlock.Builder code = CodeBlock.builder();
+          // The key's own path is checked for null above: its values are known to be there.
+          Set<String> nonNull = new HashSet<>();
+          for (Step step : handlerModel.keyPath().steps()) {
+            nonNull.add(step.path());
+          }
+          fingerprint =
+              fingerprints.build(code, handlerModel.fingerprint().get(), nonNull, locals);
+          method.addCode(code.build());
+        }
+        claimStatements(method, handlerModel, key, fingerprint, locals);
       }
       return method.build();
+    }
+
+    /**
+     * A name for the private static method that adds a value of {@code type} to a fingerprint,
+     * such as {@code fingerprintChargeRequest}: not a name of the handler's methods, fields or
+     * constants.
+     */
+    private String helperName(TypeElement type) {
+      if (methodNames == null) {
+        methodNames = new HashSet<>();
+        for (Element member : elements.getAllMembers(handler)) {
+          methodNames.add(member.getSimpleName().toString());
+        }
+        for (HandlerMethodModel m : model.methods()) {
+          methodNames.add(m.name());
+        }
+      }
+      String name =
+          fresh("fingerprint" + TypeChecks.simpleNames(type).replace(".", ""), methodNames);
+      classNames.add(name);
+      return name;
     }
 
     /**
@@ -552,18 +597,31 @@ final class WrapperGenerator {
 
     /**
      * The claim protocol of {@code io.idempo.runtime.IdempotencyStore} for the key in the local
-     * {@code key}: claim, return at once (replaying the result) for a duplicate, else call the
-     * handler, release the claim if it throws and complete it if it returns.
+     * {@code key}, with the payload fingerprint {@code fingerprint} if not null: claim, return at
+     * once (replaying the result) for a duplicate, else call the handler, release the claim if it
+     * throws and complete it if it returns.
      */
     private void claimStatements(
         MethodSpec.Builder method,
         HandlerMethodModel handlerModel,
         String key,
+        CodeBlock fingerprint,
         Set<String> locals) {
       String handlerConstant = handlerConstants.get(handlerModel);
       String claim = fresh("claim", locals);
-      method.addStatement(
-          "$T $N = $N.claim($N, $N)", KnownTypes.CLAIM, claim, storeField, handlerConstant, key);
+      if (fingerprint == null) {
+        method.addStatement(
+            "$T $N = $N.claim($N, $N)", KnownTypes.CLAIM, claim, storeField, handlerConstant, key);
+      } else {
+        method.addStatement(
+            "$T $N = $N.claim($N, $N, $L)",
+            KnownTypes.CLAIM,
+            claim,
+            storeField,
+            handlerConstant,
+            key,
+            fingerprint);
+      }
       CodeBlock call = callHandler(handlerModel.method(), CodeBlock.of(""), -1);
       String failure = fresh("failure", locals);
       if (handlerModel.codec().isEmpty()) {
@@ -728,6 +786,18 @@ final class WrapperGenerator {
                   : element.getReturnType().getKind() == TypeKind.VOID
                       ? ";\na duplicate delivery returns at once.\n"
                       : ";\na duplicate delivery returns the result recorded by the first.\n")
+          .add(
+              model
+                  .fingerprint()
+                  .map(
+                      f ->
+                          CodeBlock.of(
+                              "\n<p>A delivery that reuses a completed key with another payload"
+                                  + " fails with\n{@link $T} and does not run it; the"
+                                  + " payload is the fingerprint\nof {@code $L}.\n",
+                              KnownTypes.KEY_REUSE_EXCEPTION,
+                              f.text()))
+                  .orElse(CodeBlock.of("")))
           .build();
     }
 

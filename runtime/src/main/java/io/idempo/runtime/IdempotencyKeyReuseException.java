@@ -44,7 +44,10 @@ public final class IdempotencyKeyReuseException extends IdempotencyException {
     return handlerName;
   }
 
-  /** The reused key, as stored. */
+  /**
+   * The reused key, as the delivery gave it (not its {@code sha256:} digest, which the store keeps
+   * and reports to listeners for a key longer than {@link StoredKeys#MAX_LENGTH}).
+   */
   public String key() {
     return key;
   }

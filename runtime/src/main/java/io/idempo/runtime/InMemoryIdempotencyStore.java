@@ -81,13 +81,24 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public Claim claim(HandlerDescriptor handler, String key) {
+    return claim(handler, key, null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The record keeps {@code fingerprint} from its claim on; a record taken over after its ttl
+   * or lease keeps the fingerprint of the delivery that took it over.
+   */
+  @Override
+  public Claim claim(HandlerDescriptor handler, String key, PayloadFingerprint fingerprint) {
     long start = events.claimStart();
     Objects.requireNonNull(handler, "handler");
     String storedKey = StoredKeys.storedKey(handler, key);
     Claim claim;
     try {
-      claim = claimStoredKey(handler, key, storedKey);
-    } catch (DuplicateInProgressException e) {
+      claim = claimStoredKey(handler, key, storedKey, fingerprint);
+    } catch (DuplicateInProgressException | IdempotencyKeyReuseException e) {
       events.claimTimed(handler, storedKey, start);
       throw e;
     }
@@ -95,9 +106,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return claim;
   }
 
-  private Claim claimStoredKey(HandlerDescriptor handler, String key, String storedKey) {
+  private Claim claimStoredKey(
+      HandlerDescriptor handler, String key, String storedKey, PayloadFingerprint fingerprint) {
     ConcurrentHashMap<String, MemoryRecord> records = recordsOf(handler);
-    Claim claim = attemptClaim(handler, records, storedKey);
+    Claim claim = attemptClaim(handler, key, records, storedKey, fingerprint);
     return claim != null
         ? claim
         : inFlightPolicy.retryInFlight(
@@ -106,14 +118,23 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             storedKey,
             System.nanoTime(),
             events,
-            () -> attemptClaim(handler, records, storedKey));
+            () -> attemptClaim(handler, key, records, storedKey, fingerprint));
   }
 
-  /** Returns the acquired or duplicate claim, or null if the key is in flight. */
+  /**
+   * Returns the acquired or duplicate claim, or null if the key is in flight.
+   *
+   * @throws IdempotencyKeyReuseException if the key's completed record has another fingerprint
+   */
   private Claim attemptClaim(
-      HandlerDescriptor handler, ConcurrentHashMap<String, MemoryRecord> records, String storedKey) {
+      HandlerDescriptor handler,
+      String key,
+      ConcurrentHashMap<String, MemoryRecord> records,
+      String storedKey,
+      PayloadFingerprint fingerprint) {
     long now = clock.millis();
-    MemoryRecord claimed = new MemoryRecord(records, storedKey, leaseEnd(handler, now));
+    MemoryRecord claimed =
+        new MemoryRecord(records, storedKey, leaseEnd(handler, now), fingerprint);
     while (true) {
       MemoryRecord current = records.putIfAbsent(storedKey, claimed);
       if (current == null) {
@@ -126,6 +147,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       }
       int state = current.state;
       if (state == MemoryRecord.COMPLETED && now < current.expiresAt) {
+        PayloadFingerprint recorded = current.fingerprint;
+        if (fingerprint != null && recorded != null && !fingerprint.equals(recorded)) {
+          events.keyReused(handler, storedKey);
+          throw new IdempotencyKeyReuseException(handler, key, recorded, fingerprint);
+        }
         events.duplicate(handler, storedKey);
         return Claim.duplicate(current.result);
       }

@@ -33,6 +33,9 @@ final class MemoryRecord {
   /** End of the lease in epoch millis (lease mode), or NEVER. */
   final long leaseEnd;
 
+  /** The payload fingerprint of the delivery that created the record, or null. */
+  final PayloadFingerprint fingerprint;
+
   // Written once by the completing thread before state becomes COMPLETED; read after it is.
   byte[] result;
   long completedAt;
@@ -43,11 +46,20 @@ final class MemoryRecord {
   /** IN_PROGRESS, then COMPLETED (by its claim) or ABANDONED (by a takeover after the lease). */
   volatile int state = IN_PROGRESS;
 
+  /** A claim without a payload fingerprint. */
+  MemoryRecord(ConcurrentHashMap<String, MemoryRecord> records, String storedKey, long leaseEnd) {
+    this(records, storedKey, leaseEnd, null);
+  }
+
   MemoryRecord(
-      ConcurrentHashMap<String, MemoryRecord> records, String storedKey, long leaseEnd) {
+      ConcurrentHashMap<String, MemoryRecord> records,
+      String storedKey,
+      long leaseEnd,
+      PayloadFingerprint fingerprint) {
     this.records = records;
     this.storedKey = storedKey;
     this.leaseEnd = leaseEnd;
+    this.fingerprint = fingerprint;
   }
 
   boolean complete(byte[] result, long completedAt, Duration ttl) {

@@ -84,6 +84,17 @@ public final class StoreEvents {
     }
   }
 
+  /** See {@link IdempotencyListener#keyReused}. */
+  public void keyReused(HandlerDescriptor handler, String storedKey) {
+    if (listening) {
+      try {
+        listener.keyReused(handler, storedKey);
+      } catch (RuntimeException e) {
+        threw(e);
+      }
+    }
+  }
+
   /** See {@link IdempotencyListener#inProgress}. */
   public void inProgress(HandlerDescriptor handler, String storedKey) {
     if (listening) {

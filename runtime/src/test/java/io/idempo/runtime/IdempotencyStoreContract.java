@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.idempo.IdempotentHandler.Mode;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -1001,6 +1003,276 @@ public abstract class IdempotencyStoreContract {
     for (Map.Entry<String, AtomicInteger> e : runs.entrySet()) {
       assertWithMessage(e.getKey()).that(e.getValue().get()).isEqualTo(1);
     }
+  }
+
+  // --- payload fingerprints ------------------------------------------------------------------
+
+  protected static final PayloadFingerprint AMOUNT_10 = fingerprint("10.00");
+  protected static final PayloadFingerprint AMOUNT_99 = fingerprint("99.00");
+
+  /** The fingerprint of a request whose amount is {@code amount}. */
+  protected static PayloadFingerprint fingerprint(String amount) {
+    return PayloadFingerprint.builder()
+        .add("request.amount", new BigDecimal(amount))
+        .add("request.currency", "EUR")
+        .build();
+  }
+
+  protected static HandlerDescriptor fingerprinted(String name, Mode mode) {
+    return HandlerDescriptor.builder("test.Handler#" + name)
+        .keyPath("request.id")
+        .fingerprintPaths("request.amount, request.currency")
+        .mode(mode)
+        .ttl(Duration.ofHours(1))
+        .lease(Duration.ofMinutes(1))
+        .build();
+  }
+
+  /** Delivers a message with a payload fingerprint the way a generated wrapper does. */
+  protected static String deliver(
+      IdempotencyStore store,
+      HandlerDescriptor handler,
+      String key,
+      PayloadFingerprint fingerprint,
+      Callable<String> body)
+      throws Exception {
+    Claim claim = store.claim(handler, key, fingerprint);
+    if (claim.isDuplicate()) {
+      return STRING.decode(claim.replayedResult());
+    }
+    String result;
+    try {
+      result = body.call();
+    } catch (Throwable failure) {
+      claim.release(failure);
+      throw failure;
+    }
+    claim.complete(STRING.encode(result));
+    return result;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void theSameKeyWithTheSameFingerprintReplays(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", mode);
+    AtomicInteger runs = new AtomicInteger();
+    Callable<String> body = () -> "paid-" + runs.incrementAndGet();
+
+    assertThat(deliver(store, handler, "req-1", AMOUNT_10, body)).isEqualTo("paid-1");
+    assertThat(deliver(store, handler, "req-1", fingerprint("10.0"), body)).isEqualTo("paid-1");
+    assertThat(runs.get()).isEqualTo(1);
+    assertThat(listener.events)
+        .containsExactly("claimed:req-1", "completed:req-1", "duplicate:req-1")
+        .inOrder();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void theSameKeyWithAnotherFingerprintIsRefusedAndChangesNothing(Mode mode)
+      throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", mode);
+    AtomicInteger runs = new AtomicInteger();
+    Callable<String> body = () -> "paid-" + runs.incrementAndGet();
+    assertThat(deliver(store, handler, "req-1", AMOUNT_10, body)).isEqualTo("paid-1");
+
+    IdempotencyKeyReuseException e =
+        assertThrows(
+            IdempotencyKeyReuseException.class,
+            () -> deliver(store, handler, "req-1", AMOUNT_99, body));
+    assertThat(e.handlerName()).isEqualTo(handler.name());
+    assertThat(e.key()).isEqualTo("req-1");
+    assertThat(e).hasMessageThat().contains(handler.name());
+    assertThat(e).hasMessageThat().contains("'req-1'");
+    assertThat(e).hasMessageThat().contains("request.amount, request.currency");
+    assertThat(e).hasMessageThat().contains(AMOUNT_10 + " recorded, " + AMOUNT_99 + " now");
+    assertThat(runs.get()).isEqualTo(1);
+
+    // The record is as the first delivery left it.
+    assertThat(deliver(store, handler, "req-1", AMOUNT_10, body)).isEqualTo("paid-1");
+    assertThrows(
+        IdempotencyKeyReuseException.class,
+        () -> deliver(store, handler, "req-1", AMOUNT_99, body));
+    // A delivery without a fingerprint matches any record.
+    assertThat(deliver(store, handler, "req-1", body)).isEqualTo("paid-1");
+    assertThat(runs.get()).isEqualTo(1);
+    assertThat(listener.events)
+        .containsExactly(
+            "claimed:req-1",
+            "completed:req-1",
+            "keyReused:req-1",
+            "duplicate:req-1",
+            "keyReused:req-1",
+            "duplicate:req-1")
+        .inOrder();
+    assertThat(listener.timedClaims).hasSize(5);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void aRecordWithoutAFingerprintMatchesAnyFingerprint(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", mode);
+    assertThat(deliver(store, handler, "req-1", () -> "paid")).isEqualTo("paid");
+    assertThat(deliver(store, handler, "req-1", AMOUNT_99, () -> "again")).isEqualTo("paid");
+    assertThat(deliver(store, handler, "req-1", AMOUNT_10, () -> "again")).isEqualTo("paid");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void aReleasedClaimKeepsNoFingerprint(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", mode);
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            deliver(
+                store,
+                handler,
+                "req-1",
+                AMOUNT_10,
+                () -> {
+                  throw new IllegalStateException("card declined");
+                }));
+    assertThat(deliver(store, handler, "req-1", AMOUNT_99, () -> "paid 99")).isEqualTo("paid 99");
+    assertThat(deliver(store, handler, "req-1", AMOUNT_99, () -> "again")).isEqualTo("paid 99");
+    assertThrows(
+        IdempotencyKeyReuseException.class,
+        () -> deliver(store, handler, "req-1", AMOUNT_10, () -> "again"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void anExpiredRecordIsTakenOverWithTheNewFingerprint(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", mode);
+    assertThat(deliver(store, handler, "req-1", AMOUNT_10, () -> "paid 10")).isEqualTo("paid 10");
+    clock.advance(Duration.ofMinutes(61));
+    assertThat(deliver(store, handler, "req-1", AMOUNT_99, () -> "paid 99")).isEqualTo("paid 99");
+    assertThat(deliver(store, handler, "req-1", AMOUNT_99, () -> "again")).isEqualTo("paid 99");
+    assertThrows(
+        IdempotencyKeyReuseException.class,
+        () -> deliver(store, handler, "req-1", AMOUNT_10, () -> "again"));
+    assertThat(listener.events).contains("expired:req-1");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void anExpiredRecordTakenOverWithoutAFingerprintKeepsNone(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", mode);
+    assertThat(deliver(store, handler, "req-1", AMOUNT_10, () -> "paid 10")).isEqualTo("paid 10");
+    clock.advance(Duration.ofMinutes(61));
+    assertThat(deliver(store, handler, "req-1", () -> "paid")).isEqualTo("paid");
+    // The new record has no fingerprint, so it matches any: not the expired record's.
+    assertThat(deliver(store, handler, "req-1", AMOUNT_99, () -> "again")).isEqualTo("paid");
+    assertThat(deliver(store, handler, "req-1", AMOUNT_10, () -> "again")).isEqualTo("paid");
+  }
+
+  @Test
+  public void aLeaseInFlightFollowsTheInFlightRulesWhateverItsFingerprint() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", Mode.LEASE);
+    Claim first = store.claim(handler, "req-1", AMOUNT_10);
+    assertThat(first.isDuplicate()).isFalse();
+    inAnotherThread(
+        () ->
+            assertThrows(
+                DuplicateInProgressException.class,
+                () -> store.claim(handler, "req-1", AMOUNT_99)));
+    first.complete(STRING.encode("paid 10"));
+    assertThrows(
+        IdempotencyKeyReuseException.class, () -> store.claim(handler, "req-1", AMOUNT_99));
+    assertThat(listener.events)
+        .containsExactly(
+            "claimed:req-1", "inProgress:req-1", "completed:req-1", "keyReused:req-1")
+        .inOrder();
+  }
+
+  @Test
+  public void aDeliveryThatWaitedForTheFirstComparesFingerprintsOnceItCompletes()
+      throws Exception {
+    IdempotencyStore store = newStore(InFlightPolicy.waitUpTo(Duration.ofSeconds(30)));
+    HandlerDescriptor handler = fingerprinted("pay", Mode.LEASE);
+    Claim first = store.claim(handler, "req-1", AMOUNT_10);
+    CountDownLatch started = new CountDownLatch(1);
+    Future<Claim> second =
+        threads(1)
+            .submit(
+                () -> {
+                  started.countDown();
+                  return store.claim(handler, "req-1", AMOUNT_99);
+                });
+    started.await();
+    Thread.sleep(50); // lets the second delivery start polling; the outcome does not depend on it
+    first.complete(STRING.encode("paid 10"));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> second.get(30, TimeUnit.SECONDS));
+    assertThat(e).hasCauseThat().isInstanceOf(IdempotencyKeyReuseException.class);
+    assertThat(listener.events).contains("keyReused:req-1");
+    assertThat(STRING.decode(store.claim(handler, "req-1", AMOUNT_10).replayedResult()))
+        .isEqualTo("paid 10");
+  }
+
+  @Test
+  public void aTransactionalDeliveryInFlightNeverRunsAnotherFingerprint() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", Mode.TRANSACTIONAL);
+    Claim first = store.claim(handler, "req-1", AMOUNT_10);
+    Future<Object> second =
+        threads(1)
+            .submit(
+                () -> {
+                  try {
+                    return store.claim(handler, "req-1", AMOUNT_99);
+                  } catch (DuplicateInProgressException | IdempotencyKeyReuseException e) {
+                    return e;
+                  }
+                });
+    Thread.sleep(100); // lets the second delivery reach the store; the outcome does not depend on it
+    first.complete(STRING.encode("paid 10"));
+    Object outcome = second.get(30, TimeUnit.SECONDS);
+    // Either it saw the first in flight (retryable), or waited for its commit and was refused.
+    assertThat(
+            outcome instanceof DuplicateInProgressException
+                || outcome instanceof IdempotencyKeyReuseException)
+        .isTrue();
+    assertThat(STRING.decode(store.claim(handler, "req-1", AMOUNT_10).replayedResult()))
+        .isEqualTo("paid 10");
+  }
+
+  @Test
+  public void anExpiredLeaseIsTakenOverWithTheNewFingerprint() throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", Mode.LEASE);
+    Claim stuck = store.claim(handler, "req-1", AMOUNT_10);
+    clock.advance(Duration.ofMinutes(2));
+    Claim takeover = store.claim(handler, "req-1", AMOUNT_99);
+    assertThat(takeover.isDuplicate()).isFalse();
+    takeover.complete(STRING.encode("paid 99"));
+    assertThrows(IdempotencyStoreException.class, () -> stuck.complete(STRING.encode("late")));
+    assertThat(STRING.decode(store.claim(handler, "req-1", AMOUNT_99).replayedResult()))
+        .isEqualTo("paid 99");
+    assertThrows(
+        IdempotencyKeyReuseException.class, () -> store.claim(handler, "req-1", AMOUNT_10));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  public void fingerprintsOfLongKeysAreKeptWithTheirDigests(Mode mode) throws Exception {
+    IdempotencyStore store = newStore();
+    HandlerDescriptor handler = fingerprinted("pay", mode);
+    String longKey = "req-" + "x".repeat(400);
+    assertThat(deliver(store, handler, longKey, AMOUNT_10, () -> "paid")).isEqualTo("paid");
+    IdempotencyKeyReuseException e =
+        assertThrows(
+            IdempotencyKeyReuseException.class,
+            () -> deliver(store, handler, longKey, AMOUNT_99, () -> "again"));
+    assertThat(e.key()).isEqualTo(longKey);
+    assertThat(deliver(store, handler, longKey, AMOUNT_10, () -> "again")).isEqualTo("paid");
   }
 
   private static final class FirstAttemptFails extends RuntimeException {

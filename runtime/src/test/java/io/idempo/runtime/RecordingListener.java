@@ -31,6 +31,11 @@ public final class RecordingListener implements IdempotencyListener {
   }
 
   @Override
+  public void keyReused(HandlerDescriptor handler, String key) {
+    events.add("keyReused:" + key);
+  }
+
+  @Override
   public void inProgress(HandlerDescriptor handler, String key) {
     events.add("inProgress:" + key);
   }

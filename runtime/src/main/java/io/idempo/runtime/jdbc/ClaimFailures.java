@@ -2,6 +2,7 @@ package io.idempo.runtime.jdbc;
 
 import io.idempo.runtime.HandlerDescriptor;
 import io.idempo.runtime.IdempotencyStoreException;
+import io.idempo.runtime.PayloadFingerprint;
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -27,7 +28,13 @@ final class ClaimFailures {
             ? " The table does not exist: call JdbcIdempotencyStore.createTableIfMissing() or run "
                 + dialect.ddlResource()
                 + " in a migration."
-            : "";
+            : dialect.isMissingColumn(e)
+                ? " The table lacks a column of this version's schema: a table created before"
+                    + " the store kept payload fingerprints needs \""
+                    + dialect.addFingerprintColumn(table)
+                    + "\" (docs/runtime.md, \"Payload fingerprints\"), or a call of"
+                    + " JdbcIdempotencyStore.createTableIfMissing(), which adds it."
+                : "";
     return new IdempotencyStoreException(
         what
             + " of key '"
@@ -162,6 +169,24 @@ final class ClaimFailures {
             + " and "
             + ClaimStatements.COMPLETED
             + "). Correct or delete that row; until then the key's messages are not processed.");
+  }
+
+  /** A live completed row has a fingerprint that is not a SHA-256 digest. */
+  IdempotencyStoreException badFingerprint(
+      HandlerDescriptor handler, String storedKey, int length) {
+    return new IdempotencyStoreException(
+        "record of handler "
+            + handler.name()
+            + " for key '"
+            + abbreviate(storedKey)
+            + "' in "
+            + table
+            + " has a fingerprint of "
+            + length
+            + " bytes, but the store writes SHA-256 digests of "
+            + PayloadFingerprint.LENGTH
+            + " bytes. Correct or delete that row; until then the key's messages with a"
+            + " fingerprint are not processed.");
   }
 
   /** A handler claimed the key that its own thread's transaction holds. */

@@ -1,10 +1,14 @@
 package io.idempo.runtime.jdbc;
 
 import io.idempo.runtime.HandlerDescriptor;
+import io.idempo.runtime.PayloadFingerprint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +18,12 @@ import java.time.Instant;
  * SQL with the table in it, how each is bound and run, and the claim attempt built from them
  * (insert, else read, else take over). The store decides which connection and transaction they
  * run in.
+ *
+ * <p>A claim without a payload fingerprint runs statements that do not name the {@code
+ * fingerprint} column, so that a table created before the column existed keeps working for it;
+ * only its take-over of an expired record clears the column, where the table has it (see {@link
+ * #attempt}). A claim with a fingerprint writes and reads the column, and fails in a table without
+ * it ({@link Dialect#isMissingColumn}).
  */
 final class ClaimStatements {
 
@@ -31,27 +41,40 @@ final class ClaimStatements {
     ACQUIRED,
     TAKEN_OVER,
     DUPLICATE,
+    /** A completed record with another payload fingerprint than the claim's. */
+    KEY_REUSED,
     IN_PROGRESS
   }
 
-  /** One claim attempt's outcome, and the recorded result of a duplicate. */
+  /**
+   * One claim attempt's outcome, the recorded result of a duplicate, and the recorded fingerprint
+   * of a key reused.
+   */
   static final class Attempt {
-    static final Attempt ACQUIRED = new Attempt(Outcome.ACQUIRED, null);
-    static final Attempt TAKEN_OVER = new Attempt(Outcome.TAKEN_OVER, null);
-    static final Attempt IN_PROGRESS = new Attempt(Outcome.IN_PROGRESS, null);
+    static final Attempt ACQUIRED = new Attempt(Outcome.ACQUIRED, null, null);
+    static final Attempt TAKEN_OVER = new Attempt(Outcome.TAKEN_OVER, null, null);
+    static final Attempt IN_PROGRESS = new Attempt(Outcome.IN_PROGRESS, null, null);
 
     final Outcome outcome;
 
     /** The recorded result of a duplicate; null otherwise. */
     final byte[] result;
 
-    private Attempt(Outcome outcome, byte[] result) {
+    /** The record's fingerprint when the key was reused; null otherwise. */
+    final PayloadFingerprint recorded;
+
+    private Attempt(Outcome outcome, byte[] result, PayloadFingerprint recorded) {
       this.outcome = outcome;
       this.result = result;
+      this.recorded = recorded;
     }
 
     static Attempt duplicate(byte[] result) {
-      return new Attempt(Outcome.DUPLICATE, result);
+      return new Attempt(Outcome.DUPLICATE, result, null);
+    }
+
+    static Attempt keyReused(PayloadFingerprint recorded) {
+      return new Attempt(Outcome.KEY_REUSED, null, recorded);
     }
   }
 
@@ -74,10 +97,21 @@ final class ClaimStatements {
   private final String insertClaim;
   private final String selectRecord;
   private final String takeOver;
+  private final String insertClaimWithFingerprint;
+  private final String selectRecordWithFingerprint;
+  private final String takeOverWithFingerprint;
+  private final String selectNoRow;
   private final String completeLease;
   private final String storeResult;
   private final String deleteClaim;
   private final String purgeBatch;
+
+  /**
+   * True once the table is known to have the fingerprint column: a statement that names it
+   * succeeded, or the table's columns were read. Never false again (a column is not dropped under
+   * a running store).
+   */
+  private volatile boolean fingerprintColumn;
 
   ClaimStatements(Dialect dialect, TableName table, Duration lockTimeout, ClaimFailures failures) {
     this.dialect = dialect;
@@ -86,9 +120,13 @@ final class ClaimStatements {
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
     this.lockWaits = dialect.lockWaits(millis);
     String t = table.qualified();
-    this.insertClaim = lockWaits.statement(dialect.insertClaim(t));
-    this.selectRecord = lockWaits.statement(dialect.selectRecord(t));
-    this.takeOver = lockWaits.statement(dialect.takeOver(t));
+    this.insertClaim = lockWaits.statement(dialect.insertClaim(t, false));
+    this.selectRecord = lockWaits.statement(dialect.selectRecord(t, false));
+    this.takeOver = lockWaits.statement(dialect.takeOver(t, false));
+    this.insertClaimWithFingerprint = lockWaits.statement(dialect.insertClaim(t, true));
+    this.selectRecordWithFingerprint = lockWaits.statement(dialect.selectRecord(t, true));
+    this.takeOverWithFingerprint = lockWaits.statement(dialect.takeOver(t, true));
+    this.selectNoRow = Dialect.selectNoRow(t);
     this.completeLease = dialect.completeLease(t);
     this.storeResult = dialect.storeResult(t);
     this.deleteClaim = dialect.deleteClaim(t);
@@ -105,6 +143,14 @@ final class ClaimStatements {
    * statements' lock waits bounded to the lock timeout (and the connection's own bound put back
    * after them, see {@link LockWaits}).
    *
+   * <p>With a {@code fingerprint}, the row keeps it, and a live completed row with another one is
+   * {@link Outcome#KEY_REUSED}. Without one, the statements leave the fingerprint column out, so a
+   * table without it works, and a live completed row is a duplicate whatever its fingerprint; a
+   * take-over sets the column to null if the table has it (known from an earlier statement, or
+   * read once from the table's columns before the take-over), so the new record carries no
+   * earlier delivery's fingerprint.
+   *
+   * @param fingerprint the claim's payload fingerprint, or null
    * @param joined the thread's transaction the claim joins (a row it holds is a re-entrant claim,
    *     refused), or null
    * @param undo undoes a bound that a statement which wrote nothing left in force (see {@link
@@ -118,6 +164,7 @@ final class ClaimStatements {
       String token,
       Instant expiresAt,
       Instant now,
+      PayloadFingerprint fingerprint,
       BoundTransaction joined,
       ClaimUndo undo)
       throws SQLException {
@@ -126,7 +173,16 @@ final class ClaimStatements {
     try {
       attempt =
           attemptBounded(
-              connection, handler, storedKey, status, token, expiresAt, now, joined, undo);
+              connection,
+              handler,
+              storedKey,
+              status,
+              token,
+              expiresAt,
+              now,
+              fingerprint,
+              joined,
+              undo);
     } catch (SQLException | RuntimeException e) {
       try {
         lockWaits.restore(connection, previous);
@@ -155,6 +211,7 @@ final class ClaimStatements {
       String token,
       Instant expiresAt,
       Instant now,
+      PayloadFingerprint fingerprint,
       BoundTransaction joined,
       ClaimUndo undo)
       throws SQLException {
@@ -164,18 +221,19 @@ final class ClaimStatements {
         if (boundInForce) {
           undo.run();
         }
-        if (insert(connection, handler, storedKey, status, token, expiresAt, now)) {
+        if (insert(connection, handler, storedKey, status, token, expiresAt, now, fingerprint)) {
           return Attempt.ACQUIRED;
         }
         boundInForce = lockWaits.outlivesStatementThatWroteNothing();
-        Attempt existing = read(connection, handler, storedKey, now, joined);
+        Attempt existing = read(connection, handler, storedKey, now, fingerprint, joined);
         if (existing != null) {
           return existing;
         }
         if (boundInForce) {
           undo.run();
         }
-        if (takeOver(connection, handler, storedKey, status, token, expiresAt, now)) {
+        if (takeOver(
+            connection, handler, storedKey, status, token, expiresAt, now, fingerprint)) {
           return Attempt.TAKEN_OVER;
         }
       } catch (SQLException e) {
@@ -202,9 +260,11 @@ final class ClaimStatements {
       String status,
       String token,
       Instant expiresAt,
-      Instant now)
+      Instant now,
+      PayloadFingerprint fingerprint)
       throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(insertClaim)) {
+    String sql = fingerprint == null ? insertClaim : insertClaimWithFingerprint;
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
       int first = lockWaits.bind(insert);
       insert.setString(first, handler.name());
       insert.setString(first + 1, storedKey);
@@ -212,11 +272,19 @@ final class ClaimStatements {
       insert.setString(first + 3, token);
       insert.setObject(first + 4, dialect.timestamp(expiresAt));
       insert.setObject(first + 5, dialect.timestamp(now));
-      if (dialect.insertBindsKeyAgain()) {
-        insert.setString(first + 6, handler.name());
-        insert.setString(first + 7, storedKey);
+      int next = first + 6;
+      if (fingerprint != null) {
+        insert.setBytes(next++, fingerprint.digest());
       }
-      return lockWaits.execute(insert) == 1;
+      if (dialect.insertBindsKeyAgain()) {
+        insert.setString(next, handler.name());
+        insert.setString(next + 1, storedKey);
+      }
+      boolean inserted = lockWaits.execute(insert) == 1;
+      if (fingerprint != null) {
+        knowFingerprintColumn();
+      }
+      return inserted;
     } catch (SQLException e) {
       if (dialect.insertRaisesDuplicateKey() && dialect.isDuplicateKey(e)) {
         return false;
@@ -234,20 +302,23 @@ final class ClaimStatements {
       HandlerDescriptor handler,
       String storedKey,
       Instant now,
+      PayloadFingerprint fingerprint,
       BoundTransaction joined)
       throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(selectRecord)) {
+    String sql = fingerprint == null ? selectRecord : selectRecordWithFingerprint;
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, handler.name());
       select.setString(2, storedKey);
       try (ResultSet row = select.executeQuery()) {
-        return row.next() ? decide(row, handler, storedKey, now, joined) : null;
+        return row.next() ? decide(row, handler, storedKey, now, fingerprint, joined) : null;
       }
     }
   }
 
   /**
-   * What the record in {@code row} (status, result, claim_token, expires_at) decides: a duplicate
-   * or a claim in progress if it is live, null if it has expired. A row that the thread's own
+   * What the record in {@code row} (status, result, claim_token, expires_at, and the fingerprint
+   * if the claim has one) decides: a duplicate, a key reused or a claim in progress if it is live,
+   * null if it has expired. A row that the thread's own
    * transaction holds is a re-entrant claim, refused. A live record with a status the store never
    * writes is refused here, in place of a CHECK constraint, which PostgreSQL would build again for
    * every insert; an expired one is taken over like any other.
@@ -257,6 +328,7 @@ final class ClaimStatements {
       HandlerDescriptor handler,
       String storedKey,
       Instant now,
+      PayloadFingerprint fingerprint,
       BoundTransaction joined)
       throws SQLException {
     String status = row.getString(1);
@@ -270,6 +342,15 @@ final class ClaimStatements {
       return null;
     }
     if (COMPLETED.equals(status)) {
+      if (fingerprint != null) {
+        byte[] digest = row.getBytes(5);
+        if (digest != null) {
+          PayloadFingerprint recorded = recordedFingerprint(handler, storedKey, digest);
+          if (!recorded.equals(fingerprint)) {
+            return Attempt.keyReused(recorded);
+          }
+        }
+      }
       return Attempt.duplicate(result);
     }
     if (IN_PROGRESS.equals(status)) {
@@ -285,19 +366,71 @@ final class ClaimStatements {
       String status,
       String token,
       Instant expiresAt,
-      Instant now)
+      Instant now,
+      PayloadFingerprint fingerprint)
       throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement(takeOver)) {
+    boolean withColumn = fingerprint != null || hasFingerprintColumn(connection);
+    try (PreparedStatement update =
+        connection.prepareStatement(withColumn ? takeOverWithFingerprint : takeOver)) {
       int first = lockWaits.bind(update);
       update.setString(first, status);
       update.setString(first + 1, token);
       update.setObject(first + 2, dialect.timestamp(expiresAt));
       update.setObject(first + 3, dialect.timestamp(now));
-      update.setString(first + 4, handler.name());
-      update.setString(first + 5, storedKey);
-      update.setObject(first + 6, dialect.timestamp(now));
-      return lockWaits.execute(update) == 1;
+      int next = first + 4;
+      if (withColumn) {
+        if (fingerprint == null) {
+          update.setNull(next++, Types.VARBINARY);
+        } else {
+          update.setBytes(next++, fingerprint.digest());
+        }
+      }
+      update.setString(next, handler.name());
+      update.setString(next + 1, storedKey);
+      update.setObject(next + 2, dialect.timestamp(now));
+      boolean takenOver = lockWaits.execute(update) == 1;
+      if (fingerprint != null) {
+        knowFingerprintColumn();
+      }
+      return takenOver;
     }
+  }
+
+  /**
+   * True if the table has the fingerprint column: known from an earlier statement, or else read
+   * from its columns with a query that reads no row (and asked again next time while it has none,
+   * since a migration may add it under a running store).
+   */
+  boolean hasFingerprintColumn(Connection connection) throws SQLException {
+    if (fingerprintColumn) {
+      return true;
+    }
+    try (Statement select = connection.createStatement();
+        ResultSet none = select.executeQuery(selectNoRow)) {
+      ResultSetMetaData columns = none.getMetaData();
+      for (int i = 1; i <= columns.getColumnCount(); i++) {
+        if (Dialect.FINGERPRINT_COLUMN.equalsIgnoreCase(columns.getColumnName(i))) {
+          fingerprintColumn = true;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Records that the table has the fingerprint column: a statement naming it succeeded. */
+  void knowFingerprintColumn() {
+    if (!fingerprintColumn) {
+      fingerprintColumn = true;
+    }
+  }
+
+  private PayloadFingerprint recordedFingerprint(
+      HandlerDescriptor handler, String storedKey, byte[] digest) {
+    if (digest.length != PayloadFingerprint.LENGTH) {
+      throw failures.badFingerprint(handler, storedKey, digest.length);
+    }
+    return PayloadFingerprint.ofDigest(digest);
   }
 
   /**

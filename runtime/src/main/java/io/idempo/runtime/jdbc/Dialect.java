@@ -64,6 +64,15 @@ public abstract class Dialect {
   static final String TAKE_OVER_SET =
       " SET status = ?, result = NULL, claim_token = ?, expires_at = ?, created_at = ?";
 
+  /**
+   * The SET clause's addition in {@link #takeOver(String, boolean)} with the fingerprint column:
+   * the fingerprint, after created_at.
+   */
+  static final String TAKE_OVER_SET_FINGERPRINT = ", fingerprint = ?";
+
+  /** The column that keeps a record's payload fingerprint (nullable; absent in older tables). */
+  static final String FINGERPRINT_COLUMN = "fingerprint";
+
   /** The WHERE clause of {@link #takeOver}: handler, key, now. */
   static final String TAKE_OVER_WHERE =
       " WHERE handler_name = ? AND idempotency_key = ? AND expires_at <= ?";
@@ -188,6 +197,22 @@ public abstract class Dialect {
     }
   }
 
+  /** The SQL type of the {@code fingerprint} column: 32 bytes, a SHA-256 digest. */
+  abstract String fingerprintType();
+
+  /**
+   * The statement that adds the {@code fingerprint} column to {@code table} when it was created
+   * before the store kept payload fingerprints; docs/runtime.md lists it for each database.
+   */
+  final String addFingerprintColumn(TableName table) {
+    return "ALTER TABLE "
+        + table.qualified()
+        + " ADD COLUMN "
+        + FINGERPRINT_COLUMN
+        + " "
+        + fingerprintType();
+  }
+
   /**
    * The name of the index {@code <table><suffix>} as the DDL must write it: schema-qualified where
    * the database wants it so.
@@ -204,6 +229,12 @@ public abstract class Dialect {
 
   /** True if {@code e} says the table does not exist. */
   public abstract boolean isMissingTable(SQLException e);
+
+  /**
+   * True if {@code e} says a column the statement names does not exist: in a claim statement, the
+   * {@code fingerprint} column of a table created before the store kept payload fingerprints.
+   */
+  abstract boolean isMissingColumn(SQLException e);
 
   /**
    * True if {@code e} says the statement gave up waiting for a row lock another transaction holds
@@ -293,25 +324,33 @@ public abstract class Dialect {
   abstract LockWaits lockWaits(int millis);
 
   /**
-   * Inserts a claim row: handler, key, status, token, expires_at, created_at (then handler and key
-   * again if {@link #insertBindsKeyAgain()}), after the lock timeout where {@link LockWaits#bind}
-   * puts it first. Writes nothing when the row exists or, if {@link #insertRaisesDuplicateKey()},
-   * may fail with a duplicate key. A claim that inserted nothing
-   * reads the record with {@link #selectRecord}.
+   * Inserts a claim row: handler, key, status, token, expires_at, created_at, and the fingerprint
+   * if {@code fingerprint} (then handler and key again if {@link #insertBindsKeyAgain()}), after
+   * the lock timeout where {@link LockWaits#bind} puts it first. Without {@code fingerprint} the
+   * statement does not name the fingerprint column, which may be absent, and leaves it null.
+   * Writes nothing when the row exists or, if {@link #insertRaisesDuplicateKey()}, may fail with a
+   * duplicate key. A claim that inserted nothing reads the record with {@link #selectRecord}.
    *
    * <p>It reads nothing itself. A claim statement on PostgreSQL that also read the record it
    * yielded to (in a {@code UNION ALL} over the insert's {@code RETURNING}) saved a duplicate its
    * round trip, but cost every claim more server CPU than the read costs the duplicates: with 20%
    * duplicates, 12–24 µs of server CPU per delivery more (docs/performance.md).
    */
-  abstract String insertClaim(String table);
+  abstract String insertClaim(String table, boolean fingerprint);
 
   /**
-   * Takes over an expired record: status, token, expires_at, created_at, handler, key, now, after
-   * the lock timeout where {@link LockWaits#bind} puts it first. Matches no row unless the record
-   * is still expired, so of two deliveries only one takes it over.
+   * Takes over an expired record: status, token, expires_at, created_at, the fingerprint if {@code
+   * fingerprint} (which may be bound null), handler, key, now, after the lock timeout where {@link
+   * LockWaits#bind} puts it first. Matches no row unless the record is still expired, so of two
+   * deliveries only one takes it over. Without {@code fingerprint} it leaves the fingerprint
+   * column, which may be absent, as it is.
    */
-  abstract String takeOver(String table);
+  abstract String takeOver(String table, boolean fingerprint);
+
+  /** The SET clause of {@link #takeOver(String, boolean)}. */
+  static String takeOverSet(boolean fingerprint) {
+    return fingerprint ? TAKE_OVER_SET + TAKE_OVER_SET_FINGERPRINT : TAKE_OVER_SET;
+  }
 
   /**
    * True if {@link #insertClaim} may report an existing row by a duplicate-key error (on H2, only
@@ -320,8 +359,8 @@ public abstract class Dialect {
   abstract boolean insertRaisesDuplicateKey();
 
   /**
-   * True if {@link #insertClaim} takes the handler and the key again after its six values, to look
-   * for the row before it inserts.
+   * True if {@link #insertClaim} takes the handler and the key again after its six (or seven)
+   * values, to look for the row before it inserts.
    */
   boolean insertBindsKeyAgain() {
     return false;
@@ -363,13 +402,24 @@ public abstract class Dialect {
   }
 
   /**
-   * Reads a record: handler, key. It must read the latest committed row, not a snapshot taken
+   * Reads a record (status, result, claim_token, expires_at, then the fingerprint if {@code
+   * fingerprint}): handler, key. It must read the latest committed row, not a snapshot taken
    * earlier in the transaction: the row whose duplicate key the claim's insert just met.
    */
-  String selectRecord(String table) {
-    return "SELECT status, result, claim_token, expires_at FROM "
+  String selectRecord(String table, boolean fingerprint) {
+    return "SELECT status, result, claim_token, expires_at"
+        + (fingerprint ? ", " + FINGERPRINT_COLUMN : "")
+        + " FROM "
         + table
         + " WHERE handler_name = ? AND idempotency_key = ?";
+  }
+
+  /**
+   * Reads no row of {@code table}, only its columns, which tell whether it has the fingerprint
+   * column; no error whichever columns it has.
+   */
+  static String selectNoRow(String table) {
+    return "SELECT * FROM " + table + " WHERE 1 = 0";
   }
 
   /** Marks a lease-mode claim completed: status, result, expires_at, handler, key, token. */
@@ -394,9 +444,17 @@ public abstract class Dialect {
         + " WHERE handler_name = ? AND idempotency_key = ? AND claim_token = ?";
   }
 
-  /** The claim row's columns, in the order {@link #insertClaim} binds them. */
-  static String columns() {
-    return COLUMNS;
+  /**
+   * The claim row's columns, in the order {@link #insertClaim} binds them, with the fingerprint
+   * column last if {@code fingerprint}.
+   */
+  static String columns(boolean fingerprint) {
+    return fingerprint ? COLUMNS + ", " + FINGERPRINT_COLUMN : COLUMNS;
+  }
+
+  /** The insert's values after the lock bound: six, or seven with the fingerprint. */
+  static String claimValues(boolean fingerprint) {
+    return fingerprint ? "?, ?, ?, NULL, ?, ?, ?, ?" : "?, ?, ?, NULL, ?, ?, ?";
   }
 
   @Override
@@ -435,6 +493,17 @@ public abstract class Dialect {
     }
 
     @Override
+    boolean isMissingColumn(SQLException e) {
+      String state = e.getSQLState();
+      return "42S22".equals(state) || "42122".equals(state); // error 42122: column not found
+    }
+
+    @Override
+    String fingerprintType() {
+      return "VARBINARY(32)";
+    }
+
+    @Override
     boolean isLockTimeout(SQLException e) {
       // LOCK_TIMEOUT_1: error 50200, SQLState HYT00. A cancelled statement is error 57014.
       return "HYT00".equals(e.getSQLState()) || e.getErrorCode() == 50200;
@@ -456,7 +525,7 @@ public abstract class Dialect {
     }
 
     @Override
-    String insertClaim(String table) {
+    String insertClaim(String table, boolean fingerprint) {
       // H2 has no ON CONFLICT outside PostgreSQL mode. The insert skips a committed row itself:
       // on H2 a duplicate-key error is costly beyond the error, because a failed statement rolls
       // back to its savepoint, and every rollback clears the session's cache of compiled
@@ -468,8 +537,10 @@ public abstract class Dialect {
       return "INSERT INTO "
           + table
           + " ("
-          + columns()
-          + ") SELECT ?, ?, ?, NULL, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
+          + columns(fingerprint)
+          + ") SELECT "
+          + claimValues(fingerprint)
+          + " WHERE NOT EXISTS (SELECT 1 FROM "
           + table
           + " WHERE handler_name = ? AND idempotency_key = ?)";
     }
@@ -485,8 +556,8 @@ public abstract class Dialect {
     }
 
     @Override
-    String takeOver(String table) {
-      return "UPDATE " + table + TAKE_OVER_SET + TAKE_OVER_WHERE;
+    String takeOver(String table, boolean fingerprint) {
+      return "UPDATE " + table + takeOverSet(fingerprint) + TAKE_OVER_WHERE;
     }
 
     @Override
@@ -523,6 +594,16 @@ public abstract class Dialect {
     }
 
     @Override
+    boolean isMissingColumn(SQLException e) {
+      return "42703".equals(e.getSQLState()); // undefined_column
+    }
+
+    @Override
+    String fingerprintType() {
+      return "BYTEA";
+    }
+
+    @Override
     boolean isLockTimeout(SQLException e) {
       // lock_not_available, raised by lock_timeout; a statement_timeout is 57014.
       return "55P03".equals(e.getSQLState());
@@ -551,7 +632,7 @@ public abstract class Dialect {
     }
 
     @Override
-    String insertClaim(String table) {
+    String insertClaim(String table, boolean fingerprint) {
       // Waits for a concurrent uncommitted insert of the same key, then inserts nothing (no row)
       // if that one committed, or the row (one row) if it rolled back. An existing row is no
       // error, so the transaction stays usable; only a wait past the lock timeout is.
@@ -559,18 +640,20 @@ public abstract class Dialect {
           + "INSERT INTO "
           + table
           + " ("
-          + columns()
-          + ") SELECT ?, ?, ?, NULL, ?, ?, ? FROM lock_bound"
+          + columns(fingerprint)
+          + ") SELECT "
+          + claimValues(fingerprint)
+          + " FROM lock_bound"
           + " ON CONFLICT (handler_name, idempotency_key) DO NOTHING"
           + LockWaits.StatementLockWaits.RESTORE_LOCK_TIMEOUT;
     }
 
     @Override
-    String takeOver(String table) {
+    String takeOver(String table, boolean fingerprint) {
       return LockWaits.StatementLockWaits.BOUND_LOCK_WAITS
           + "UPDATE "
           + table
-          + TAKE_OVER_SET
+          + takeOverSet(fingerprint)
           + " FROM lock_bound"
           + TAKE_OVER_WHERE
           + LockWaits.StatementLockWaits.RESTORE_LOCK_TIMEOUT;
@@ -655,6 +738,16 @@ public abstract class Dialect {
     }
 
     @Override
+    boolean isMissingColumn(SQLException e) {
+      return e.getErrorCode() == 1054; // ER_BAD_FIELD_ERROR, SQLState 42S22
+    }
+
+    @Override
+    String fingerprintType() {
+      return "VARBINARY(32)";
+    }
+
+    @Override
     boolean isLockTimeout(SQLException e) {
       // ER_LOCK_WAIT_TIMEOUT: SQLState HY000 from MariaDB's driver, 40001 from MySQL's. A
       // statement killed by max_statement_time or MAX_EXECUTION_TIME is another error (1969,
@@ -716,20 +809,26 @@ public abstract class Dialect {
     }
 
     @Override
-    String insertClaim(String table) {
+    String insertClaim(String table, boolean fingerprint) {
       // Waits for a concurrent uncommitted insert of the same key, then fails with error 1062 if
       // that one committed, or inserts if it rolled back.
-      return "INSERT INTO " + table + " (" + columns() + ") VALUES (?, ?, ?, NULL, ?, ?, ?)";
+      return "INSERT INTO "
+          + table
+          + " ("
+          + columns(fingerprint)
+          + ") VALUES ("
+          + claimValues(fingerprint)
+          + ")";
     }
 
     @Override
-    String selectRecord(String table) {
-      return super.selectRecord(table) + " LOCK IN SHARE MODE";
+    String selectRecord(String table, boolean fingerprint) {
+      return super.selectRecord(table, fingerprint) + " LOCK IN SHARE MODE";
     }
 
     @Override
-    String takeOver(String table) {
-      return "UPDATE " + table + TAKE_OVER_SET + TAKE_OVER_WHERE;
+    String takeOver(String table, boolean fingerprint) {
+      return "UPDATE " + table + takeOverSet(fingerprint) + TAKE_OVER_WHERE;
     }
 
     @Override

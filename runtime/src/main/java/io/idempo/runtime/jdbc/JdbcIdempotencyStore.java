@@ -5,10 +5,12 @@ import io.idempo.runtime.BatchClaim;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
+import io.idempo.runtime.IdempotencyKeyReuseException;
 import io.idempo.runtime.IdempotencyListener;
 import io.idempo.runtime.IdempotencyStore;
 import io.idempo.runtime.IdempotencyStoreException;
 import io.idempo.runtime.InFlightPolicy;
+import io.idempo.runtime.PayloadFingerprint;
 import io.idempo.runtime.StoreEvents;
 import io.idempo.runtime.StoredKeys;
 import io.idempo.runtime.jdbc.ClaimStatements.Attempt;
@@ -19,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,13 +160,17 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   /**
    * Creates the table and its index unless they exist, with the DDL of {@link
-   * Dialect#ddlResource()}.
+   * Dialect#ddlResource()}, and adds the {@code fingerprint} column to a table created before the
+   * store kept payload fingerprints (the {@code ALTER TABLE} statement docs/runtime.md lists).
    *
    * @throws IdempotencyStoreException if the DDL fails
    */
   public void createTableIfMissing() {
     try (Connection connection = dataSource.getConnection()) {
       dialect.createIfMissing(connection, dialect.ddl(table));
+      if (!statements.hasFingerprintColumn(connection)) {
+        addFingerprintColumn(connection);
+      }
     } catch (SQLException e) {
       throw new IdempotencyStoreException(
           "cannot create idempotency table " + table + ": " + e.getMessage(), e);
@@ -172,13 +179,28 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public Claim claim(HandlerDescriptor handler, String key) {
+    return claim(handler, key, null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The fingerprint is kept in the row's {@code fingerprint} column, written by the claim's
+   * insert or take-over and compared on the duplicate path, in both modes. A claim without a
+   * fingerprint does not name the column (except to clear it when it takes over an expired
+   * record), so a table created before the column existed keeps working for handlers without a
+   * fingerprint; a claim with one in such a table fails with an {@link IdempotencyStoreException}
+   * that names the {@code ALTER TABLE} statement which adds the column.
+   */
+  @Override
+  public Claim claim(HandlerDescriptor handler, String key, PayloadFingerprint fingerprint) {
     long start = System.nanoTime();
     Objects.requireNonNull(handler, "handler");
     String storedKey = StoredKeys.storedKey(handler, key);
     Claim claim;
     try {
-      claim = claimStoredKey(handler, key, storedKey, start);
-    } catch (DuplicateInProgressException e) {
+      claim = claimStoredKey(handler, key, storedKey, fingerprint, start);
+    } catch (DuplicateInProgressException | IdempotencyKeyReuseException e) {
       events.claimTimed(handler, storedKey, start);
       throw e;
     }
@@ -188,24 +210,33 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   /** Claims {@code storedKey}; {@code start} is when the claim began, for the in-flight wait. */
   private Claim claimStoredKey(
-      HandlerDescriptor handler, String key, String storedKey, long start) {
+      HandlerDescriptor handler,
+      String key,
+      String storedKey,
+      PayloadFingerprint fingerprint,
+      long start) {
     BoundTransaction outer = binding.current();
     if (handler.mode() == IdempotentHandler.Mode.TRANSACTIONAL) {
       if (outer != null) {
-        return claimNested(outer, handler, key, storedKey);
+        return claimNested(outer, handler, key, storedKey, fingerprint);
       }
-      Claim claim = claimTransactional(handler, key, storedKey);
+      Claim claim = claimTransactional(handler, key, storedKey, fingerprint);
       return claim != null
           ? claim
           : inFlightPolicy.retryInFlight(
               handler, key, storedKey, start, events,
-              () -> claimTransactional(handler, key, storedKey));
+              () -> claimTransactional(handler, key, storedKey, fingerprint));
     }
-    Claim claim = claimLease(handler, key, storedKey);
+    Claim claim = claimLease(handler, key, storedKey, fingerprint);
     return claim != null
         ? claim
         : inFlightPolicy.retryInFlight(
-            handler, key, storedKey, start, events, () -> claimLease(handler, key, storedKey));
+            handler,
+            key,
+            storedKey,
+            start,
+            events,
+            () -> claimLease(handler, key, storedKey, fingerprint));
   }
 
   /**
@@ -304,14 +335,30 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return total;
   }
 
+  /**
+   * Adds the fingerprint column in auto-commit; another process adding it at the same time is no
+   * error.
+   */
+  private void addFingerprintColumn(Connection connection) throws SQLException {
+    try (Statement alter = connection.createStatement()) {
+      alter.execute(dialect.addFingerprintColumn(table));
+    } catch (SQLException e) {
+      if (!statements.hasFingerprintColumn(connection)) {
+        throw e;
+      }
+    }
+    statements.knowFingerprintColumn();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Claiming
 
   /** Returns the acquired or duplicate claim, or null if the key is in flight. */
-  private Claim claimTransactional(HandlerDescriptor handler, String key, String storedKey) {
+  private Claim claimTransactional(
+      HandlerDescriptor handler, String key, String storedKey, PayloadFingerprint fingerprint) {
     ClaimTransaction handle = begin(handler, key);
     if (handle.joined()) {
-      return claimJoined(handle, handler, key, storedKey);
+      return claimJoined(handle, handler, key, storedKey, fingerprint);
     }
     Connection connection = handle.connection();
     boolean handedOver = false;
@@ -327,6 +374,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
               token,
               ClaimStatements.plus(now, handler.ttl()),
               now,
+              fingerprint,
               null,
               connection::rollback);
       switch (attempt.outcome) {
@@ -348,6 +396,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           events.duplicate(handler, storedKey);
           return Claim.duplicate(attempt.result);
         }
+        case KEY_REUSED -> {
+          // Ended (rolled back) in finally: the claim wrote nothing.
+          throw keyReused(handler, key, storedKey, attempt, fingerprint);
+        }
         default -> {
           return null;
         }
@@ -368,12 +420,16 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    * timeout, since waiting would hold the application's transaction open.
    */
   private Claim claimJoined(
-      ClaimTransaction handle, HandlerDescriptor handler, String key, String storedKey) {
+      ClaimTransaction handle,
+      HandlerDescriptor handler,
+      String key,
+      String storedKey,
+      PayloadFingerprint fingerprint) {
     BoundTransaction transaction = new BoundTransaction(handle);
     boolean handedOver = false;
     boolean undone = false;
     try {
-      Claim claim = claimNested(transaction, handler, key, storedKey);
+      Claim claim = claimNested(transaction, handler, key, storedKey, fingerprint);
       if (claim.isDuplicate()) {
         undone = true;
       } else {
@@ -381,7 +437,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         handedOver = true;
       }
       return claim;
-    } catch (DuplicateInProgressException e) {
+    } catch (DuplicateInProgressException | IdempotencyKeyReuseException e) {
       undone = !transaction.rollbackOnly;
       throw e;
     } finally {
@@ -393,7 +449,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   private Claim claimNested(
-      BoundTransaction transaction, HandlerDescriptor handler, String key, String storedKey) {
+      BoundTransaction transaction,
+      HandlerDescriptor handler,
+      String key,
+      String storedKey,
+      PayloadFingerprint fingerprint) {
     Connection connection = transaction.connection;
     try {
       Savepoint savepoint = connection.setSavepoint();
@@ -410,6 +470,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                 token,
                 ClaimStatements.plus(now, handler.ttl()),
                 now,
+                fingerprint,
                 transaction,
                 () -> connection.rollback(savepoint));
       } catch (SQLException | RuntimeException e) {
@@ -440,6 +501,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           events.duplicate(handler, storedKey);
           return Claim.duplicate(attempt.result);
         }
+        case KEY_REUSED -> {
+          connection.rollback(savepoint);
+          throw keyReused(handler, key, storedKey, attempt, fingerprint);
+        }
         default -> {
           // Waiting here would hold the outer transaction open; the caller retries the message.
           connection.rollback(savepoint);
@@ -460,7 +525,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   /** Returns the acquired or duplicate claim, or null if the key is in flight. */
-  private Claim claimLease(HandlerDescriptor handler, String key, String storedKey) {
+  private Claim claimLease(
+      HandlerDescriptor handler, String key, String storedKey, PayloadFingerprint fingerprint) {
     try (Connection connection = open(handler, key)) {
       connection.setAutoCommit(true);
       String token = newClaimToken();
@@ -474,6 +540,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
               token,
               ClaimStatements.plus(now, handler.lease()),
               now,
+              fingerprint,
               null,
               () -> {}); // in auto-commit, each statement's bound ends with it
       switch (attempt.outcome) {
@@ -485,6 +552,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           events.duplicate(handler, storedKey);
           return Claim.duplicate(attempt.result);
         }
+        case KEY_REUSED -> throw keyReused(handler, key, storedKey, attempt, fingerprint);
         default -> {
           return null;
         }
@@ -511,6 +579,17 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     } catch (SQLException e) {
       throw failures.failure("claim", handler, key, e);
     }
+  }
+
+  /** Reports a key reused ({@link Outcome#KEY_REUSED}) and returns the exception to throw. */
+  private IdempotencyKeyReuseException keyReused(
+      HandlerDescriptor handler,
+      String key,
+      String storedKey,
+      Attempt attempt,
+      PayloadFingerprint fingerprint) {
+    events.keyReused(handler, storedKey);
+    return new IdempotencyKeyReuseException(handler, key, attempt.recorded, fingerprint);
   }
 
   private void notifyAcquired(Outcome outcome, HandlerDescriptor handler, String storedKey) {

@@ -8,6 +8,13 @@
 -- for COMPLETED rows; a row past expires_at counts as absent. Keys longer than 255 characters are
 -- stored as 'sha256:' followed by 64 hex digits.
 --
+-- fingerprint is the SHA-256 digest (32 bytes) of the payload of the delivery that wrote the row,
+-- for handlers that name a payload fingerprint (@IdempotentHandler(fingerprint = ...)); null for
+-- the others. A table created before this column existed keeps working for handlers without a
+-- fingerprint; for the others add it with
+--   ALTER TABLE idempo_claims ADD COLUMN fingerprint VARBINARY(32);
+-- (createTableIfMissing() does so). See docs/runtime.md, "Payload fingerprints".
+--
 -- status has no CHECK constraint, as in postgresql.sql: the store writes only IN_PROGRESS and
 -- COMPLETED, refuses a live row with any other status when it reads one, and takes an expired
 -- one over. PostgreSQL builds a CHECK constraint's expression again for every INSERT, which
@@ -20,6 +27,7 @@ CREATE TABLE IF NOT EXISTS idempo_claims (
     claim_token     VARCHAR(36)              NOT NULL,
     expires_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
+    fingerprint     VARBINARY(32),
     PRIMARY KEY (handler_name, idempotency_key)
 );
 

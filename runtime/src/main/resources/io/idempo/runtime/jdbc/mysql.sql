@@ -8,6 +8,13 @@
 -- for COMPLETED rows, in UTC; a row past expires_at counts as absent. Keys longer than 255
 -- characters are stored as 'sha256:' followed by 64 hex digits.
 --
+-- fingerprint is the SHA-256 digest (32 bytes) of the payload of the delivery that wrote the row,
+-- for handlers that name a payload fingerprint (@IdempotentHandler(fingerprint = ...)); null for
+-- the others. A table created before this column existed keeps working for handlers without a
+-- fingerprint; for the others add it with
+--   ALTER TABLE idempo_claims ADD COLUMN fingerprint VARBINARY(32);
+-- (createTableIfMissing() does so). See docs/runtime.md, "Payload fingerprints".
+--
 -- handler_name and idempotency_key are bytes (UTF-8), compared byte by byte: keys that differ in
 -- case or in trailing spaces are different keys, as on H2 and PostgreSQL. (Text columns compare
 -- by their collation: the default ones ignore case, and every PAD SPACE collation, utf8mb4_bin
@@ -23,6 +30,7 @@ CREATE TABLE IF NOT EXISTS idempo_claims (
     claim_token     VARCHAR(36)     NOT NULL,
     expires_at      DATETIME(6)     NOT NULL,
     created_at      DATETIME(6)     NOT NULL,
+    fingerprint     VARBINARY(32),
     PRIMARY KEY (handler_name, idempotency_key),
     -- purgeExpired() deletes expired COMPLETED rows in batches by this index.
     INDEX idempo_claims_expires_at_idx (expires_at)
