@@ -102,6 +102,30 @@ abstract class HttpEndpointContract {
   }
 
   @Test
+  void theSameKeyWithAnotherBodyIs422ProblemDetail() throws Exception {
+    mvc.perform(payment("key-reused", BODY)).andExpect(status().isCreated());
+    mvc.perform(payment("key-reused", "{\"customer\":\"alice\",\"amount\":9999}"))
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.type").value(IdempotencyProblemAdvice.REUSED))
+        .andExpect(jsonPath("$.title").value("Idempotency key reused"))
+        .andExpect(jsonPath("$.status").value(422))
+        .andExpect(jsonPath("$.idempotencyKey").value("key-reused"))
+        .andExpect(
+            jsonPath("$.detail")
+                .value(
+                    "Idempotency key 'key-reused' was already used for a request with different"
+                        + " parameters. A retry must send the same body; a new request needs a new"
+                        + " key."));
+    // Same content, other JSON spelling (order of properties): the same request, replayed.
+    mvc.perform(payment("key-reused", "{\"amount\":1250,\"customer\":\"alice\"}"))
+        .andExpect(status().isCreated())
+        .andExpect(header().string(ResponseEntityCodec.REPLAYED_HEADER, "true"));
+    assertThat(controller.executions()).isEqualTo(1);
+    assertThat(payments()).isEqualTo(1);
+  }
+
+  @Test
   void anotherKeyRunsAgain() throws Exception {
     mvc.perform(payment("key-a", BODY)).andExpect(status().isCreated());
     mvc.perform(payment("key-b", BODY))

@@ -29,7 +29,7 @@ public class PaymentController {
   }
 
   @PostMapping("/payments")
-  @IdempotentHandler(key = "idempotencyKey")
+  @IdempotentHandler(key = "idempotencyKey", fingerprint = "request")
   public ResponseEntity<Payment> create(
       @RequestHeader("Idempotency-Key") String idempotencyKey,
       @RequestBody PaymentRequest request)
