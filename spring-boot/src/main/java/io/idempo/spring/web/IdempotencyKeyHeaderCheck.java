@@ -51,13 +51,13 @@ final class IdempotencyKeyHeaderCheck implements HandlerInterceptor {
     String key = request.getHeader(header);
     if (key == null) {
       if (required.get()) {
-        throw IdempotencyKeyHeaderException.missing(header, endpoint(request));
+        throw IdempotencyKeyHeaderException.missing(header, endpoint(request, method));
       }
       return true;
     }
     String problem = problem(key);
     if (problem != null) {
-      throw IdempotencyKeyHeaderException.malformed(header, endpoint(request), problem);
+      throw IdempotencyKeyHeaderException.malformed(header, endpoint(request, method), problem);
     }
     return true;
   }
@@ -100,7 +100,32 @@ final class IdempotencyKeyHeaderCheck implements HandlerInterceptor {
     return null;
   }
 
-  private static String endpoint(HttpServletRequest request) {
-    return request.getMethod() + " " + request.getRequestURI();
+  /**
+   * The request and the handler method it was mapped to, for the log: {@code POST /payments
+   * (PaymentsController#create)}, naming the class that declares the {@code @IdempotentHandler}
+   * method rather than its generated wrapper.
+   */
+  private static String endpoint(HttpServletRequest request, HandlerMethod handlerMethod) {
+    Method method = handlerMethod.getMethod();
+    Class<?> declaring = method.getDeclaringClass();
+    for (Class<?> c = declaring; c != null && c != Object.class; c = c.getSuperclass()) {
+      try {
+        if (c.getDeclaredMethod(method.getName(), method.getParameterTypes())
+            .isAnnotationPresent(IdempotentHandler.class)) {
+          declaring = c;
+          break;
+        }
+      } catch (NoSuchMethodException e) {
+        // not declared here; look further up
+      }
+    }
+    return request.getMethod()
+        + " "
+        + request.getRequestURI()
+        + " ("
+        + declaring.getSimpleName()
+        + "#"
+        + method.getName()
+        + ")";
   }
 }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -191,7 +190,7 @@ public class ResponseEntityCodec<B> implements ResultCodec<ResponseEntity<B>> {
 
   @Override
   public String toString() {
-    return "ResponseEntityCodec" + headers.toString().toLowerCase(Locale.ROOT);
+    return "ResponseEntityCodec(body " + body + ", headers " + headers + ")";
   }
 
   private static void writeChunk(DataOutputStream out, byte[] chunk) throws IOException {

@@ -11,6 +11,6 @@ public class ApplicationAdvice {
 
   @ExceptionHandler(IdempotencyKeyHeaderException.class)
   public ResponseEntity<String> badKey(IdempotencyKeyHeaderException e) {
-    return ResponseEntity.badRequest().body("our own answer: " + e.header());
+    return ResponseEntity.badRequest().body("our own answer: " + e.getMessage());
   }
 }

@@ -33,7 +33,11 @@ class ApplicationAdviceTest {
   void theApplicationsAdviceWinsForWhatItHandles() throws Exception {
     mvc.perform(post("/payments").contentType(MediaType.APPLICATION_JSON).content("{}"))
         .andExpect(status().isBadRequest())
-        .andExpect(content().string("our own answer: Idempotency-Key"));
+        .andExpect(
+            content()
+                .string(
+                    "our own answer: request to POST /payments (PaymentController#create) has no"
+                        + " Idempotency-Key header"));
   }
 
   @Test
