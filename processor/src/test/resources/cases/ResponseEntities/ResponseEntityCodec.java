@@ -8,10 +8,30 @@ public final class ResponseEntityCodec {
   private ResponseEntityCodec() {}
 
   public static <B> ResultCodec<ResponseEntity<B>> of(ResultCodec<B> body) {
-    throw new UnsupportedOperationException(String.valueOf(body));
+    return new ResultCodec<ResponseEntity<B>>() {
+      @Override
+      public byte[] encode(ResponseEntity<B> value) {
+        return body.encode(value.getBody());
+      }
+
+      @Override
+      public ResponseEntity<B> decode(byte[] bytes) {
+        return new ResponseEntity<>(body.decode(bytes));
+      }
+    };
   }
 
   public static ResultCodec<ResponseEntity<Void>> withoutBody() {
-    throw new UnsupportedOperationException();
+    return new ResultCodec<ResponseEntity<Void>>() {
+      @Override
+      public byte[] encode(ResponseEntity<Void> value) {
+        return new byte[0];
+      }
+
+      @Override
+      public ResponseEntity<Void> decode(byte[] bytes) {
+        return new ResponseEntity<>(null);
+      }
+    };
   }
 }
