@@ -242,6 +242,34 @@ abstract class HttpEndpointContract {
   }
 
   @Test
+  void inLeaseModeARetryWhileTheFirstRunsIs409AtOnce() throws Exception {
+    controller.delay(3000);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<HttpResponse<String>> first = pool.submit(() -> send("/transfers", "key-lease", ""));
+      while (controller.executions() == 0) {
+        Thread.sleep(10);
+      }
+      long start = System.nanoTime();
+      HttpResponse<String> retry = send("/transfers", "key-lease", "");
+      assertThat(retry.statusCode()).isEqualTo(409);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+      assertThat(retry.body()).contains(IdempotencyProblemAdvice.IN_PROGRESS);
+
+      HttpResponse<String> done = first.get(30, TimeUnit.SECONDS);
+      assertThat(done.statusCode()).isEqualTo(202);
+      assertThat(done.body()).isEqualTo("transfer key-lease");
+      HttpResponse<String> replay = send("/transfers", "key-lease", "");
+      assertThat(replay.statusCode()).isEqualTo(202);
+      assertThat(replay.body()).isEqualTo("transfer key-lease");
+      assertThat(replay.headers().firstValue(ResponseEntityCodec.REPLAYED_HEADER)).hasValue("true");
+      assertThat(controller.executions()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void concurrentRetriesOfOneKeyRunTheControllerOnce() throws Exception {
     int clients = 8;
     controller.delay(400);
@@ -296,8 +324,12 @@ abstract class HttpEndpointContract {
   }
 
   HttpResponse<String> send(String key, String body) throws Exception {
+    return send("/payments", key, body);
+  }
+
+  HttpResponse<String> send(String path, String key, String body) throws Exception {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/payments"))
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .header("Idempotency-Key", key)
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(30))

@@ -50,7 +50,20 @@ public class PaymentController {
         .body(payment);
   }
 
-  /** How often {@link #create} ran. */
+  /**
+   * {@code POST /transfers}, in lease mode: the claim commits at once, so a retry while it runs
+   * finds the lease and is answered 409 without waiting.
+   */
+  @PostMapping("/transfers")
+  @IdempotentHandler(key = "idempotencyKey", mode = IdempotentHandler.Mode.LEASE)
+  public ResponseEntity<String> transfer(@RequestHeader("Idempotency-Key") String idempotencyKey)
+      throws InterruptedException {
+    executions.incrementAndGet();
+    Thread.sleep(delayMillis);
+    return ResponseEntity.accepted().body("transfer " + idempotencyKey);
+  }
+
+  /** How often {@link #create} and {@link #transfer} ran. */
   public int executions() {
     return executions.get();
   }
