@@ -87,19 +87,40 @@ public @interface IdempotentHandler {
   String key() default "";
 
   /**
-   * The payload fingerprint: key paths (written and resolved like {@link #key()}) whose values
-   * identify the message's or request's content, for example {@code {"request"}} for the whole
-   * request body or {@code {"event.amount", "event.currency"}}. Empty (the default) keeps no
-   * fingerprint.
+   * The payload fingerprint: paths whose values identify the message's or request's content, for
+   * example {@code {"request"}} for the whole request body or {@code {"event.amount",
+   * "event.currency"}}. Empty (the default) keeps no fingerprint.
    *
    * <p>When set, the store keeps a SHA-256 digest of the values' canonical encoding with the key.
    * A later delivery with the same key and a different digest does not run the handler and does
-   * not get the earlier result: it fails with {@code io.idempo.runtime.IdempotencyKeyReuseException}
-   * (an HTTP endpoint answers {@code 422}). A value at a path may be of any type a key may end in,
-   * a record or a class with getters (expanded into its properties, recursively), or a {@link
-   * java.util.List}, {@link java.util.Collection} or array of those; anything else is a compile
-   * error. The encoding is documented in {@code docs/http.md} and stable across JVMs and versions.
-   * Not available on batch handlers.
+   * not get the earlier result: it fails with {@code
+   * io.idempo.runtime.IdempotencyKeyReuseException} (an HTTP endpoint answers {@code 422}). The
+   * key may come from {@link #key()} or from an {@link IdempotencyKey} parameter, for example a
+   * request header, with the fingerprint taken from the request body.
+   *
+   * <p>Each path is written and resolved like a key path (see above), without {@code [*]}; a path
+   * that does not resolve is the same compile error. The value at a path may be:
+   *
+   * <ul>
+   *   <li>a type a key may end in, or {@code byte[]}: one leaf, named by the path;
+   *   <li>a record, expanded into its components in order, or a class or interface with getters
+   *       ({@code getX()}, or {@code isX()} for a {@code boolean}), expanded into its getters and
+   *       then its accessible fields, the class's own in declaration order before its
+   *       superclasses' and interfaces'; each property under {@code <path>.<name>}, recursively;
+   *   <li>a {@link java.util.List}, {@link java.util.Collection} or array of any of these: its
+   *       size, then each element under {@code <path>[<index>]}, such as {@code
+   *       request.lines[0].sku}.
+   * </ul>
+   *
+   * <p>Anything else is a compile error that says what to write instead: a {@link java.util.Map},
+   * a {@link java.util.Set} (its order is not stable), {@link Object}, raw, wildcard and
+   * type-variable types, a type without properties, {@link java.time.ZoneId} (fingerprint its
+   * {@code id}), a recursive type, more than 8 levels of records, beans, lists and arrays below a
+   * path, an empty, repeated or nested path, and a fingerprint on a batch handler. A {@code null}
+   * anywhere is not an error: it is added as null at its own path, in place of the values below
+   * it. The encoding is documented in {@code io.idempo.runtime.PayloadFingerprint} and {@code
+   * docs/fingerprints.md}, and stable across JVMs and versions; adding, removing or reordering paths or properties changes the
+   * fingerprint.
    */
   String[] fingerprint() default {};
 

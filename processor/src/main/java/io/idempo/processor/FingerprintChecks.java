@@ -153,34 +153,35 @@ final class FingerprintChecks {
               + " `request` (the whole request) or `request.amount`, or remove it");
     }
     for (String earlier : before) {
-      String problem = null;
+      String problem;
       if (earlier.equals(text)) {
         problem = "is listed twice; remove one";
       } else if (text.startsWith(earlier + ".")) {
-        problem = "is inside `" + earlier + "`, which the fingerprint already expands whole";
+        problem =
+            "is inside `"
+                + earlier
+                + "`, which the fingerprint already expands whole; keep only `"
+                + earlier
+                + "`";
       } else if (earlier.startsWith(text + ".")) {
-        problem = "contains `" + earlier + "`, which would be fingerprinted twice";
+        problem =
+            "contains `" + earlier + "`, which would be fingerprinted twice; keep only `" + text
+                + "`";
+      } else {
+        continue;
       }
-      if (problem != null) {
-        return Problem.on(
-            method,
-            annotation,
-            value,
-            "fingerprint path `"
-                + text
-                + "` of handler method `"
-                + method.getSimpleName()
-                + "` "
-                + problem
-                + (problem.startsWith("is listed") ? "" : "; keep only `" + shorter(earlier, text)
-                    + "`"));
-      }
+      return Problem.on(
+          method,
+          annotation,
+          value,
+          "fingerprint path `"
+              + text
+              + "` of handler method `"
+              + method.getSimpleName()
+              + "` "
+              + problem);
     }
     return null;
-  }
-
-  private static String shorter(String a, String b) {
-    return a.length() <= b.length() ? a : b;
   }
 
   /** The values of the {@code fingerprint} attribute as written; empty if left at its default. */
@@ -203,7 +204,8 @@ final class FingerprintChecks {
   private final class Expansion {
     final String text;
     final PackageElement pkg;
-    final Deque<TypeElement> expanding = new ArrayDeque<>();
+    /** The records and beans being expanded, outermost last. */
+    final Deque<TypeMirror> expanding = new ArrayDeque<>();
     String problem;
     String unresolved;
 
@@ -267,7 +269,7 @@ final class FingerprintChecks {
                 + " arguments, such as `List<Item>`");
       }
       if (resolver.keyForm(type) != null) {
-        if (element.getQualifiedName().contentEquals("java.time.ZoneId")) {
+        if (element.getQualifiedName().contentEquals(KnownTypes.ZONE_ID)) {
           return unsupported(
               type,
               at,
@@ -304,7 +306,7 @@ final class FingerprintChecks {
       if (qualified.startsWith("java.") || qualified.startsWith("javax.")) {
         return unsupported(type, at, ENCODABLE);
       }
-      if (expanding.contains(element)) {
+      if (expanding.stream().anyMatch(outer -> types.isSameType(outer, type))) {
         return fail(
             "reaches `"
                 + at
@@ -340,7 +342,7 @@ final class FingerprintChecks {
                 + " accessible field); "
                 + ENCODABLE);
       }
-      expanding.push(element);
+      expanding.push(type);
       List<Property> properties = new ArrayList<>();
       for (Element member : members) {
         String name = propertyName(member);

@@ -68,6 +68,13 @@ final class KnownTypes {
           "java.time.MonthDay",
           "java.time.ZoneId");
 
+  /**
+   * The one key type that {@code io.idempo.runtime.PayloadFingerprint} cannot encode: a region
+   * zone id is neither a {@code TemporalAccessor} nor a {@code TemporalAmount}. A fingerprint
+   * reads its {@code id} instead.
+   */
+  static final String ZONE_ID = "java.time.ZoneId";
+
   /** Reference types (besides enums) with a stable {@code toString()}, usable as a key. */
   private static final Set<String> KEY_TYPES =
       union(

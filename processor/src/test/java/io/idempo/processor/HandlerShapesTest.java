@@ -232,6 +232,48 @@ class HandlerShapesTest {
             }
             """));
     shapes.add(
+        shape(
+            "fingerprints of generic records, beans, nested lists and clashing names",
+            """
+            public class Handler {
+              public record Envelope<T>(String id, T body, List<T> more) {}
+              public record Item(
+                  String path, String value, int[] fingerprint, byte[] bytes,
+                  List<List<String>> grid) {}
+              public interface Named { String getName(); }
+              public static class Base { public String getBaseName() { return "b"; } }
+              public static class Bean extends Base implements Named {
+                public String field;
+                @Override public String getName() { return "n"; }
+                public boolean isActive() { return true; }
+                public Boolean isBoxed() { return true; }
+                public java.util.Collection<Item> getItems() { return List.of(); }
+              }
+              @IdempotentHandler(
+                  key = "envelope.id", fingerprint = {"envelope", "fingerprint", "bean"})
+              public String handle(Envelope<Item> envelope, String fingerprint, Bean bean) {
+                return "";
+              }
+              @IdempotentHandler(key = "other.id", fingerprint = "other", name = "second")
+              public void second(Envelope<String> other) {}
+              @IdempotentHandler(key = "nested.id", fingerprint = "nested", name = "third")
+              public void third(Envelope<Envelope<String>> nested) {}
+            }
+            """));
+    shapes.add(
+        shape(
+            "fingerprinted decorator",
+            """
+            public final class Handler implements Consumer<Handler.Msg> {
+              public record Msg(String id, java.math.BigDecimal amount, Msg.Kind kind) {
+                public enum Kind { A, B }
+              }
+              @IdempotentHandler(key = "msg.id", fingerprint = {"msg.amount", "msg.kind"})
+              @Override
+              public void accept(Msg msg) {}
+            }
+            """));
+    shapes.add(
         new Shape(
             "unnamed package",
             "Handler",

@@ -38,7 +38,10 @@ import java.util.List;
  *       it gets {@link DuplicateInProgressException} (retryable), or, if the store is configured
  *       to wait, the first delivery's outcome;
  *   <li>a completed record older than the handler's {@link HandlerDescriptor#ttl() ttl} counts as
- *       absent.
+ *       absent;
+ *   <li>a delivery that {@linkplain #claim(HandlerDescriptor, String, PayloadFingerprint) carries
+ *       a payload fingerprint} and finds a completed record kept with another one gets neither the
+ *       claim nor the result, but {@link IdempotencyKeyReuseException}.
  * </ul>
  *
  * <p>Implementations are thread-safe. A claim belongs to the thread that made it.
@@ -63,6 +66,11 @@ public interface IdempotencyStore {
    * IdempotencyListener#keyReused} and throws {@link IdempotencyKeyReuseException}. A record kept
    * without a fingerprint (written before the handler named one) matches any fingerprint. A null
    * {@code fingerprint} is {@link #claim(HandlerDescriptor, String)}.
+   *
+   * <p>Everything else is as for {@link #claim(HandlerDescriptor, String)}: a claim in progress
+   * follows the in-flight rules whatever its fingerprint (a delivery that waited for it compares
+   * fingerprints once it completed), and a released claim or an expired record is taken over, the
+   * new record keeping the new fingerprint. The record a reused key finds stays as it was.
    *
    * <p>The default accepts only a null fingerprint; the stores Idempo ships override it.
    *

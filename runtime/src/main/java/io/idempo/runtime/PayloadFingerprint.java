@@ -51,6 +51,9 @@ import java.util.UUID;
  *   <li>{@code L}: the size of a list, collection or array, in decimal, recorded under the
  *       collection's own path before its elements (under {@code path[0]}, {@code path[1]}...).
  * </ul>
+ *
+ * <p>{@code docs/fingerprints.md} gives test vectors, computed apart from this class, and a script
+ * that computes them from the bytes above; {@code PayloadFingerprintTest} checks them.
  */
 public final class PayloadFingerprint {
 

@@ -1232,7 +1232,8 @@ public abstract class IdempotencyStoreContract {
                     return e;
                   }
                 });
-    Thread.sleep(100); // lets the second delivery reach the store; the outcome does not depend on it
+    // Lets the second delivery reach the store; the outcome does not depend on it.
+    Thread.sleep(100);
     first.complete(STRING.encode("paid 10"));
     Object outcome = second.get(30, TimeUnit.SECONDS);
     // Either it saw the first in flight (retryable), or waited for its commit and was refused.

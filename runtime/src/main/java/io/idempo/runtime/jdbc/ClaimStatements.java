@@ -147,8 +147,8 @@ final class ClaimStatements {
    * {@link Outcome#KEY_REUSED}. Without one, the statements leave the fingerprint column out, so a
    * table without it works, and a live completed row is a duplicate whatever its fingerprint; a
    * take-over sets the column to null if the table has it (known from an earlier statement, or
-   * read once from the table's columns before the take-over), so the new record carries no
-   * earlier delivery's fingerprint.
+   * read from the table's columns before the take-over, until they include it), so the new record
+   * carries no earlier delivery's fingerprint.
    *
    * @param fingerprint the claim's payload fingerprint, or null
    * @param joined the thread's transaction the claim joins (a row it holds is a re-entrant claim,

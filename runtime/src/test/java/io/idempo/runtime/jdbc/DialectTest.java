@@ -69,6 +69,34 @@ class DialectTest {
   }
 
   @Test
+  void missingColumnsAreRecognisedApartFromMissingTables() {
+    assertThat(Dialect.H2.isMissingColumn(new SQLException("no column", "42S22", 42122))).isTrue();
+    assertThat(Dialect.H2.isMissingColumn(new SQLException("not found", "42S02", 42102)))
+        .isFalse();
+    assertThat(Dialect.POSTGRESQL.isMissingColumn(new SQLException("no column", "42703")))
+        .isTrue();
+    assertThat(Dialect.POSTGRESQL.isMissingColumn(new SQLException("no relation", "42P01")))
+        .isFalse();
+    for (Dialect dialect : List.of(Dialect.MYSQL, Dialect.MARIADB)) {
+      assertThat(dialect.isMissingColumn(new SQLException("Unknown column", "42S22", 1054)))
+          .isTrue();
+      assertThat(dialect.isMissingColumn(new SQLException("doesn't exist", "42S02", 1146)))
+          .isFalse();
+    }
+  }
+
+  @Test
+  void theFingerprintMigrationStatementNamesTheTableAndTheType() {
+    TableName table = TableName.of("billing.payments_dedup");
+    assertThat(Dialect.POSTGRESQL.addFingerprintColumn(table))
+        .isEqualTo("ALTER TABLE billing.payments_dedup ADD COLUMN fingerprint BYTEA");
+    assertThat(Dialect.H2.addFingerprintColumn(table))
+        .isEqualTo("ALTER TABLE billing.payments_dedup ADD COLUMN fingerprint VARBINARY(32)");
+    assertThat(Dialect.MYSQL.addFingerprintColumn(table))
+        .isEqualTo("ALTER TABLE billing.payments_dedup ADD COLUMN fingerprint VARBINARY(32)");
+  }
+
+  @Test
   void aDuplicateKeyIsRecognised() {
     for (Dialect dialect : List.of(Dialect.H2, Dialect.POSTGRESQL)) {
       assertThat(dialect.isDuplicateKey(new SQLException("unique", "23505"))).isTrue();

@@ -9,6 +9,7 @@ import io.idempo.runtime.BatchClaim;
 import io.idempo.runtime.Claim;
 import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.HandlerDescriptor;
+import io.idempo.runtime.IdempotencyKeyReuseException;
 import io.idempo.runtime.IdempotencyListener;
 import io.idempo.runtime.IdempotencyStore;
 import io.idempo.runtime.IdempotencyStoreContract;
@@ -1087,6 +1088,167 @@ public abstract class JdbcStoreContract extends IdempotencyStoreContract {
     assertThat(store.tableName()).isEqualTo("payments_dedup");
     store.claim(handler("h", Mode.TRANSACTIONAL), "k").complete(null);
     assertThat(count("SELECT COUNT(*) FROM payments_dedup")).isEqualTo(1);
+  }
+
+  // --- payload fingerprints ------------------------------------------------------------------
+
+  /** The store's table as it was before the store kept payload fingerprints. */
+  private void dropTheFingerprintColumn() throws SQLException {
+    jdbcStore(); // creates the table
+    execute("ALTER TABLE idempo_claims DROP COLUMN fingerprint");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TRANSACTIONAL", "LEASE"})
+  void aTableWithoutTheFingerprintColumnServesHandlersWithoutAFingerprint(String mode)
+      throws Exception {
+    dropTheFingerprintColumn();
+    JdbcIdempotencyStore store = storeBuilder(database).build();
+    HandlerDescriptor plain = handler("plain", Mode.valueOf(mode));
+    assertThat(deliver(store, plain, "k", () -> "first")).isEqualTo("first");
+    assertThat(deliver(store, plain, "k", () -> "again")).isEqualTo("first");
+    clock.advance(Duration.ofMinutes(61));
+    // The take-over of an expired record, the one statement that would clear the column.
+    assertThat(deliver(store, plain, "k", () -> "second")).isEqualTo("second");
+    assertThat(deliver(store, plain, "k", () -> "again")).isEqualTo("second");
+    assertThat(listener.events).contains("expired:k");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TRANSACTIONAL", "LEASE"})
+  void aFingerprintOnATableWithoutTheColumnNamesTheStatementThatAddsIt(String mode)
+      throws Exception {
+    dropTheFingerprintColumn();
+    JdbcIdempotencyStore store = storeBuilder(database).build();
+    HandlerDescriptor handler = fingerprinted("pay", Mode.valueOf(mode));
+    IdempotencyStoreException e =
+        assertThrows(
+            IdempotencyStoreException.class,
+            () -> deliver(store, handler, "req-1", AMOUNT_10, () -> "paid"));
+    assertThat(e)
+        .hasMessageThat()
+        .contains(
+            "ALTER TABLE idempo_claims ADD COLUMN fingerprint "
+                + expectedDialect().fingerprintType());
+    assertThat(e).hasMessageThat().contains(handler.name());
+    assertThat(e).hasMessageThat().contains("'req-1'");
+    assertThat(e).hasMessageThat().contains("createTableIfMissing()");
+    assertThat(e).hasMessageThat().contains("Nothing was recorded");
+    assertThat(count("SELECT COUNT(*) FROM idempo_claims")).isEqualTo(0);
+
+    // createTableIfMissing() adds the column to the existing table, and keeps its rows.
+    deliver(store, handler("plain", Mode.LEASE), "kept", () -> "kept");
+    store.createTableIfMissing();
+    store.createTableIfMissing();
+    assertThat(deliver(store, handler, "req-1", AMOUNT_10, () -> "paid")).isEqualTo("paid");
+    assertThrows(
+        IdempotencyKeyReuseException.class,
+        () -> deliver(store, handler, "req-1", AMOUNT_99, () -> "again"));
+    assertThat(deliver(store, handler("plain", Mode.LEASE), "kept", () -> "again"))
+        .isEqualTo("kept");
+  }
+
+  @Test
+  void theMigrationStatementAddsTheColumnAStoreThenUses() throws Exception {
+    dropTheFingerprintColumn();
+    JdbcIdempotencyStore store = storeBuilder(database).build();
+    HandlerDescriptor handler = fingerprinted("pay", Mode.TRANSACTIONAL);
+    assertThrows(
+        IdempotencyStoreException.class, () -> store.claim(handler, "req-1", AMOUNT_10));
+    // What a Flyway or Liquibase user runs, as docs/runtime.md gives it.
+    execute(
+        "ALTER TABLE idempo_claims ADD COLUMN fingerprint " + expectedDialect().fingerprintType());
+    assertThat(deliver(store, handler, "req-1", AMOUNT_10, () -> "paid")).isEqualTo("paid");
+    assertThrows(
+        IdempotencyKeyReuseException.class, () -> store.claim(handler, "req-1", AMOUNT_99));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TRANSACTIONAL", "LEASE"})
+  void aTakeOverWithoutAFingerprintClearsTheColumnItFindsInTheTable(String mode)
+      throws Exception {
+    HandlerDescriptor handler = fingerprinted("pay", Mode.valueOf(mode));
+    JdbcIdempotencyStore writer = jdbcStore();
+    deliver(writer, handler, "req-1", AMOUNT_10, () -> "paid 10");
+    clock.advance(Duration.ofMinutes(61));
+    // A store that never ran a statement naming the column, nor createTableIfMissing().
+    JdbcIdempotencyStore plain = storeBuilder(database).build();
+    assertThat(deliver(plain, handler, "req-1", () -> "paid")).isEqualTo("paid");
+    assertThat(fingerprintColumn("req-1")).isNull();
+    assertThat(deliver(writer, handler, "req-1", AMOUNT_99, () -> "again")).isEqualTo("paid");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TRANSACTIONAL", "LEASE"})
+  void theRowKeepsTheFingerprintsDigest(String mode) throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor handler = fingerprinted("pay", Mode.valueOf(mode));
+    Claim claim = store.claim(handler, "req-1", AMOUNT_10);
+    if (handler.mode() == Mode.LEASE) {
+      assertThat(fingerprintColumn("req-1")).isEqualTo(AMOUNT_10.digest());
+    }
+    claim.complete(utf8("paid"));
+    assertThat(fingerprintColumn("req-1")).isEqualTo(AMOUNT_10.digest());
+    deliver(store, handler, "plain", () -> "paid");
+    assertThat(fingerprintColumn("plain")).isNull();
+  }
+
+  @Test
+  void aNestedClaimOfAReusedKeyLeavesTheOuterTransactionUsable() throws Exception {
+    JdbcIdempotencyStore store = jdbcStore();
+    HandlerDescriptor outer = handler("outer", Mode.TRANSACTIONAL);
+    HandlerDescriptor inner = fingerprinted("inner", Mode.TRANSACTIONAL);
+    deliver(store, inner, "i", AMOUNT_10, () -> "recorded");
+    String result =
+        deliver(
+            store,
+            outer,
+            "o",
+            () -> {
+              assertThrows(
+                  IdempotencyKeyReuseException.class,
+                  () -> deliver(store, inner, "i", AMOUNT_99, () -> "ran again"));
+              insertWork(store.dataSource(), "outer-work");
+              return "outer";
+            });
+    assertThat(result).isEqualTo("outer");
+    assertThat(work("outer-work")).isEqualTo(1);
+    assertThat(STRING.decode(store.claim(outer, "o").replayedResult())).isEqualTo("outer");
+    assertThat(STRING.decode(store.claim(inner, "i", AMOUNT_10).replayedResult()))
+        .isEqualTo("recorded");
+  }
+
+  @Test
+  void aReusedKeyInTheApplicationsTransactionLeavesItAsItWas() throws Exception {
+    JoinedTransactions app = new JoinedTransactions(database);
+    JdbcIdempotencyStore store = storeBuilder(database).transactions(app).build();
+    store.createTableIfMissing();
+    HandlerDescriptor handler = fingerprinted("joined", Mode.TRANSACTIONAL);
+    deliver(store, handler, "req-1", AMOUNT_10, () -> "paid");
+
+    app.begin();
+    insertWorkOn(app.connection, "app-work");
+    assertThrows(
+        IdempotencyKeyReuseException.class,
+        () -> deliver(store, handler, "req-1", AMOUNT_99, () -> "again"));
+    assertThat(app.rollbackOnly).isFalse();
+    insertWorkOn(app.connection, "after-reuse");
+    app.commit();
+    assertThat(work("app-work")).isEqualTo(1);
+    assertThat(work("after-reuse")).isEqualTo(1);
+  }
+
+  /** The fingerprint column of the row of {@code key}. */
+  private byte[] fingerprintColumn(String key) throws SQLException {
+    try (Connection c = database.getConnection();
+        PreparedStatement select =
+            c.prepareStatement("SELECT fingerprint FROM idempo_claims WHERE idempotency_key = ?")) {
+      select.setString(1, key);
+      try (ResultSet row = select.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        return row.getBytes(1);
+      }
+    }
   }
 
   // --- failures ---------------------------------------------------------------------------------
