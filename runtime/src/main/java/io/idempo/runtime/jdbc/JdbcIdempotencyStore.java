@@ -397,7 +397,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           return Claim.duplicate(attempt.result);
         }
         case KEY_REUSED -> {
-          // Ended (rolled back) in finally: the claim wrote nothing.
+          // The claim wrote nothing: its transaction ends as a duplicate's does.
+          if (dialect.commitsUnwrittenTransactions()) {
+            handedOver = true;
+            BoundTransaction.endUnwritten(handle);
+          }
           throw keyReused(handler, key, storedKey, attempt, fingerprint);
         }
         default -> {
@@ -502,7 +506,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           return Claim.duplicate(attempt.result);
         }
         case KEY_REUSED -> {
-          connection.rollback(savepoint);
+          if (dialect.commitsUnwrittenTransactions()) {
+            connection.releaseSavepoint(savepoint);
+          } else {
+            connection.rollback(savepoint);
+          }
           throw keyReused(handler, key, storedKey, attempt, fingerprint);
         }
         default -> {
