@@ -35,12 +35,12 @@ class PaymentsApiTest {
   @Test
   void aRetryGetsTheSamePaymentAndAnotherBodyIsRefused() throws Exception {
     long before = payments.count();
-    HttpResponse<String> first = post("order-1001-attempt-1", BODY);
+    HttpResponse<String> first = post("pay-order-1001", BODY);
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
     String location = first.headers().firstValue("Location").orElseThrow();
 
-    HttpResponse<String> retry = post("order-1001-attempt-1", BODY);
+    HttpResponse<String> retry = post("pay-order-1001", BODY);
     assertThat(retry.statusCode()).isEqualTo(201);
     assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
     assertThat(retry.headers().firstValue("Location")).hasValue(location);
@@ -48,7 +48,7 @@ class PaymentsApiTest {
     assertThat(payments.count()).isEqualTo(before + 1);
 
     HttpResponse<String> changed =
-        post("order-1001-attempt-1", BODY.replace("1250", "9900"));
+        post("pay-order-1001", BODY.replace("1250", "9900"));
     assertThat(changed.statusCode()).isEqualTo(422);
     assertThat(changed.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(changed.body()).contains("\"type\":\"urn:idempo:problem:key-reused\"");
