@@ -23,8 +23,9 @@ import javax.lang.model.util.Types;
 
 /**
  * Chooses the result codec of a handler method that returns a value, in the order {@code
- * docs/generated-code.md} gives (the annotation's {@code codec}, a built-in codec, JSON), and
- * checks that a named codec fits.
+ * docs/generated-code.md} gives (the annotation's {@code codec}, the starter's {@code
+ * ResponseEntityCodec} for a Spring {@code ResponseEntity}, a built-in codec, JSON), and checks
+ * that a named codec fits.
  */
 final class CodecChecks {
 
@@ -102,12 +103,13 @@ final class CodecChecks {
                   valueType, new HandlerMethodModel.Custom(TypeName.get(codecType)), primitive))
           : Optional.empty();
     }
-    if (hasBuiltInCodec(boxed)) {
-      return Optional.of(new Codec(valueType, new HandlerMethodModel.BuiltIn(), primitive));
+    if (isResponseEntity(boxed)) {
+      return responseEntityCodec(target, method, (DeclaredType) boxed)
+          .map(source -> new Codec(valueType, source, false));
     }
-    if (json.codec().isPresent()) {
-      return Optional.of(
-          new Codec(valueType, new HandlerMethodModel.Json(json.codec().get()), primitive));
+    Optional<HandlerMethodModel.Source> source = defaultSource(boxed);
+    if (source.isPresent()) {
+      return Optional.of(new Codec(valueType, source.get(), primitive));
     }
     String shown = TypeChecks.display(returnType);
     target.problems.add(
@@ -125,6 +127,97 @@ final class CodecChecks {
                 + shown
                 + "> and name it in @IdempotentHandler(codec = ...), or return void"));
     return Optional.empty();
+  }
+
+  /** A built-in codec, else JSON if the class path has it; empty if neither fits {@code type}. */
+  private Optional<HandlerMethodModel.Source> defaultSource(TypeMirror type) {
+    if (hasBuiltInCodec(type)) {
+      return Optional.of(new HandlerMethodModel.BuiltIn());
+    }
+    return json.codec().map(HandlerMethodModel.Json::new);
+  }
+
+  private static boolean isResponseEntity(TypeMirror type) {
+    return type.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) type).asElement())
+            .getQualifiedName()
+            .contentEquals(KnownTypes.RESPONSE_ENTITY);
+  }
+
+  /**
+   * The starter's {@code ResponseEntityCodec} for {@code ResponseEntity<B>}, with the codec this
+   * class would choose for {@code B} as its body codec; no body codec for {@code Void}.
+   */
+  private Optional<HandlerMethodModel.Source> responseEntityCodec(
+      ClassValidation target, ExecutableElement method, DeclaredType responseEntity) {
+    String methodName = method.getSimpleName().toString();
+    String shown = TypeChecks.display(responseEntity);
+    if (elements.getTypeElement(KnownTypes.RESPONSE_ENTITY_CODEC.canonicalName()) == null) {
+      target.problems.add(
+          Problem.on(
+              method,
+              "handler method `"
+                  + methodName
+                  + "` returns `"
+                  + shown
+                  + "`, but "
+                  + KnownTypes.RESPONSE_ENTITY_CODEC.canonicalName()
+                  + " is not on the class path to store it, so a retry could not replay the"
+                  + " response; add io.idempo:idempo-spring-boot-starter to the build, or"
+                  + " implement io.idempo.runtime.ResultCodec<"
+                  + shown
+                  + "> and name it in @IdempotentHandler(codec = ...)"));
+      return Optional.empty();
+    }
+    TypeMirror bodyType =
+        responseEntity.getTypeArguments().size() == 1
+            ? responseEntity.getTypeArguments().get(0)
+            : null;
+    if (bodyType == null
+        || (bodyType.getKind() != TypeKind.DECLARED && bodyType.getKind() != TypeKind.ARRAY)) {
+      target.problems.add(
+          Problem.on(
+              method,
+              "handler method `"
+                  + methodName
+                  + "` returns `"
+                  + shown
+                  + "`, whose body type is "
+                  + (bodyType == null ? "not given (a raw type)" : "not a concrete type")
+                  + ", so no codec can store the body for a retry; return ResponseEntity<B> with"
+                  + " the body's class as B, or ResponseEntity<Void> for no body"));
+      return Optional.empty();
+    }
+    if (bodyType.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) bodyType).asElement())
+            .getQualifiedName()
+            .contentEquals("java.lang.Void")) {
+      return Optional.of(new HandlerMethodModel.Response(Optional.empty()));
+    }
+    Optional<HandlerMethodModel.Source> body = defaultSource(bodyType);
+    if (body.isEmpty()) {
+      String shownBody = TypeChecks.display(bodyType);
+      target.problems.add(
+          Problem.on(
+              method,
+              "handler method `"
+                  + methodName
+                  + "` returns `"
+                  + shown
+                  + "`, and its body type `"
+                  + shownBody
+                  + "` has no built-in result codec (built-in: "
+                  + KnownTypes.CODEC_TYPES_DESCRIPTION
+                  + "), so a retry could not replay the body; "
+                  + json.howToEnable()
+                  + ", or implement io.idempo.runtime.ResultCodec<"
+                  + shown
+                  + "> and name it in @IdempotentHandler(codec = ...)"));
+      return Optional.empty();
+    }
+    return Optional.of(
+        new HandlerMethodModel.Response(
+            Optional.of(new Codec(TypeName.get(bodyType), body.get(), false))));
   }
 
   private boolean hasBuiltInCodec(TypeMirror type) {

@@ -49,7 +49,7 @@ record HandlerMethodModel(
   record Codec(TypeName valueType, Source source, boolean primitive) {}
 
   /** Where a result codec comes from. */
-  sealed interface Source permits BuiltIn, Custom, Json {}
+  sealed interface Source permits BuiltIn, Custom, Json, Response {}
 
   /** {@code ResultCodecs.builtIn(valueType)}, for the types {@link KnownTypes} lists. */
   record BuiltIn() implements Source {}
@@ -63,4 +63,12 @@ record HandlerMethodModel(
    * @param codecClass {@code Jackson3ResultCodec} or {@code Jackson2ResultCodec}
    */
   record Json(ClassName codecClass) implements Source {}
+
+  /**
+   * The starter's {@code ResponseEntityCodec}, for a method that returns {@code ResponseEntity<B>}.
+   *
+   * @param body the codec of {@code B} (its value type is {@code B}), or empty for {@code
+   *     ResponseEntity<Void>}
+   */
+  record Response(Optional<Codec> body) implements Source {}
 }

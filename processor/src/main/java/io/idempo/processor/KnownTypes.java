@@ -40,6 +40,13 @@ final class KnownTypes {
 
   static final String JACKSON2_JAVA_TIME = "com.fasterxml.jackson.datatype.jsr310.JavaTimeModule";
   static final String JACKSON2_JDK8 = "com.fasterxml.jackson.datatype.jdk8.Jdk8Module";
+  /** Spring's {@code ResponseEntity}: a handler returning it is an HTTP endpoint (docs/http.md). */
+  static final String RESPONSE_ENTITY = "org.springframework.http.ResponseEntity";
+
+  /** The starter's codec of {@code ResponseEntity}, chosen when it is on the class path. */
+  static final ClassName RESPONSE_ENTITY_CODEC =
+      ClassName.get("io.idempo.spring.web", "ResponseEntityCodec");
+
   static final ClassName MODE = ClassName.get("io.idempo", "IdempotentHandler", "Mode");
 
   static final String GENERATED_ANNOTATION = "javax.annotation.processing.Generated";

@@ -322,23 +322,7 @@ final class WrapperGenerator {
     private FieldSpec codecField(HandlerMethodModel method, Codec codec) {
       String name = take(method.constantPrefix() + "_CODEC");
       codecConstants.put(method, name);
-      CodeBlock init;
-      if (codec.source() instanceof HandlerMethodModel.Custom custom) {
-        init =
-            CodeBlock.of("$Z$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, custom.codecClass());
-      } else if (codec.source() instanceof HandlerMethodModel.Json json) {
-        // A class literal where the type has one; else a type token that keeps the arguments.
-        init =
-            hasClassLiteral(codec.valueType())
-                ? CodeBlock.of("$Z$T.of($T.class)", json.codecClass(), codec.valueType())
-                : CodeBlock.of(
-                    "$Z$T.of(new $T<$T>() {})",
-                    json.codecClass(),
-                    KnownTypes.JSON_RESULT_TYPE,
-                    codec.valueType());
-      } else {
-        init = CodeBlock.of("$Z$T.builtIn($T.class)", KnownTypes.RESULT_CODECS, codec.valueType());
-      }
+      CodeBlock init = CodeBlock.of("$Z$L", codecInit(codec));
       return FieldSpec.builder(
               ParameterizedTypeName.get(KnownTypes.RESULT_CODEC, codec.valueType()),
               name,
@@ -347,6 +331,28 @@ final class WrapperGenerator {
               Modifier.FINAL)
           .initializer(init)
           .build();
+    }
+
+    private static CodeBlock codecInit(Codec codec) {
+      if (codec.source() instanceof HandlerMethodModel.Custom custom) {
+        return CodeBlock.of("$T.nullSafe(new $T())", KnownTypes.RESULT_CODECS, custom.codecClass());
+      } else if (codec.source() instanceof HandlerMethodModel.Json json) {
+        // A class literal where the type has one; else a type token that keeps the arguments.
+        return hasClassLiteral(codec.valueType())
+            ? CodeBlock.of("$T.of($T.class)", json.codecClass(), codec.valueType())
+            : CodeBlock.of(
+                "$T.of(new $T<$T>() {})",
+                json.codecClass(),
+                KnownTypes.JSON_RESULT_TYPE,
+                codec.valueType());
+      } else if (codec.source() instanceof HandlerMethodModel.Response response) {
+        return response.body().isEmpty()
+            ? CodeBlock.of("$T.withoutBody()", KnownTypes.RESPONSE_ENTITY_CODEC)
+            : CodeBlock.of(
+                "$T.of($L)", KnownTypes.RESPONSE_ENTITY_CODEC, codecInit(response.body().get()));
+      } else {
+        return CodeBlock.of("$T.builtIn($T.class)", KnownTypes.RESULT_CODECS, codec.valueType());
+      }
     }
 
     private MethodSpec subclassConstructor(ExecutableElement constructor) {

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>counts</th></tr>
  *   <tr><td>{@value #CLAIMS}</td><td>counter</td><td>handler, outcome: claimed, expired,
- *       duplicate, in_progress</td><td>deliveries, by what their claim decided</td></tr>
+ *       duplicate, in_progress, key_reused</td><td>deliveries, by what their claim decided</td></tr>
  *   <tr><td>{@value #RUNS}</td><td>counter</td><td>handler, outcome: completed, released</td>
  *       <td>handler runs that ended, recorded or released</td></tr>
  *   <tr><td>{@value #CLAIM_DURATION}</td><td>timer</td><td>handler</td><td>time from a claim to
@@ -81,6 +81,11 @@ public final class MicrometerIdempotencyListener implements IdempotencyListener 
   }
 
   @Override
+  public void keyReused(HandlerDescriptor handler, String key) {
+    meters(handler).keyReused.increment();
+  }
+
+  @Override
   public void claimTimed(HandlerDescriptor handler, String key, Duration duration) {
     meters(handler).claimDuration.record(duration);
   }
@@ -115,6 +120,7 @@ public final class MicrometerIdempotencyListener implements IdempotencyListener 
     final Counter expired;
     final Counter duplicate;
     final Counter inProgress;
+    final Counter keyReused;
     final Counter completed;
     final Counter released;
     final Timer claimDuration;
@@ -124,6 +130,7 @@ public final class MicrometerIdempotencyListener implements IdempotencyListener 
       expired = claims(registry, handler, "expired");
       duplicate = claims(registry, handler, "duplicate");
       inProgress = claims(registry, handler, "in_progress");
+      keyReused = claims(registry, handler, "key_reused");
       completed = runs(registry, handler, "completed");
       released = runs(registry, handler, "released");
       claimDuration =
@@ -140,7 +147,8 @@ public final class MicrometerIdempotencyListener implements IdempotencyListener 
           .description(
               "Deliveries by what their claim decided: claimed (a fresh key, the handler runs),"
                   + " expired (an expired record taken over, the handler runs), duplicate (the"
-                  + " result is replayed), in_progress (another delivery still runs the key)")
+                  + " result is replayed), in_progress (another delivery still runs the key),"
+                  + " key_reused (the key's record has another payload fingerprint)")
           .tag(HANDLER_TAG, handler)
           .tag(OUTCOME_TAG, outcome)
           .register(registry);

@@ -86,6 +86,17 @@ class IdempoMetricsAutoConfigurationTest {
   }
 
   @Test
+  void countsKeysReusedWithAnotherPayload() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MicrometerIdempotencyListener listener = new MicrometerIdempotencyListener(registry);
+    HandlerDescriptor payments = HandlerDescriptor.builder(GreetingHandler.NAME).build();
+    listener.keyReused(payments, "k-1");
+    listener.keyReused(payments, "k-1");
+    assertThat(claims(registry, "key_reused")).isEqualTo(2);
+    assertThat(claims(registry, "duplicate")).isZero();
+  }
+
+  @Test
   void countsPurgedRecords() {
     withRegistry.run(
         context -> {
