@@ -196,10 +196,20 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
       pool.shutdownNow();
     }
     assertThat(store.size()).isAtMost(1000);
-    // The newest records are kept (with some slack: threads record the order after completing).
+    // The newest records are kept. A thread records a key's place in the order only after
+    // completing it; one descheduled in between (on a busy machine) records an old key late, among
+    // the newest. For that key to be evicted, the others completed a capacity's worth of records
+    // meanwhile, which pushes any earlier such key of the same thread out of the newest: so at most
+    // one key per thread among the newest may be missing.
+    List<String> missing = new ArrayList<>();
     for (int i = completionOrder.length - (1000 - 2 * threads); i < completionOrder.length; i++) {
-      assertThat(store.claim(handler, completionOrder[i]).isDuplicate()).isTrue();
+      Claim again = store.claim(handler, completionOrder[i]);
+      if (!again.isDuplicate()) {
+        missing.add(completionOrder[i]);
+        again.release(new IllegalStateException("only looking"));
+      }
     }
+    assertThat(missing.size()).isAtMost(threads);
   }
 
   /** A capacity large enough that a full store evicts in batches. */
