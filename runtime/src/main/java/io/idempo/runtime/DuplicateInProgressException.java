@@ -34,8 +34,4 @@ public final class DuplicateInProgressException extends IdempotencyException {
   public String key() {
     return key;
   }
-
-  private static String abbreviate(String key) {
-    return key.length() <= 80 ? key : key.substring(0, 77) + "...";
-  }
 }

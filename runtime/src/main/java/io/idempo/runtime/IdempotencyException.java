@@ -11,4 +11,9 @@ public class IdempotencyException extends RuntimeException {
   public IdempotencyException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** {@code key} for a message: as it is up to 80 characters, else its first 77 and "...". */
+  static String abbreviate(String key) {
+    return key.length() <= 80 ? key : key.substring(0, 77) + "...";
+  }
 }

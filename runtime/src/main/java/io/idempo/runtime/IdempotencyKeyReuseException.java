@@ -51,8 +51,4 @@ public final class IdempotencyKeyReuseException extends IdempotencyException {
   public String key() {
     return key;
   }
-
-  private static String abbreviate(String key) {
-    return key.length() <= 80 ? key : key.substring(0, 77) + "...";
-  }
 }

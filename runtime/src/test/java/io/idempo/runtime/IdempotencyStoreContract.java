@@ -78,19 +78,7 @@ public abstract class IdempotencyStoreContract {
   protected static String deliver(
       IdempotencyStore store, HandlerDescriptor handler, String key, Callable<String> body)
       throws Exception {
-    Claim claim = store.claim(handler, key);
-    if (claim.isDuplicate()) {
-      return STRING.decode(claim.replayedResult());
-    }
-    String result;
-    try {
-      result = body.call();
-    } catch (Throwable failure) {
-      claim.release(failure);
-      throw failure;
-    }
-    claim.complete(STRING.encode(result));
-    return result;
+    return deliver(store, handler, key, null, body);
   }
 
   @ParameterizedTest
