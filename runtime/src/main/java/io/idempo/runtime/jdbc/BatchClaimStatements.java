@@ -105,13 +105,17 @@ abstract class BatchClaimStatements {
   static BatchClaimStatements of(Dialect dialect, String table, Duration lockTimeout) {
     // At least 1 ms: a lock timeout of 0 means "wait forever" to the databases.
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
-    if (dialect == Dialect.POSTGRESQL) {
-      return new Postgres(dialect, table, millis);
-    }
-    if (dialect == Dialect.H2) {
-      return new H2(dialect, table, millis);
-    }
-    return null;
+    return dialect.batchClaimStatements(table, millis);
+  }
+
+  /** PostgreSQL's statements, for {@link Dialect#batchClaimStatements}. */
+  static BatchClaimStatements postgres(Dialect dialect, String table, int lockMillis) {
+    return new Postgres(dialect, table, lockMillis);
+  }
+
+  /** H2's statements, for {@link Dialect#batchClaimStatements}. */
+  static BatchClaimStatements h2(Dialect dialect, String table, int lockMillis) {
+    return new H2(dialect, table, lockMillis);
   }
 
   /** A record as {@link #select} reads it. */

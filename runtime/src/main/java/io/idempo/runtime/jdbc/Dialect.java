@@ -324,6 +324,13 @@ public abstract class Dialect {
   abstract LockWaits lockWaits(int millis);
 
   /**
+   * The statements that claim a batch's keys in one step on {@code table} (as used in SQL), whose
+   * lock waits last at most {@code lockMillis}; null where the database has none (MySQL and
+   * MariaDB), whose stores claim a batch key by key.
+   */
+  abstract BatchClaimStatements batchClaimStatements(String table, int lockMillis);
+
+  /**
    * Inserts a claim row: handler, key, status, token, expires_at, created_at, and the fingerprint
    * if {@code fingerprint} (then handler and key again if {@link #insertBindsKeyAgain()}), after
    * the lock timeout where {@link LockWaits#bind} puts it first. Without {@code fingerprint} the
@@ -520,6 +527,11 @@ public abstract class Dialect {
     }
 
     @Override
+    BatchClaimStatements batchClaimStatements(String table, int lockMillis) {
+      return BatchClaimStatements.h2(this, table, lockMillis);
+    }
+
+    @Override
     LockWaits lockWaits(int millis) {
       return new LockWaits.H2LockWaits(millis);
     }
@@ -624,6 +636,11 @@ public abstract class Dialect {
           + " WHERE "
           + where
           + " LIMIT ? FOR UPDATE SKIP LOCKED)";
+    }
+
+    @Override
+    BatchClaimStatements batchClaimStatements(String table, int lockMillis) {
+      return BatchClaimStatements.postgres(this, table, lockMillis);
     }
 
     @Override
@@ -801,6 +818,11 @@ public abstract class Dialect {
     public String deleteBatch(String table, String where) {
       // DELETE ... LIMIT cannot skip locked rows; a batch waits for a row a relay holds.
       return "DELETE FROM " + table + " WHERE " + where + " LIMIT ?";
+    }
+
+    @Override
+    BatchClaimStatements batchClaimStatements(String table, int lockMillis) {
+      return null; // no statement both inserts many keys and says which were new
     }
 
     @Override
