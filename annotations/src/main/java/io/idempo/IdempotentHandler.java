@@ -117,10 +117,11 @@ public @interface IdempotentHandler {
    * type-variable types, a type without properties, {@link java.time.ZoneId} (fingerprint its
    * {@code id}), a recursive type, more than 8 levels of records, beans, lists and arrays below a
    * path, an empty, repeated or nested path, and a fingerprint on a batch handler. A {@code null}
-   * anywhere is not an error: it is added as null at its own path, in place of the values below
-   * it. The encoding is documented in {@code io.idempo.runtime.PayloadFingerprint} and {@code
-   * docs/fingerprints.md}, and stable across JVMs and versions; adding, removing or reordering paths or properties changes the
-   * fingerprint.
+   * anywhere is not an error and adds nothing (it is left out with the values below it), so a
+   * nullable property added to the request type later leaves earlier fingerprints as they were.
+   * The encoding is documented in {@code io.idempo.runtime.PayloadFingerprint} and {@code
+   * docs/fingerprints.md}, and stable across JVMs and versions; adding, removing or reordering
+   * paths, or properties that have values, changes the fingerprint.
    */
   String[] fingerprint() default {};
 

@@ -32,9 +32,11 @@ import java.util.UUID;
  * change would get a new version byte). The digest is SHA-256 over: the bytes {@code
  * "idempo-fingerprint"}, one version byte {@code 1}, then for each leaf: its path and its value,
  * each as a big-endian 4-byte length followed by that many bytes, the value preceded by one tag
- * byte:
+ * byte. A null leaf is left out, path and all: a request without a value there has the same
+ * fingerprint as one whose type has no such property, so adding a nullable property to a request
+ * type does not change the fingerprints of requests recorded before (see {@code
+ * docs/fingerprints.md}).
  * <ul>
- *   <li>{@code N}: null (no value bytes, length 0);
  *   <li>{@code S}: a {@link CharSequence}, its UTF-8 bytes;
  *   <li>{@code Z}: a boolean, {@code true} or {@code false};
  *   <li>{@code C}: a char, its UTF-8 bytes;
@@ -125,18 +127,18 @@ public final class PayloadFingerprint {
     }
 
     /**
-     * Adds the leaf at {@code path} with {@code value}, which is null or one of the types listed
-     * in the class comment.
+     * Adds the leaf at {@code path} with {@code value}, one of the types listed in the class
+     * comment; a null {@code value} adds nothing.
      *
      * @throws IllegalArgumentException for a value of any other type
      */
     public Builder add(String path, Object value) {
       Objects.requireNonNull(path, "path");
-      writeChunk(path.getBytes(StandardCharsets.UTF_8));
       if (value == null) {
-        encoding.write('N');
-        writeChunk(new byte[0]);
-      } else if (value instanceof CharSequence text) {
+        return this;
+      }
+      writeChunk(path.getBytes(StandardCharsets.UTF_8));
+      if (value instanceof CharSequence text) {
         writeText('S', text.toString());
       } else if (value instanceof Boolean bool) {
         writeText('Z', bool.toString());
@@ -173,8 +175,8 @@ public final class PayloadFingerprint {
     }
 
     /**
-     * Adds the size of the list, collection or array at {@code path}, before its elements; a null
-     * collection is {@link #add add(path, null)}.
+     * Adds the size of the list, collection or array at {@code path}, before its elements; for a
+     * null collection, add nothing ({@link #add add(path, null)}).
      */
     public Builder addSize(String path, int size) {
       Objects.requireNonNull(path, "path");
