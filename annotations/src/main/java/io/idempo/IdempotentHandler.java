@@ -89,7 +89,9 @@ public @interface IdempotentHandler {
   /**
    * The payload fingerprint: paths whose values identify the message's or request's content, for
    * example {@code {"request"}} for the whole request body or {@code {"event.amount",
-   * "event.currency"}}. Empty (the default) keeps no fingerprint.
+   * "event.currency"}}. Empty (the default) keeps no fingerprint; on a method with a Spring
+   * {@code RequestBody} parameter, that is a compile warning, silenced by {@code
+   * SuppressWarnings("idempo-fingerprint")} on the method or its class.
    *
    * <p>When set, the store keeps a SHA-256 digest of the values' canonical encoding with the key.
    * A later delivery with the same key and a different digest does not run the handler and does

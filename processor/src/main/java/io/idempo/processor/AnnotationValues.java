@@ -25,6 +25,11 @@ final class AnnotationValues {
     return annotation(parameter, KnownTypes.KEY_ANNOTATION);
   }
 
+  /** Spring's {@code @RequestBody} on {@code parameter}, or null. */
+  static AnnotationMirror requestBody(Element parameter) {
+    return annotation(parameter, KnownTypes.REQUEST_BODY);
+  }
+
   private static AnnotationMirror annotation(Element element, String name) {
     for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
       TypeElement annotationType = (TypeElement) mirror.getAnnotationType().asElement();

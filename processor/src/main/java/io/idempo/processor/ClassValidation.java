@@ -18,7 +18,7 @@ import javax.lang.model.util.ElementFilter;
 
 /**
  * The state of validating one handler class: the class, the package its wrapper goes to, and what
- * the checks have found so far (problems to report, types not resolvable yet).
+ * the checks have found so far (problems and warnings to report, types not resolvable yet).
  */
 final class ClassValidation {
   final TypeElement type;
@@ -27,7 +27,12 @@ final class ClassValidation {
   /** The class's simple names joined by dots, such as {@code Handlers.Payments}. */
   final String typeName;
 
+  /** The errors found; any of them means no wrapper is generated. */
   final List<Problem> problems = new ArrayList<>();
+
+  /** The warnings found, not suppressed; the wrapper is generated all the same. */
+  final List<Problem> warnings = new ArrayList<>();
+
   final Set<String> unresolved = new LinkedHashSet<>();
 
   ClassValidation(TypeElement type, PackageElement pkg) {

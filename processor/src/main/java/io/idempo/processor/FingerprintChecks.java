@@ -57,6 +57,7 @@ final class FingerprintChecks {
   private final TypeMirror collection;
   private final TypeMirror list;
   private final TypeMirror map;
+  private final TypeMirror set;
 
   FingerprintChecks(Elements elements, Types types, TypeChecks checks, KeyPathResolver resolver) {
     this.types = types;
@@ -65,6 +66,7 @@ final class FingerprintChecks {
     this.collection = types.erasure(elements.getTypeElement("java.util.Collection").asType());
     this.list = types.erasure(elements.getTypeElement("java.util.List").asType());
     this.map = types.erasure(elements.getTypeElement("java.util.Map").asType());
+    this.set = types.erasure(elements.getTypeElement("java.util.Set").asType());
   }
 
   /**
@@ -265,7 +267,7 @@ final class FingerprintChecks {
         return unsupported(
             type,
             at,
-            "whose wildcard leaves its content unknown at compile time; declare exact type"
+            "a wildcard type, whose content is unknown at compile time; declare exact type"
                 + " arguments, such as `List<Item>`");
       }
       if (resolver.keyForm(type) != null) {
@@ -273,7 +275,7 @@ final class FingerprintChecks {
           return unsupported(
               type,
               at,
-              "whose region ids have no java.time ISO form; fingerprint `"
+              "a ZoneId, whose region ids have no java.time ISO form; fingerprint `"
                   + at
                   + ".id` (its String id) instead");
         }
@@ -285,12 +287,15 @@ final class FingerprintChecks {
           return unsupported(
               type,
               at,
-              "whose iteration order need not be the same from one delivery to the next, so the"
-                  + " same content could give another fingerprint; declare it as a `List`");
+              (types.isSubtype(erased, set) ? "a Set" : "a Collection that is not a List")
+                  + ", whose iteration order need not be the same from one delivery to the next,"
+                  + " so the same content could give another fingerprint; declare it as a"
+                  + " `List`");
         }
         TypeMirror elementType = collectionElement(type);
         if (elementType == null) {
-          return unsupported(type, at, "whose element type is unknown; " + ENCODABLE);
+          return unsupported(
+              type, at, "a Collection whose element type is unknown; " + ENCODABLE);
         }
         Value value = expand(elementType, at + "[i]", depth + 1);
         return value == null ? null : new Sequence(type, false, value);
@@ -338,7 +343,7 @@ final class FingerprintChecks {
         return unsupported(
             type,
             at,
-            "which has no properties to fingerprint (a record component, a getter or an"
+            "a type with no properties to fingerprint (a record component, a getter or an"
                 + " accessible field); "
                 + ENCODABLE);
       }

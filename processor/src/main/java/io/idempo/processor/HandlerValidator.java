@@ -26,10 +26,13 @@ final class HandlerValidator {
 
   /**
    * The outcome of validating one class: its model, or the problems found, or the names of types
-   * that are not resolvable yet.
+   * that are not resolvable yet; and the warnings found, which do not stop the model.
    */
   record Outcome(
-      Optional<HandlerClassModel> model, List<Problem> problems, Set<String> unresolved) {}
+      Optional<HandlerClassModel> model,
+      List<Problem> problems,
+      List<Problem> warnings,
+      Set<String> unresolved) {}
 
   private final TypeChecks checks;
   private final ClassChecks classChecks;
@@ -50,6 +53,7 @@ final class HandlerValidator {
     return new Outcome(
         target.problems.isEmpty() && target.unresolved.isEmpty() ? model : Optional.empty(),
         List.copyOf(target.problems),
+        List.copyOf(target.warnings),
         Set.copyOf(target.unresolved));
   }
 

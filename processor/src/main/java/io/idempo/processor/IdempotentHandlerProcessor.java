@@ -117,6 +117,9 @@ public final class IdempotentHandlerProcessor extends AbstractProcessor {
     for (Problem problem : outcome.problems()) {
       problem.reportTo(messager);
     }
+    for (Problem warning : outcome.warnings()) {
+      warning.reportTo(messager);
+    }
     if (outcome.model().isPresent()) {
       HandlerClassModel model = outcome.model().get();
       JavaFile file = generator.generate(model);

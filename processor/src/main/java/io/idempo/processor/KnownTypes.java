@@ -43,6 +43,12 @@ final class KnownTypes {
   /** Spring's {@code ResponseEntity}: a handler returning it is an HTTP endpoint (docs/http.md). */
   static final String RESPONSE_ENTITY = "org.springframework.http.ResponseEntity";
 
+  /**
+   * Spring's {@code @RequestBody}: a handler method with such a parameter and no fingerprint would
+   * answer a reused key with another body with the first response, so the processor warns.
+   */
+  static final String REQUEST_BODY = "org.springframework.web.bind.annotation.RequestBody";
+
   /** The starter's codec of {@code ResponseEntity}, chosen when it is on the class path. */
   static final ClassName RESPONSE_ENTITY_CODEC =
       ClassName.get("io.idempo.spring.web", "ResponseEntityCodec");

@@ -134,6 +134,7 @@ final class MethodChecks {
     String handlerName = checkName(target, method, annotation, byName);
     Optional<Fingerprint> fingerprint =
         fingerprints.check(target, method, signature, annotation, keyPath);
+    RequestBodyChecks.check(target, method, annotation, keyPath);
     boolean batch = keyPath != null && keyPath.batch().isPresent();
     Optional<Codec> codec =
         batch && !checkBatchReturnsVoid(target, method, signature, keyPath)

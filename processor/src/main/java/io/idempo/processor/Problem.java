@@ -7,27 +7,40 @@ import javax.lang.model.element.Element;
 import javax.tools.Diagnostic;
 
 /**
- * A compile error found by validation, with the exact place to report it: the element and, when the
- * problem is in one attribute of an annotation, that annotation and attribute, so that an IDE
- * underlines it.
+ * A compile error (or, from {@link #warning}, a warning) found by validation, with the exact place
+ * to report it: the element and, when the problem is in one attribute of an annotation, that
+ * annotation and attribute, so that an IDE underlines it.
  */
 record Problem(
-    String message, Element element, AnnotationMirror annotation, AnnotationValue value) {
+    Diagnostic.Kind kind,
+    String message,
+    Element element,
+    AnnotationMirror annotation,
+    AnnotationValue value) {
 
   static Problem on(Element element, String message) {
-    return new Problem(message, element, null, null);
+    return new Problem(Diagnostic.Kind.ERROR, message, element, null, null);
   }
 
   static Problem on(Element element, AnnotationMirror annotation, String message) {
-    return new Problem(message, element, annotation, null);
+    return new Problem(Diagnostic.Kind.ERROR, message, element, annotation, null);
   }
 
   static Problem on(
       Element element, AnnotationMirror annotation, AnnotationValue value, String message) {
-    return new Problem(message, element, annotation, value);
+    return new Problem(Diagnostic.Kind.ERROR, message, element, annotation, value);
+  }
+
+  /**
+   * A warning on {@code annotation} of {@code element}: the code compiles and its wrapper is
+   * generated, but probably does not do what its author meant. Each warning names the
+   * {@code @SuppressWarnings} value that silences it ({@link Suppressions}).
+   */
+  static Problem warning(Element element, AnnotationMirror annotation, String message) {
+    return new Problem(Diagnostic.Kind.WARNING, message, element, annotation, null);
   }
 
   void reportTo(Messager messager) {
-    messager.printMessage(Diagnostic.Kind.ERROR, message, element, annotation, value);
+    messager.printMessage(kind, message, element, annotation, value);
   }
 }

@@ -204,8 +204,8 @@ class FingerprintErrorTest {
   void aZoneIdIsFingerprintedByItsId() {
     assertError(
         fingerprint("\"charge.zone\""),
-        "`charge.zone` of type `ZoneId`, which a fingerprint cannot encode: whose region ids have"
-            + " no java.time ISO form; fingerprint `charge.zone.id` (its String id) instead",
+        "`charge.zone` of type `ZoneId`, which a fingerprint cannot encode: a ZoneId, whose region"
+            + " ids have no java.time ISO form; fingerprint `charge.zone.id` (its String id) instead",
         "fingerprint = \"charge.zone\"");
   }
 
@@ -227,8 +227,8 @@ class FingerprintErrorTest {
     assertError(
         fingerprint("\"charge.wild\""),
         "`charge.wild` of type `List<? extends Charge.Line>`, which a fingerprint cannot encode:"
-            + " whose wildcard leaves its content unknown at compile time; declare exact type"
-            + " arguments",
+            + " a wildcard type, whose content is unknown at compile time; declare exact type"
+            + " arguments, such as `List<Item>`",
         "fingerprint = \"charge.wild\"");
     assertError(
         typeVariable,
@@ -242,10 +242,20 @@ class FingerprintErrorTest {
   void aSetHasNoStableOrder() {
     assertError(
         fingerprint("\"charge.tags\""),
-        "`charge.tags` of type `Set<String>`, which a fingerprint cannot encode: whose iteration"
-            + " order need not be the same from one delivery to the next, so the same content"
-            + " could give another fingerprint; declare it as a `List`",
+        "fingerprint path `charge.tags` reaches `charge.tags` of type `Set<String>`, which a"
+            + " fingerprint cannot encode: a Set, whose iteration order need not be the same from"
+            + " one delivery to the next, so the same content could give another fingerprint;"
+            + " declare it as a `List`",
         "fingerprint = \"charge.tags\"");
+    assertError(
+        compileHandler(
+            "  @IdempotentHandler(key = \"id\", fingerprint = \"pending\")",
+            "  public void handle(String id, java.util.Queue<String> pending) {}"),
+        "fingerprint path `pending` reaches `pending` of type `Queue<String>`, which a fingerprint"
+            + " cannot encode: a Collection that is not a List, whose iteration order need not be"
+            + " the same from one delivery to the next, so the same content could give another"
+            + " fingerprint; declare it as a `List`",
+        "fingerprint = \"pending\"");
   }
 
   @Test
@@ -253,7 +263,7 @@ class FingerprintErrorTest {
     assertError(
         fingerprint("\"charge.marker\""),
         "fingerprint path `charge.marker` reaches `charge.marker` of type `Charge.Marker`, which a"
-            + " fingerprint cannot encode: which has no properties to fingerprint (a record"
+            + " fingerprint cannot encode: a type with no properties to fingerprint (a record"
             + " component, a getter or an accessible field)",
         "fingerprint = \"charge.marker\"");
   }
