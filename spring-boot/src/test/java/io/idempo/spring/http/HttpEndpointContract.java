@@ -147,7 +147,7 @@ abstract class HttpEndpointContract {
         .andExpect(
             jsonPath("$.detail")
                 .value(
-                    "This endpoint requires an Idempotency-Key header: a unique value per"
+                    "This endpoint requires the Idempotency-Key header: a unique value per"
                         + " request, such as a UUID, sent again unchanged with each retry of that"
                         + " request."))
         .andExpect(jsonPath("$.instance").value("/payments"));
