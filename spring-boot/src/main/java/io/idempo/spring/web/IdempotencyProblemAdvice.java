@@ -86,7 +86,10 @@ public class IdempotencyProblemAdvice {
         .body(problem);
   }
 
-  /** 422: the key was used before with another body. */
+  /**
+   * 422: the key was used before with another request (another fingerprint). The detail gives both
+   * ways out without pushing a new key on a retry, which would run the request twice.
+   */
   @ExceptionHandler(IdempotencyKeyReuseException.class)
   public ResponseEntity<ProblemDetail> reused(IdempotencyKeyReuseException e) {
     log.debug("answering 422: " + e.getMessage());
@@ -97,8 +100,8 @@ public class IdempotencyProblemAdvice {
             "Idempotency key reused",
             "Idempotency key '"
                 + e.key()
-                + "' was already used for a request with different parameters. A retry must"
-                + " send the same body; a new request needs a new key.");
+                + "' was first used with a different request. If this is a retry, send the"
+                + " original request unchanged; only a new, different request needs a new key.");
     problem.setProperty("idempotencyKey", e.key());
     return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(problem);
   }

@@ -114,9 +114,19 @@ abstract class HttpEndpointContract {
         .andExpect(
             jsonPath("$.detail")
                 .value(
-                    "Idempotency key 'key-reused' was already used for a request with different"
-                        + " parameters. A retry must send the same body; a new request needs a new"
-                        + " key."));
+                    "Idempotency key 'key-reused' was first used with a different request. If"
+                        + " this is a retry, send the original request unchanged; only a new,"
+                        + " different request needs a new key."))
+        // Byte for byte, as docs/http.md shows it (the property order is Jackson's, not RFC 9457's).
+        .andExpect(
+            content()
+                .string(
+                    "{\"detail\":\"Idempotency key 'key-reused' was first used with a different"
+                        + " request. If this is a retry, send the original request unchanged; only"
+                        + " a new, different request needs a new key.\",\"instance\":\"/payments\","
+                        + "\"status\":422,\"title\":\"Idempotency key reused\","
+                        + "\"type\":\"urn:idempo:problem:key-reused\","
+                        + "\"idempotencyKey\":\"key-reused\"}"));
     // Same content, other JSON spelling (order of properties): the same request, replayed.
     mvc.perform(payment("key-reused", "{\"amount\":1250,\"customer\":\"alice\"}"))
         .andExpect(status().isCreated())
