@@ -104,7 +104,7 @@ final class IdempotencyKeyHeaderCheck implements HandlerInterceptor {
     } else if (keyPath.contains("[*]")) {
       return Optional.empty(); // a batch: one key per element, not a header's value
     } else {
-      String root = keyPath.split("[.\\[]", 2)[0];
+      String root = rootOf(keyPath);
       if (names == null) {
         warnNoNames(method, "its key path '" + keyPath + "' starts with");
         return Optional.empty();
@@ -132,6 +132,18 @@ final class IdempotencyKeyHeaderCheck implements HandlerInterceptor {
       header = names[keyParameter.getParameterIndex()];
     }
     return Optional.of(new KeyHeader(header, annotation.required()));
+  }
+
+  /** The parameter a key path starts with: {@code request} in {@code request.lines[0].sku}. */
+  private static String rootOf(String keyPath) {
+    int end = keyPath.length();
+    for (char separator : new char[] {'.', '['}) {
+      int at = keyPath.indexOf(separator);
+      if (at >= 0 && at < end) {
+        end = at;
+      }
+    }
+    return keyPath.substring(0, end);
   }
 
   private static void warnNoNames(HandlerMethod method, String what) {
