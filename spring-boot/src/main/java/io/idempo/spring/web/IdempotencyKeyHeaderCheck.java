@@ -37,7 +37,7 @@ final class IdempotencyKeyHeaderCheck implements HandlerInterceptor {
 
   private static final Log log = LogFactory.getLog(IdempotencyKeyHeaderCheck.class);
 
-  private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+  private final ParameterNameDiscoverer parameterNames;
   private final int maxLength;
   private final Map<Method, Optional<KeyHeader>> keyHeaderByMethod = new ConcurrentHashMap<>();
 
@@ -45,6 +45,12 @@ final class IdempotencyKeyHeaderCheck implements HandlerInterceptor {
   private record KeyHeader(String name, boolean required) {}
 
   IdempotencyKeyHeaderCheck(int maxLength) {
+    this(maxLength, new DefaultParameterNameDiscoverer());
+  }
+
+  /** Reads parameter names with {@code parameterNames}: for a test, one that finds none. */
+  IdempotencyKeyHeaderCheck(int maxLength, ParameterNameDiscoverer parameterNames) {
+    this.parameterNames = parameterNames;
     if (maxLength < 1) {
       throw new IllegalArgumentException(
           "idempo.http.max-key-length must be at least 1, was " + maxLength);
