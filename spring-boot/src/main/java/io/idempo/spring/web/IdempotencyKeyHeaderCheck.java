@@ -112,7 +112,9 @@ final class IdempotencyKeyHeaderCheck implements HandlerInterceptor {
     } else {
       String root = rootOf(keyPath);
       if (names == null) {
-        warnNoNames(method, "its key path '" + keyPath + "' starts with");
+        if (readsAHeader(parameters)) {
+          warnNoNames(method, "its key path '" + keyPath + "' starts with");
+        }
         return Optional.empty();
       }
       for (int i = 0; i < names.length && i < parameters.length; i++) {
@@ -138,6 +140,17 @@ final class IdempotencyKeyHeaderCheck implements HandlerInterceptor {
       header = names[keyParameter.getParameterIndex()];
     }
     return Optional.of(new KeyHeader(header, annotation.required()));
+  }
+
+  /** Whether one of {@code parameters} reads a single header, which could be the key's. */
+  private static boolean readsAHeader(MethodParameter[] parameters) {
+    for (MethodParameter parameter : parameters) {
+      if (parameter.hasParameterAnnotation(RequestHeader.class)
+          && !Map.class.isAssignableFrom(parameter.nestedIfOptional().getNestedParameterType())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The parameter a key path starts with: {@code request} in {@code request.lines[0].sku}. */
