@@ -57,7 +57,11 @@ public class IdempoProperties {
   public enum InitializeSchema {
     /** Always, if it is missing. */
     ALWAYS,
-    /** Only for an embedded database (H2 in memory or in a file, and the like). */
+    /**
+     * Only for an in-memory database, by Spring Boot's own rule ({@code EmbeddedDatabaseConnection}):
+     * H2 with a {@code jdbc:h2:mem:} URL, HSQLDB with {@code jdbc:hsqldb:mem:}, or Derby. A file-based
+     * or server H2 is not one.
+     */
     EMBEDDED,
     /** Never: the table comes from the application's migrations. */
     NEVER;

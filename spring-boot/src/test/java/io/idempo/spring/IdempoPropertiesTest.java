@@ -3,8 +3,10 @@ package io.idempo.spring;
 import static com.google.common.truth.Truth.assertThat;
 
 import io.idempo.runtime.jdbc.JdbcIdempotencyStore;
+import java.nio.file.Path;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -25,6 +27,17 @@ class IdempoPropertiesTest {
     assertThat(jdbc.getTableName()).isEqualTo(JdbcIdempotencyStore.DEFAULT_TABLE_NAME);
     assertThat(jdbc.getLockTimeout()).isEqualTo(JdbcIdempotencyStore.DEFAULT_LOCK_TIMEOUT);
     assertThat(jdbc.getInitializeSchema()).isEqualTo(IdempoProperties.InitializeSchema.EMBEDDED);
+  }
+
+  @Test
+  void embeddedMeansAnInMemoryDatabaseNotAFileBasedH2(@TempDir Path dir) {
+    org.h2.jdbcx.JdbcDataSource memory = new org.h2.jdbcx.JdbcDataSource();
+    memory.setURL("jdbc:h2:mem:embedded-rule;DB_CLOSE_DELAY=-1");
+    org.h2.jdbcx.JdbcDataSource file = new org.h2.jdbcx.JdbcDataSource();
+    file.setURL("jdbc:h2:file:" + dir.resolve("claims").toAbsolutePath());
+    assertThat(IdempoProperties.InitializeSchema.EMBEDDED.createsTableOn(memory)).isTrue();
+    assertThat(IdempoProperties.InitializeSchema.EMBEDDED.createsTableOn(file)).isFalse();
+    assertThat(IdempoProperties.InitializeSchema.ALWAYS.createsTableOn(file)).isTrue();
   }
 
   @Test

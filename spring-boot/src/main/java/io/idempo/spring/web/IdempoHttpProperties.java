@@ -9,18 +9,12 @@ public class IdempoHttpProperties {
 
   /**
    * Whether idempotent controller methods get the key header check and Idempo's exceptions are
-   * answered as RFC 9457 problem details.
+   * answered as RFC 9457 problem details. The check applies to the header each method reads its
+   * key from with @RequestHeader, whatever its name.
    */
   private boolean enabled = true;
 
-  /**
-   * The request header that carries the idempotency key. An @IdempotentHandler controller method
-   * that reads it with @RequestHeader gets a 400 problem detail when it is missing (if required) or
-   * malformed, before the method runs.
-   */
-  private String keyHeader = "Idempotency-Key";
-
-  /** The longest key accepted, in characters (Stripe's limit is 255). */
+  /** The longest key header value accepted, in characters (Stripe's limit is 255). */
   private int maxKeyLength = 255;
 
   /**
@@ -35,14 +29,6 @@ public class IdempoHttpProperties {
 
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
-  }
-
-  public String getKeyHeader() {
-    return keyHeader;
-  }
-
-  public void setKeyHeader(String keyHeader) {
-    this.keyHeader = keyHeader;
   }
 
   public int getMaxKeyLength() {

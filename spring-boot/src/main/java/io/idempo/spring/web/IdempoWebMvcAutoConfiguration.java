@@ -13,7 +13,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Idempotent Spring MVC endpoints (docs/http.md), in a servlet web application with Spring MVC:
- * the idempotency key header check before an {@code @IdempotentHandler} controller method runs, and
+ * the check of the header an {@code @IdempotentHandler} controller method reads its key from,
+ * before it runs, and
  * {@link IdempotencyProblemAdvice}, which answers Idempo's exceptions as RFC 9457 problem details.
  * Off with {@code idempo.http.enabled=false}; the advice backs off when the application defines
  * its own {@code IdempotencyProblemAdvice} bean.
@@ -29,15 +30,13 @@ public class IdempoWebMvcAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(IdempotencyProblemAdvice.class)
   IdempotencyProblemAdvice idempotencyProblemAdvice(IdempoHttpProperties properties) {
-    return new IdempotencyProblemAdvice(
-        properties.getKeyHeader(), properties.getMaxKeyLength(), properties.getRetryAfter());
+    return new IdempotencyProblemAdvice(properties.getMaxKeyLength(), properties.getRetryAfter());
   }
 
   /** Registers the key header check for every handler method. */
   @Bean
   WebMvcConfigurer idempotencyKeyHeaderCheck(IdempoHttpProperties properties) {
-    IdempotencyKeyHeaderCheck check =
-        new IdempotencyKeyHeaderCheck(properties.getKeyHeader(), properties.getMaxKeyLength());
+    IdempotencyKeyHeaderCheck check = new IdempotencyKeyHeaderCheck(properties.getMaxKeyLength());
     return new WebMvcConfigurer() {
       @Override
       public void addInterceptors(InterceptorRegistry registry) {

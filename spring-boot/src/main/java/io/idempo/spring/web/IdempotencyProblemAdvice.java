@@ -3,6 +3,7 @@ package io.idempo.spring.web;
 import io.idempo.runtime.DuplicateInProgressException;
 import io.idempo.runtime.IdempotencyKeyException;
 import io.idempo.runtime.IdempotencyKeyReuseException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Duration;
 import org.apache.commons.logging.Log;
@@ -53,17 +54,14 @@ public class IdempotencyProblemAdvice {
 
   private static final Log log = LogFactory.getLog(IdempotencyProblemAdvice.class);
 
-  private final String keyHeader;
   private final int maxKeyLength;
   private final long retryAfterSeconds;
 
   /**
-   * Names {@code keyHeader} and {@code maxKeyLength} in its answers, and tells a client that finds
-   * its key in progress to retry after {@code retryAfter} (rounded up to whole seconds, at least
-   * 1).
+   * Names {@code maxKeyLength} in its answers to a malformed key, and tells a client that finds its
+   * key in progress to retry after {@code retryAfter} (rounded up to whole seconds, at least 1).
    */
-  public IdempotencyProblemAdvice(String keyHeader, int maxKeyLength, Duration retryAfter) {
-    this.keyHeader = keyHeader;
+  public IdempotencyProblemAdvice(int maxKeyLength, Duration retryAfter) {
     this.maxKeyLength = maxKeyLength;
     long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
     this.retryAfterSeconds = Math.max(1, seconds);
@@ -88,7 +86,10 @@ public class IdempotencyProblemAdvice {
         .body(problem);
   }
 
-  /** 422: the key was used before with another body. */
+  /**
+   * 422: the key was used before with another request (another fingerprint). The detail gives both
+   * ways out without pushing a new key on a retry, which would run the request twice.
+   */
   @ExceptionHandler(IdempotencyKeyReuseException.class)
   public ResponseEntity<ProblemDetail> reused(IdempotencyKeyReuseException e) {
     log.debug("answering 422: " + e.getMessage());
@@ -99,8 +100,8 @@ public class IdempotencyProblemAdvice {
             "Idempotency key reused",
             "Idempotency key '"
                 + e.key()
-                + "' was already used for a request with different parameters. A retry must"
-                + " send the same body; a new request needs a new key.");
+                + "' was first used with a different request. If this is a retry, send the"
+                + " original request unchanged; only a new, different request needs a new key.");
     problem.setProperty("idempotencyKey", e.key());
     return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(problem);
   }
@@ -112,7 +113,7 @@ public class IdempotencyProblemAdvice {
     ProblemDetail problem =
         e.isMissing()
             ? missing(
-                "This endpoint requires an "
+                "This endpoint requires the "
                     + e.header()
                     + " header: a unique value per request, such as a UUID, sent again"
                     + " unchanged with each retry of that request.")
@@ -130,18 +131,24 @@ public class IdempotencyProblemAdvice {
     return ResponseEntity.badRequest().body(problem);
   }
 
-  /** 400: the key computed from the request is null or blank. */
+  /**
+   * 400: the key computed from the request is null or blank. The detail names the header the
+   * handler reads its key from, if it does.
+   */
   @ExceptionHandler(IdempotencyKeyException.class)
-  public ResponseEntity<ProblemDetail> noKey(IdempotencyKeyException e) {
+  public ResponseEntity<ProblemDetail> noKey(
+      IdempotencyKeyException e, HttpServletRequest request) {
     log.debug("answering 400: " + e.getMessage());
+    Object header = request.getAttribute(IdempotencyKeyHeaderCheck.KEY_HEADER_ATTRIBUTE);
+    String where =
+        header == null ? "where this endpoint documents it" : "in the " + header + " header";
     return ResponseEntity.badRequest()
         .body(
             missing(
                 "The request carries no idempotency key. Send a unique value per request, such as"
-                    + " a UUID, in the "
-                    + keyHeader
-                    + " header (or where this endpoint documents it), and the same value with"
-                    + " each retry."));
+                    + " a UUID, "
+                    + where
+                    + ", and the same value with each retry."));
   }
 
   private static ProblemDetail missing(String detail) {

@@ -9,10 +9,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.idempo.spring.web.IdempotencyProblemAdvice;
 import io.idempo.spring.web.ResponseEntityCodec;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,9 +116,19 @@ abstract class HttpEndpointContract {
         .andExpect(
             jsonPath("$.detail")
                 .value(
-                    "Idempotency key 'key-reused' was already used for a request with different"
-                        + " parameters. A retry must send the same body; a new request needs a new"
-                        + " key."));
+                    "Idempotency key 'key-reused' was first used with a different request. If"
+                        + " this is a retry, send the original request unchanged; only a new,"
+                        + " different request needs a new key."))
+        // Byte for byte, as docs/http.md shows it (the property order is Jackson's, not RFC 9457's).
+        .andExpect(
+            content()
+                .string(
+                    "{\"detail\":\"Idempotency key 'key-reused' was first used with a different"
+                        + " request. If this is a retry, send the original request unchanged; only"
+                        + " a new, different request needs a new key.\",\"instance\":\"/payments\","
+                        + "\"status\":422,\"title\":\"Idempotency key reused\","
+                        + "\"type\":\"urn:idempo:problem:key-reused\","
+                        + "\"idempotencyKey\":\"key-reused\"}"));
     // Same content, other JSON spelling (order of properties): the same request, replayed.
     mvc.perform(payment("key-reused", "{\"amount\":1250,\"customer\":\"alice\"}"))
         .andExpect(status().isCreated())
@@ -147,7 +159,7 @@ abstract class HttpEndpointContract {
         .andExpect(
             jsonPath("$.detail")
                 .value(
-                    "This endpoint requires an Idempotency-Key header: a unique value per"
+                    "This endpoint requires the Idempotency-Key header: a unique value per"
                         + " request, such as a UUID, sent again unchanged with each retry of that"
                         + " request."))
         .andExpect(jsonPath("$.instance").value("/payments"));
@@ -185,6 +197,23 @@ abstract class HttpEndpointContract {
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.type").value(IdempotencyProblemAdvice.MALFORMED))
         .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("it is empty")));
+    assertThat(controller.executions()).isEqualTo(0);
+  }
+
+  @Test
+  void aControlCharacterOtherThanTabNeverReachesIdempoOnARealServer() throws Exception {
+    // Tomcat refuses the header itself, with its own 400 page: no problem detail, no claim.
+    for (String key : List.of("key\u0001soh", "key\u007fdel")) {
+      String response = sendRaw(key);
+      assertThat(response).startsWith("HTTP/1.1 400");
+      assertThat(response).contains("Content-Type: text/html");
+      assertThat(response).doesNotContain("application/problem+json");
+    }
+    // A tab inside the value does reach the check, which refuses it as not printable ASCII.
+    String tab = sendRaw("key\ttab");
+    assertThat(tab).startsWith("HTTP/1.1 400");
+    assertThat(tab).contains("application/problem+json");
+    assertThat(tab).contains(IdempotencyProblemAdvice.MALFORMED);
     assertThat(controller.executions()).isEqualTo(0);
   }
 
@@ -336,6 +365,22 @@ abstract class HttpEndpointContract {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends a payment with {@code key} as is, over a socket, and returns the whole response. */
+  private String sendRaw(String key) throws Exception {
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(30_000);
+      String request =
+          "POST /payments HTTP/1.1\r\nHost: localhost\r\nIdempotency-Key: "
+              + key
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + BODY.length()
+              + "\r\nConnection: close\r\n\r\n"
+              + BODY;
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
 
   int payments() {

@@ -36,7 +36,7 @@ class IdempoWebMvcAutoConfigurationTest {
   @Test
   void backsOffForTheApplicationsOwnAdviceBean() {
     IdempotencyProblemAdvice own =
-        new IdempotencyProblemAdvice("X-Request-Key", 64, Duration.ofSeconds(5));
+        new IdempotencyProblemAdvice(64, Duration.ofSeconds(5));
     web.withBean(IdempotencyProblemAdvice.class, () -> own)
         .run(context -> assertThat(context.getBean(IdempotencyProblemAdvice.class)).isSameAs(own));
   }
