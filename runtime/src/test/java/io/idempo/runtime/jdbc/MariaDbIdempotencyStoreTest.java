@@ -328,10 +328,17 @@ class MariaDbIdempotencyStoreTest extends JdbcStoreContract {
     Connection get() throws SQLException;
   }
 
-  /** Waits until {@code count} transactions wait for a row lock (at most 30 s, then fails). */
+  /**
+   * Waits until {@code count} transactions on this test's database wait for a row lock (at most
+   * 30 s, then fails). Transactions on the server's other databases (a connection an earlier test
+   * left waiting) do not count.
+   */
   private void awaitLockWaits(int count) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (count("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")
+    while (count(
+            "SELECT COUNT(*) FROM information_schema.INNODB_TRX t"
+                + " JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"
+                + " WHERE t.trx_state = 'LOCK WAIT' AND p.DB = DATABASE()")
         < count) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
