@@ -150,7 +150,7 @@ abstract class BatchClaimStatements {
    * Takes over the records of {@code keys} that expired by {@code now}, and returns the keys it
    * took; a record that is no longer expired (another delivery took it over) is left alone.
    */
-  abstract Set<String> takeOver(
+  final Set<String> takeOver(
       Connection connection,
       String handlerName,
       String[] keys,
@@ -158,7 +158,31 @@ abstract class BatchClaimStatements {
       String token,
       Instant expiresAt,
       Instant now)
-      throws SQLException;
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(takeOverSql())) {
+      int next = bindLockWait(statement);
+      statement.setString(next, status);
+      statement.setString(next + 1, token);
+      statement.setObject(next + 2, dialect.timestamp(expiresAt));
+      statement.setObject(next + 3, dialect.timestamp(now));
+      statement.setString(next + 4, handlerName);
+      statement.setArray(next + 5, keys(connection, keys));
+      statement.setObject(next + 6, dialect.timestamp(now));
+      return changedKeys(statement);
+    }
+  }
+
+  /** The take-over statement: its parameters after {@link #bindLockWait}'s are the same. */
+  abstract String takeOverSql();
+
+  /**
+   * Binds the lock-wait bound where the take-over statement carries it in a parameter of its own
+   * (PostgreSQL), and returns the index of the statement's next parameter.
+   */
+  abstract int bindLockWait(PreparedStatement statement) throws SQLException;
+
+  /** Runs a statement that reports the keys it wrote, and returns them. */
+  abstract Set<String> changedKeys(PreparedStatement statement) throws SQLException;
 
   /** True if {@link #insert} reports a concurrent committed insert by a duplicate-key error. */
   abstract boolean insertRaisesDuplicateKey();
@@ -345,26 +369,14 @@ abstract class BatchClaimStatements {
     }
 
     @Override
-    Set<String> takeOver(
-        Connection connection,
-        String handlerName,
-        String[] keys,
-        String status,
-        String token,
-        Instant expiresAt,
-        Instant now)
-        throws SQLException {
-      try (PreparedStatement statement = connection.prepareStatement(takeOver)) {
-        statement.setString(1, lockTimeoutMillis);
-        statement.setString(2, status);
-        statement.setString(3, token);
-        statement.setObject(4, dialect.timestamp(expiresAt));
-        statement.setObject(5, dialect.timestamp(now));
-        statement.setString(6, handlerName);
-        statement.setArray(7, keys(connection, keys));
-        statement.setObject(8, dialect.timestamp(now));
-        return changedKeys(statement);
-      }
+    String takeOverSql() {
+      return takeOver;
+    }
+
+    @Override
+    int bindLockWait(PreparedStatement statement) throws SQLException {
+      statement.setString(1, lockTimeoutMillis);
+      return 2;
     }
 
     @Override
@@ -372,7 +384,8 @@ abstract class BatchClaimStatements {
       return false;
     }
 
-    private static Set<String> changedKeys(PreparedStatement statement) throws SQLException {
+    @Override
+    Set<String> changedKeys(PreparedStatement statement) throws SQLException {
       try (ResultSet row = statement.executeQuery()) {
         row.next();
         Array changed = row.getArray(1);
@@ -437,25 +450,13 @@ abstract class BatchClaimStatements {
     }
 
     @Override
-    Set<String> takeOver(
-        Connection connection,
-        String handlerName,
-        String[] keys,
-        String status,
-        String token,
-        Instant expiresAt,
-        Instant now)
-        throws SQLException {
-      try (PreparedStatement statement = connection.prepareStatement(takeOver)) {
-        statement.setString(1, status);
-        statement.setString(2, token);
-        statement.setObject(3, dialect.timestamp(expiresAt));
-        statement.setObject(4, dialect.timestamp(now));
-        statement.setString(5, handlerName);
-        statement.setArray(6, keys(connection, keys));
-        statement.setObject(7, dialect.timestamp(now));
-        return changedKeys(statement);
-      }
+    String takeOverSql() {
+      return takeOver;
+    }
+
+    @Override
+    int bindLockWait(PreparedStatement statement) {
+      return 1; // the session's lock timeout bounds H2's waits
     }
 
     @Override
@@ -463,7 +464,8 @@ abstract class BatchClaimStatements {
       return true;
     }
 
-    private static Set<String> changedKeys(PreparedStatement statement) throws SQLException {
+    @Override
+    Set<String> changedKeys(PreparedStatement statement) throws SQLException {
       Set<String> changed = new HashSet<>();
       try (ResultSet row = statement.executeQuery()) {
         while (row.next()) {
