@@ -32,6 +32,8 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
+import com.sun.tools.javac.util.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,6 +63,7 @@ final class LastingState {
 
   private final MethodSymbol method;
   private final VisitorState state;
+  private final Names names;
   private final Map<Symbol, Integer> params = new HashMap<>();
   /** Values assigned to each local (initializer and later assignments). */
   private final Map<Symbol, List<ExpressionTree>> valueSources = new HashMap<>();
@@ -85,6 +88,7 @@ final class LastingState {
       Function<MethodInvocationTree, @Nullable Root> returnedRoot) {
     this.method = method;
     this.state = state;
+    this.names = Names.instance(state.context);
     this.returnedRoot = returnedRoot;
     for (int i = 0; i < tree.getParameters().size(); i++) {
       params.put(getSymbol(tree.getParameters().get(i)), i);
@@ -128,13 +132,18 @@ final class LastingState {
     return accumulatedLocals.contains(local);
   }
 
+  /** {@code this} or {@code super}: javac's names are unique in its table, so compared by identity. */
+  private boolean isThisOrSuper(Symbol symbol) {
+    Name name = symbol.getSimpleName();
+    return name == names._this || name == names._super;
+  }
+
   boolean isLocal(@Nullable Symbol symbol) {
     return symbol instanceof VarSymbol
         && !params.containsKey(symbol)
         && symbol.getKind() != ElementKind.FIELD
         && symbol.getKind() != ElementKind.ENUM_CONSTANT
-        && !symbol.getSimpleName().contentEquals("this")
-        && !symbol.getSimpleName().contentEquals("super");
+        && !isThisOrSuper(symbol);
   }
 
   /** Where the value of {@code tree} hangs from. */
@@ -147,8 +156,7 @@ final class LastingState {
       case MEMBER_SELECT -> {
         Symbol symbol = getSymbol(e);
         if (symbol instanceof VarSymbol) {
-          if (symbol.getSimpleName().contentEquals("this")
-              || symbol.getSimpleName().contentEquals("super")) {
+          if (isThisOrSuper(symbol)) {
             return Root.THIS;
           }
           if (isStatic(symbol)) {
@@ -182,8 +190,7 @@ final class LastingState {
     if (!(symbol instanceof VarSymbol)) {
       return Root.FRESH;
     }
-    if (symbol.getSimpleName().contentEquals("this")
-        || symbol.getSimpleName().contentEquals("super")) {
+    if (isThisOrSuper(symbol)) {
       return Root.THIS;
     }
     if (symbol.getKind() == ElementKind.FIELD || symbol.getKind() == ElementKind.ENUM_CONSTANT) {
@@ -290,7 +297,7 @@ final class LastingState {
         if (!(symbol instanceof VarSymbol)) {
           return null;
         }
-        if (symbol.getSimpleName().contentEquals("this")) {
+        if (symbol.getSimpleName() == names._this) {
           return "this";
         }
         if (isStatic(symbol)) {
@@ -365,7 +372,7 @@ final class LastingState {
   }
 
   private String variableKey(Symbol symbol) {
-    if (symbol.getSimpleName().contentEquals("this")) {
+    if (symbol.getSimpleName() == names._this) {
       return "this";
     }
     if (symbol.getKind() == ElementKind.FIELD || symbol.getKind() == ElementKind.ENUM_CONSTANT) {

@@ -24,6 +24,7 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
@@ -143,7 +144,9 @@ final class MethodBodyAnalyzer {
     new TreePathScanner<Void, Void>() {
       @Override
       public Void scan(Tree tree, Void unused) {
-        if (tree != null && checker.isSuppressed(tree, state)) {
+        // Only declarations carry @SuppressWarnings: asking every expression costs a lookup each.
+        if ((tree instanceof VariableTree || tree instanceof MethodTree)
+            && checker.isSuppressed(tree, state)) {
           return null;
         }
         if (!(tree instanceof StatementTree)) {
@@ -269,8 +272,14 @@ final class MethodBodyAnalyzer {
 
     Root receiverRoot = lasting.receiverRoot(tree);
     Type receiverType = ASTHelpers.getReceiverType(tree);
-    String receiverKey = lasting.receiverKey(tree);
     String property = Vocabulary.setterProperty(callee);
+    boolean stateApiName = Vocabulary.isStateApiName(name);
+    // The receiver's key is text built from the whole receiver: only for calls that may write.
+    String receiverKey =
+        receiverRoot.isLasting()
+                && (property != null || stateApiName || Vocabulary.isWriteName(name))
+            ? lasting.receiverKey(tree)
+            : null;
     if (property != null && receiverKey != null && receiverRoot.isLasting()) {
       String key = receiverKey + "." + property;
       ExpressionTree value = tree.getArguments().get(0);
@@ -281,7 +290,10 @@ final class MethodBodyAnalyzer {
         addWrite(key);
       }
     }
-    if (receiverRoot.isLasting() && receiverType != null && !ASTHelpers.isStatic(callee)) {
+    if (stateApiName
+        && receiverRoot.isLasting()
+        && receiverType != null
+        && !ASTHelpers.isStatic(callee)) {
       stateApi(tree, name, receiverRoot, receiverType, receiverKey, path);
     }
     storeOperation(tree, callee, name, path);
@@ -308,12 +320,11 @@ final class MethodBodyAnalyzer {
       Type receiverType,
       @Nullable String receiverKey,
       TreePath path) {
-    String receiver = describeReceiver(tree);
     List<? extends ExpressionTree> arguments = tree.getArguments();
     if (Vocabulary.isMetric(receiverType, state)) {
       // Micrometer, Prometheus and Dropwizard meters count for dashboards, not for the business.
       if (summarizer.config().reportMetrics() && Vocabulary.isMetricUpdate(name)) {
-        record(path, root, Mutation.Kind.INCREMENT, receiver + "." + name + call(arguments));
+        record(path, root, Mutation.Kind.INCREMENT, describeReceiver(tree) + "." + name + call(arguments));
       }
       return;
     }
@@ -330,26 +341,26 @@ final class MethodBodyAnalyzer {
               : name.toLowerCase(java.util.Locale.ROOT).contains("increment")
                   ? Mutation.Kind.INCREMENT
                   : Mutation.Kind.ADD;
-      record(path, root, kind, receiver + "." + name + call(arguments));
+      record(path, root, kind, describeReceiver(tree) + "." + name + call(arguments));
       return;
     }
     if (Vocabulary.isUpdatable(receiverType, state) && Vocabulary.UPDATE_METHODS.contains(name)) {
       ExpressionTree function = arguments.get(arguments.size() - 1);
       if (functionAccumulates(function, 0, false)) {
-        record(path, root, Mutation.Kind.UPDATE, receiver + "." + name + "(…)");
+        record(path, root, Mutation.Kind.UPDATE, describeReceiver(tree) + "." + name + "(…)");
       }
       return;
     }
     if (Vocabulary.isMap(receiverType, state)) {
       if (name.equals("merge") && arguments.size() == 3) {
         if (functionAccumulates(arguments.get(2), 0, true)) {
-          record(path, root, Mutation.Kind.ADD, receiver + ".merge(…)");
+          record(path, root, Mutation.Kind.ADD, describeReceiver(tree) + ".merge(…)");
         }
         return;
       }
       if ((name.equals("compute") || name.equals("computeIfPresent")) && arguments.size() == 2) {
         if (functionAccumulates(arguments.get(1), 1, false)) {
-          record(path, root, Mutation.Kind.UPDATE, receiver + "." + name + "(…)");
+          record(path, root, Mutation.Kind.UPDATE, describeReceiver(tree) + "." + name + "(…)");
         }
         return;
       }
@@ -359,14 +370,14 @@ final class MethodBodyAnalyzer {
         && arguments.size() == 2
         && receiverKey != null) {
       if (derivation.accumulates(arguments.get(1), receiverKey + "[]")) {
-        record(path, root, kindOfValue(arguments.get(1)), receiver + "." + name + "(…)");
+        record(path, root, kindOfValue(arguments.get(1)), describeReceiver(tree) + "." + name + "(…)");
       } else {
         addWrite(receiverKey);
       }
       return;
     }
     if (Vocabulary.isAppendable(receiverType, state) && Vocabulary.isAppendMethod(name)) {
-      record(path, root, Mutation.Kind.APPEND, receiver + "." + name + "(…)");
+      record(path, root, Mutation.Kind.APPEND, describeReceiver(tree) + "." + name + "(…)");
     }
   }
 

@@ -14,13 +14,16 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
-import com.sun.tools.javac.code.Symtab;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.comp.AttrContext;
+import com.sun.tools.javac.comp.Enter;
+import com.sun.tools.javac.comp.Env;
 import com.sun.tools.javac.tree.JCTree.JCClassDecl;
 import com.sun.tools.javac.tree.JCTree.JCMethodDecl;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import javax.tools.FileObject;
 import javax.tools.JavaFileManager;
-import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 import org.jspecify.annotations.Nullable;
 
@@ -60,8 +62,10 @@ final class MethodSummarizer {
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();
   private final Map<ClassSymbol, SummaryFile.Contents> external = new HashMap<>();
   private final Map<ClassSymbol, Boolean> analyzableClasses = new HashMap<>();
-  private @Nullable List<ClassSymbol> sourceClasses;
+  private final Map<Symbol, Boolean> jdkClasses = new HashMap<>();
+  private final Map<Symbol, Boolean> singleMethodInterfaces = new HashMap<>();
   private @Nullable Map<Symbol.TypeSymbol, List<ClassSymbol>> concreteSubclasses;
+  private final Set<Symbol.TypeSymbol> sortedSubclasses = new HashSet<>();
   private @Nullable MetricsOnly metricsOnly;
   private @Nullable MapperXml mapperXml;
 
@@ -117,6 +121,16 @@ final class MethodSummarizer {
     if (cached != null) {
       return cached;
     }
+    if (isJdk(method.owner)) {
+      // No summaries are written for the JDK: its calls are read by the patterns at the call.
+      summaries.put(method, MethodSummary.EMPTY);
+      return MethodSummary.EMPTY;
+    }
+    if (isImplicitRecordAccessor(method)
+        && method.owner instanceof ClassSymbol record
+        && isAnalyzableClass(record)) {
+      return accessorSummary(method);
+    }
     if (inProgress.contains(method) || !isAnalyzable(method)) {
       return MethodSummary.EMPTY;
     }
@@ -167,7 +181,9 @@ final class MethodSummarizer {
         if (handlers.isHandler(method, state)) {
           return;
         }
-        if ((method.flags() & Flags.PRIVATE) == 0) {
+        // A record's implicit accessor needs no summary: a call without one returns what hangs
+        // from the receiver, which is what the accessor returns.
+        if ((method.flags() & Flags.PRIVATE) == 0 && !isImplicitRecordAccessor(method)) {
           candidates.add(method);
         }
       }
@@ -264,15 +280,7 @@ final class MethodSummarizer {
 
   private MethodSummary compute(MethodSymbol method, TreePath path) {
     if (isImplicitRecordAccessor(method)) {
-      // javac's own `return this.component;`: no write, and what it returns hangs from the
-      // record, as the analysis would find at many times the cost (a record per event is common).
-      MethodSummary accessor =
-          new MethodSummary(
-              ImmutableList.of(),
-              ImmutableSet.of(),
-              method.getReturnType().isPrimitiveOrVoid() ? Root.FRESH : Root.THIS);
-      summaries.put(method, accessor);
-      return accessor;
+      return accessorSummary(method);
     }
     inProgress.add(method);
     MethodSummary summary;
@@ -283,6 +291,20 @@ final class MethodSummarizer {
     }
     summaries.put(method, summary);
     return summary;
+  }
+
+  /**
+   * javac's own {@code return this.component;}: no write, and what it returns hangs from the
+   * record, as the analysis would find at many times the cost (a record per event is common).
+   */
+  private MethodSummary accessorSummary(MethodSymbol method) {
+    MethodSummary accessor =
+        new MethodSummary(
+            ImmutableList.of(),
+            ImmutableSet.of(),
+            method.getReturnType().isPrimitiveOrVoid() ? Root.FRESH : Root.THIS);
+    summaries.put(method, accessor);
+    return accessor;
   }
 
   /** An accessor javac generated for a record component the source does not declare itself. */
@@ -304,7 +326,43 @@ final class MethodSummarizer {
     if ((callee.flags() & Flags.ABSTRACT) == 0) {
       return ImmutableList.of(callee);
     }
+    if (isJdk(callee.owner) && !isSingleMethodInterface(callee.owner)) {
+      // Map.put, List.add, Iterator.next: the patterns at the call read them; an application's own
+      // Map is rare. Runnable, Consumer, Comparator and other one-method interfaces are followed
+      // into the compilation's implementations like any interface.
+      return hasBody(callee) ? ImmutableList.of(callee) : ImmutableList.of();
+    }
     return implementations.computeIfAbsent(callee, this::findImplementations);
+  }
+
+  /** Whether {@code owner} is a class of the JDK, whose bodies the check never reads. */
+  private boolean isJdk(Symbol owner) {
+    return owner instanceof ClassSymbol type
+        && jdkClasses.computeIfAbsent(
+            type, t -> Vocabulary.isJdk(((ClassSymbol) t).getQualifiedName().toString()));
+  }
+
+  /**
+   * An interface that declares one abstract method besides {@code Object}'s ({@code Comparator}
+   * redeclares {@code equals}): a functional interface, annotated so or not.
+   */
+  private boolean isSingleMethodInterface(Symbol owner) {
+    return singleMethodInterfaces.computeIfAbsent(
+        owner,
+        t -> {
+          if (!t.isInterface()) {
+            return false;
+          }
+          int abstractMethods = 0;
+          for (Symbol member : ASTHelpers.getEnclosedElements(t)) {
+            if (member instanceof MethodSymbol m
+                && (m.flags() & (Flags.ABSTRACT | Flags.DEFAULT)) == Flags.ABSTRACT
+                && !Vocabulary.isObjectMethodName(m.getSimpleName().toString())) {
+              abstractMethods++;
+            }
+          }
+          return abstractMethods == 1;
+        });
   }
 
   /** Whether a method has a body: not abstract, or a default method (which javac marks abstract). */
@@ -343,44 +401,51 @@ final class MethodSummarizer {
   }
 
   /**
-   * The concrete classes of this compilation that extend or implement {@code type}, in the order of
-   * {@link #sourceClasses()}. Indexed once per compilation: a handler's calls ask it for every
-   * interface or abstract method they reach.
+   * The concrete classes of this compilation that extend or implement {@code type}, ordered by
+   * name, so that findings come out the same in every run. Indexed once per compilation: a
+   * handler's calls ask it for every interface or abstract method they reach.
    */
   private List<ClassSymbol> concreteSubclassesOf(ClassSymbol type) {
     if (concreteSubclasses == null) {
-      Map<Symbol.TypeSymbol, List<ClassSymbol>> index = new HashMap<>();
-      for (ClassSymbol candidate : sourceClasses()) {
-        if ((candidate.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) != 0) {
-          continue;
-        }
-        for (Type supertype : state.getTypes().closure(candidate.type)) {
-          if (supertype.tsym != candidate) {
-            index.computeIfAbsent(supertype.tsym, t -> new ArrayList<>()).add(candidate);
-          }
-        }
-      }
-      concreteSubclasses = index;
+      concreteSubclasses = indexConcreteSubclasses();
     }
-    return concreteSubclasses.getOrDefault(type, List.of());
+    List<ClassSymbol> subclasses = concreteSubclasses.get(type);
+    if (subclasses == null) {
+      return List.of();
+    }
+    if (!sortedSubclasses.contains(type)) {
+      // Sorted when first asked for: most supertypes (Object, Record, Serializable) never are.
+      subclasses.sort(Comparator.comparing((ClassSymbol c) -> c.flatName().toString()));
+      sortedSubclasses.add(type);
+    }
+    return subclasses;
   }
 
-  private List<ClassSymbol> sourceClasses() {
-    if (sourceClasses == null) {
-      // Copy first: looking trees up must not run while javac's class table is being iterated.
-      List<ClassSymbol> all = new ArrayList<>();
-      Symtab.instance(state.context).getAllClasses().forEach(all::add);
-      List<ClassSymbol> classes = new ArrayList<>();
-      for (ClassSymbol type : all) {
-        if (type.sourcefile != null
-            && type.sourcefile.getKind() == JavaFileObject.Kind.SOURCE
-            && trees.getTree(type) != null) {
-          classes.add(type);
+  /**
+   * Every supertype of the concrete classes declared in this compilation's sources, with those
+   * classes. Read from javac's table of class environments, which holds the source classes only
+   * (the symbol table also holds every class read from the class path, many times more to walk).
+   */
+  private Map<Symbol.TypeSymbol, List<ClassSymbol>> indexConcreteSubclasses() {
+    List<ClassSymbol> sourceClasses = new ArrayList<>();
+    for (Env<AttrContext> env : Enter.instance(state.context).getEnvs()) {
+      if (env.tree instanceof JCClassDecl declaration && declaration.sym != null) {
+        sourceClasses.add(declaration.sym);
+      }
+    }
+    // Copied first: reading supertypes can complete symbols, and so enter into the table.
+    Map<Symbol.TypeSymbol, List<ClassSymbol>> index = new HashMap<>();
+    for (ClassSymbol candidate : sourceClasses) {
+      if ((candidate.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) != 0) {
+        continue;
+      }
+      for (Type supertype : state.getTypes().closure(candidate.type)) {
+        if (supertype.tsym != candidate) {
+          index.computeIfAbsent(supertype.tsym, t -> new ArrayList<>()).add(candidate);
         }
       }
-      sourceClasses = classes;
     }
-    return sourceClasses;
+    return index;
   }
 
   /** Whether the check may read the method's body: not excluded, generated or suppressed. */

@@ -335,6 +335,11 @@ final class Vocabulary {
   private static final ImmutableList<String> JDK_PACKAGES =
       ImmutableList.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
 
+  /** {@code equals}, {@code hashCode}, {@code toString}: what an interface may redeclare. */
+  static boolean isObjectMethodName(String name) {
+    return name.equals("equals") || name.equals("hashCode") || name.equals("toString");
+  }
+
   /** Whether the class with qualified name {@code name} belongs to the JDK. */
   static boolean isJdk(String name) {
     for (String prefix : JDK_PACKAGES) {
@@ -380,6 +385,25 @@ final class Vocabulary {
         || name.equals("observe")
         || name.equals("dec");
   }
+
+  /**
+   * Whether a call named {@code name} can be one of the state-API writes (a counter, an atomic
+   * update, a map's merge/compute/put, a list's set, an append, a meter): a test of the name
+   * alone, made before the receiver's type is looked up. Most calls of a body (getters, logging,
+   * builders) fail it.
+   */
+  static boolean isStateApiName(String name) {
+    return COUNTER_METHODS.contains(name)
+        || UPDATE_METHODS.contains(name)
+        || APPEND_METHODS.contains(name)
+        || MAP_REWRITE_METHODS.contains(name)
+        || name.equals("set")
+        || isMetricUpdate(name);
+  }
+
+  /** A map's writes computed from its old value, read by {@code stateApi} with their arity. */
+  static final ImmutableSet<String> MAP_REWRITE_METHODS =
+      ImmutableSet.of("merge", "compute", "computeIfPresent");
 
   /** Whether the type is a metrics API: a meter, a registry, or a builder of one. */
   static boolean isMetric(@Nullable Type type, VisitorState state) {

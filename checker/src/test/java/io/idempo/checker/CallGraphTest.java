@@ -235,6 +235,46 @@ class CallGraphTest {
   }
 
   @Test
+  void jdkOneMethodInterfacesAreFollowedIntoTheirImplementationsHere() {
+    helper
+        .addSourceLines(
+            "pay/Award.java",
+            "package pay;",
+            "import java.util.function.Consumer;",
+            "public class Award implements Consumer<Long> {",
+            "  private long points;",
+            "  @Override public void accept(Long amount) { points += amount; }",
+            "}")
+        .addSourceLines(
+            "pay/ByPoints.java",
+            "package pay;",
+            "import java.util.Comparator;",
+            "public class ByPoints implements Comparator<String> {",
+            "  private int comparisons;",
+            "  @Override public int compare(String a, String b) { comparisons++; return a.compareTo(b); }",
+            "}")
+        .addSourceLines(
+            "pay/Handler.java",
+            "package pay;",
+            "import io.idempo.IdempotentHandler;",
+            "import java.util.Comparator;",
+            "import java.util.List;",
+            "import java.util.function.Consumer;",
+            "class Handler {",
+            "  private List<Consumer<Long>> observers;",
+            "  private Comparator<String> order;",
+            "  @IdempotentHandler",
+            "  void on(String id, long amount) {",
+            "    // BUG: Diagnostic contains: `Award.accept`",
+            "    observers.forEach(o -> o.accept(amount));",
+            "    // BUG: Diagnostic contains: `ByPoints.compare`",
+            "    order.compare(id, id);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void defaultMethodsAreFollowedLikeTheImplementationsThatInheritOrOverrideThem() {
     helper
         .addSourceLines(

@@ -173,4 +173,33 @@ class UnsoundnessTest {
             "}")
         .doTest();
   }
+
+  @Test
+  void anApplicationsOwnJdkCollectionIsNotEntered() {
+    // Map.put is read at the call (a put keyed by the message is idempotent); an implementation of
+    // a JDK interface with several methods (Map, List, Iterator) in the compilation is not entered.
+    helper
+        .addSourceLines(
+            "Receipts.java",
+            "import java.util.AbstractMap;",
+            "import java.util.Map;",
+            "import java.util.Set;",
+            "public class Receipts extends AbstractMap<String, Long> {",
+            "  private long puts;",
+            "  @Override public Long put(String k, Long v) { puts++; return v; }",
+            "  @Override public Set<Map.Entry<String, Long>> entrySet() { return Set.of(); }",
+            "}")
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "import java.util.Map;",
+            "class Handler {",
+            "  private Map<String, Long> receipts;",
+            "  @IdempotentHandler",
+            "  void on(String id, long amount) {",
+            "    receipts.put(id, amount);",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
