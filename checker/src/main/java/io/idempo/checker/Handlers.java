@@ -56,7 +56,8 @@ final class Handlers {
    * consumers and functions. The lambda it returns, or the method it refers to, is the handler.
    */
   static boolean isHandlerFactory(MethodSymbol method) {
-    return Vocabulary.FUNCTIONAL_HANDLER_TYPES.contains(
+    return !method.getReturnType().isPrimitiveOrVoid()
+        && Vocabulary.FUNCTIONAL_HANDLER_TYPES.contains(
             method.getReturnType().tsym.getQualifiedName().toString());
   }
 

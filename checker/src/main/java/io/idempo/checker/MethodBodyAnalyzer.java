@@ -144,9 +144,8 @@ final class MethodBodyAnalyzer {
     new TreePathScanner<Void, Void>() {
       @Override
       public Void scan(Tree tree, Void unused) {
-        // Only declarations carry @SuppressWarnings: asking every expression costs a lookup each.
-        if ((tree instanceof VariableTree || tree instanceof MethodTree)
-            && checker.isSuppressed(tree, state)) {
+        // Only annotated declarations carry @SuppressWarnings: asking every tree costs a lookup.
+        if (isAnnotatedDeclaration(tree) && checker.isSuppressed(tree, state)) {
           return null;
         }
         if (!(tree instanceof StatementTree)) {
@@ -232,6 +231,13 @@ final class MethodBodyAnalyzer {
     }.scan(path, null);
   }
 
+  private static boolean isAnnotatedDeclaration(Tree tree) {
+    if (tree instanceof VariableTree variable) {
+      return !variable.getModifiers().getAnnotations().isEmpty();
+    }
+    return tree instanceof MethodTree method && !method.getModifiers().getAnnotations().isEmpty();
+  }
+
   /** A compound assignment or increment of {@code target}: flagged when it is lasting state. */
   private void place(ExpressionTree target, TreePath path, Mutation.Kind kind, String what) {
     ExpressionTree e = LastingState.strip(target);
@@ -259,7 +265,7 @@ final class MethodBodyAnalyzer {
 
   private void invocation(MethodInvocationTree tree, TreePath path) {
     MethodSymbol callee = getSymbol(tree);
-    String name = callee.getSimpleName().toString();
+    String name = summarizer.text(callee.getSimpleName());
     if (declared(callee, true)) {
       return;
     }
@@ -530,7 +536,7 @@ final class MethodBodyAnalyzer {
   }
 
   private void sql(MethodInvocationTree tree, MethodSymbol callee, TreePath path) {
-    String owner = callee.owner.getSimpleName().toString();
+    String owner = summarizer.text(callee.owner.getSimpleName());
     if (owner.endsWith("Logger") || owner.endsWith("Log")) {
       return;
     }
@@ -539,9 +545,12 @@ final class MethodBodyAnalyzer {
     }
     if ((callee.owner.flags() & com.sun.tools.javac.code.Flags.INTERFACE) != 0) {
       // A MyBatis mapper whose statement lives in XML on the class path.
-      String mapper = callee.owner.getQualifiedName().toString();
-      if (!Vocabulary.isJdk(mapper)) {
-        reportSql(summarizer.mapperXml().sql(mapper, callee.getSimpleName().toString()), path);
+      if (!summarizer.isJdk(callee.owner)) {
+        reportSql(
+            summarizer
+                .mapperXml()
+                .sql(summarizer.text(callee.owner.getQualifiedName()), summarizer.text(callee.getSimpleName())),
+            path);
       }
     }
     for (AnnotationMirror annotation : callee.getAnnotationMirrors()) {
@@ -654,7 +663,7 @@ final class MethodBodyAnalyzer {
    * HINCRBY}, {@code LPUSH}) and MongoDB ({@code $inc}, {@code $push}).
    */
   private void storeOperation(MethodInvocationTree tree, MethodSymbol callee, String name, TreePath path) {
-    String pkg = ASTHelpers.enclosingPackage(callee).getQualifiedName().toString();
+    String pkg = summarizer.text(ASTHelpers.enclosingPackage(callee).getQualifiedName());
     Mutation.Kind kind = null;
     if (pkg.contains("redis") || pkg.contains("jedis") || pkg.contains("lettuce")) {
       kind = Vocabulary.REDIS_OPERATIONS.get(name);

@@ -20,12 +20,14 @@ import com.sun.tools.javac.comp.Enter;
 import com.sun.tools.javac.comp.Env;
 import com.sun.tools.javac.tree.JCTree.JCClassDecl;
 import com.sun.tools.javac.tree.JCTree.JCMethodDecl;
+import com.sun.tools.javac.util.Name;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,12 +59,19 @@ final class MethodSummarizer {
   private final Handlers handlers;
   private final VisitorState state;
   private final JavacTrees trees;
-  private final Map<MethodSymbol, MethodSummary> summaries = new HashMap<>();
+  /** Sized for a module of a few thousand methods: growing a map step by step costs more. */
+  private static final int METHODS = 4096;
+
+  private static final int CLASSES = 1024;
+
+  private final Map<MethodSymbol, MethodSummary> summaries = new HashMap<>(METHODS);
   private final Set<MethodSymbol> inProgress = new HashSet<>();
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();
   private final Map<ClassSymbol, SummaryFile.Contents> external = new HashMap<>();
-  private final Map<ClassSymbol, Boolean> analyzableClasses = new HashMap<>();
-  private final Map<Symbol, Boolean> jdkClasses = new HashMap<>();
+  private final Map<ClassSymbol, Boolean> analyzableClasses = new HashMap<>(CLASSES);
+  private final Map<Symbol, Boolean> jdkClasses = new HashMap<>(CLASSES);
+  private final Map<Symbol, Boolean> isHandler = new HashMap<>(METHODS);
+  private final IdentityHashMap<Name, String> names = new IdentityHashMap<>(METHODS);
   private final Map<Symbol, Boolean> singleMethodInterfaces = new HashMap<>();
   private @Nullable Map<Symbol.TypeSymbol, List<ClassSymbol>> concreteSubclasses;
   private final Set<Symbol.TypeSymbol> sortedSubclasses = new HashSet<>();
@@ -92,7 +101,8 @@ final class MethodSummarizer {
 
   /** Whether the method is a message handler: its parameters are the message. */
   boolean isHandler(MethodSymbol method) {
-    return handlers.isHandler(method, state);
+    // Asked of every method by matchMethod, again by export and for each analysed body.
+    return isHandler.computeIfAbsent(method, m -> handlers.isHandler((MethodSymbol) m, state));
   }
 
   /** Which counter fields of this compilation only feed logs and metrics. */
@@ -178,7 +188,7 @@ final class MethodSummarizer {
         if (method == null) {
           continue;
         }
-        if (handlers.isHandler(method, state)) {
+        if (isHandler(method)) {
           return;
         }
         // A record's implicit accessor needs no summary: a call without one returns what hangs
@@ -335,8 +345,16 @@ final class MethodSummarizer {
     return implementations.computeIfAbsent(callee, this::findImplementations);
   }
 
+  /**
+   * The text of a javac name, converted once per compilation: javac 17 decodes a name's bytes
+   * again on every {@code toString()}.
+   */
+  String text(Name name) {
+    return names.computeIfAbsent(name, Name::toString);
+  }
+
   /** Whether {@code owner} is a class of the JDK, whose bodies the check never reads. */
-  private boolean isJdk(Symbol owner) {
+  boolean isJdk(Symbol owner) {
     return owner instanceof ClassSymbol type
         && jdkClasses.computeIfAbsent(
             type, t -> Vocabulary.isJdk(((ClassSymbol) t).getQualifiedName().toString()));
@@ -434,7 +452,7 @@ final class MethodSummarizer {
       }
     }
     // Copied first: reading supertypes can complete symbols, and so enter into the table.
-    Map<Symbol.TypeSymbol, List<ClassSymbol>> index = new HashMap<>();
+    Map<Symbol.TypeSymbol, List<ClassSymbol>> index = new HashMap<>(CLASSES);
     for (ClassSymbol candidate : sourceClasses) {
       if ((candidate.flags() & (Flags.ABSTRACT | Flags.INTERFACE)) != 0) {
         continue;
@@ -452,7 +470,7 @@ final class MethodSummarizer {
   boolean isAnalyzable(MethodSymbol method) {
     return method.owner instanceof ClassSymbol owner
         && isAnalyzableClass(owner)
-        && !checker.isSuppressed(method, state);
+        && !isSuppressed(method);
   }
 
   /** Whether no class from {@code type} outwards is excluded, generated or suppressed. */
@@ -462,11 +480,19 @@ final class MethodSummarizer {
       known =
           !config.isExcluded(type.getQualifiedName().toString())
               && !isGenerated(type)
-              && !checker.isSuppressed(type, state)
+              && !isSuppressed(type)
               && (!(type.owner instanceof ClassSymbol outer) || isAnalyzableClass(outer));
       analyzableClasses.put(type, known);
     }
     return known;
+  }
+
+  /**
+   * Whether {@code @SuppressWarnings} on the symbol itself turns the check off. A symbol without
+   * annotations is not asked of Error Prone, whose answer builds suppression sets each time.
+   */
+  private boolean isSuppressed(Symbol symbol) {
+    return !symbol.getRawAttributes().isEmpty() && checker.isSuppressed(symbol, state);
   }
 
   static boolean isGenerated(Symbol symbol) {

@@ -88,10 +88,13 @@ public final class NonIdempotentMutation extends BugChecker
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
     MethodSymbol handler = ASTHelpers.getSymbol(tree);
-    if (tree.getBody() == null || !handlers.isHandler(handler, state)) {
+    if (tree.getBody() == null) {
       return Description.NO_MATCH;
     }
     MethodSummarizer summaries = summarizer(state);
+    if (!summaries.isHandler(handler)) {
+      return Description.NO_MATCH;
+    }
     if (!summaries.isAnalyzable(handler)) {
       return Description.NO_MATCH;
     }
