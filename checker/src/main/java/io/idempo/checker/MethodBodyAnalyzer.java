@@ -271,7 +271,7 @@ final class MethodBodyAnalyzer {
     }
     if (declared(callee, false)) {
       record(path, lasting.receiverRoot(tree), Mutation.Kind.DECLARED,
-          callee.owner.getSimpleName() + "." + name + call(tree.getArguments()));
+          CallStep.className(callee.owner) + "." + name + call(tree.getArguments()));
       return;
     }
     sql(tree, callee, path);

@@ -9,6 +9,40 @@ import org.junit.jupiter.api.Test;
 class MessagesTest {
 
   @Test
+  void nestedClassesAreNamedFromTheOutermostClass() {
+    Sources.helper(getClass())
+        .addSourceLines(
+            "Stock.java",
+            "public class Stock {",
+            "  public static class Reserver {",
+            "    private int reserved;",
+            "    public void reserve(int n) { reserved += n; }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Orders.java",
+            "public class Orders {",
+            "  public static class Reserver {",
+            "    private int reserved;",
+            "    public void reserve(int n) { reserved = n; }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  private Stock.Reserver stock;",
+            "  private Orders.Reserver orders;",
+            "  @IdempotentHandler void on(int n) {",
+            "    // BUG: Diagnostic contains: through `Stock.Reserver.reserve` at Stock.java:4",
+            "    stock.reserve(n);",
+            "    orders.reserve(n);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void adviceFitsTheFinding() {
     Sources.helper(getClass())
         .addSourceLines(
