@@ -54,16 +54,16 @@ final class MethodSummarizer {
   /** How many summaries may be computing at once, one inside the other. */
   private static final int MAX_NESTING = 48;
 
+  /** Per-compilation maps are sized for a module of a few thousand methods: growing costs more. */
+  private static final int METHODS = 4096;
+
+  private static final int CLASSES = 1024;
+
   private final BugChecker checker;
   private final NonIdempotentMutationConfig config;
   private final Handlers handlers;
   private final VisitorState state;
   private final JavacTrees trees;
-  /** Sized for a module of a few thousand methods: growing a map step by step costs more. */
-  private static final int METHODS = 4096;
-
-  private static final int CLASSES = 1024;
-
   private final Map<MethodSymbol, MethodSummary> summaries = new HashMap<>(METHODS);
   private final Set<MethodSymbol> inProgress = new HashSet<>();
   private final Map<MethodSymbol, ImmutableList<MethodSymbol>> implementations = new HashMap<>();

@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -169,6 +170,12 @@ class BatchEndToEndTest {
     assertThat(nested).hasMessageThat().contains("e2e-batch-welcome");
     assertThat(nested).hasMessageThat().contains("payments[0].customer is null");
     assertThat(noBatch).hasMessageThat().contains("payments is null (key path payments[*].id)");
+    // The index a broker integration dead-letters: the malformed message's position in the list.
+    assertThat(nullKey.batchIndex()).isEqualTo(OptionalInt.of(2));
+    assertThat(blankKey.batchIndex()).isEqualTo(OptionalInt.of(0));
+    assertThat(nullMessage.batchIndex()).isEqualTo(OptionalInt.of(1));
+    assertThat(nested.batchIndex()).isEqualTo(OptionalInt.of(0));
+    assertThat(noBatch.batchIndex()).isEqualTo(OptionalInt.empty());
     assertThat(handler.received()).isEmpty();
 
     // The valid messages of the rejected batches were not claimed.

@@ -303,13 +303,20 @@ abstract class BatchClaimStatements {
               + " set_config('lock_timeout', (SELECT outer_timeout FROM lock_bound), true)"
               + " FROM (SELECT keys FROM rest OFFSET 0) AS done,"
               // The statement's snapshot, taken before the insert: the records of the keys not
-              // inserted, unless a concurrent delivery committed them since.
+              // inserted, unless a concurrent delivery committed them since. One primary-key
+              // lookup per key: ordered by the key and limited to one row, the lookup is an index
+              // scan on both columns whatever the planner knows of the table. Written as a join
+              // on the array, a table without statistics yet (new, or truncated) was read as all
+              // of the handler's rows, once per batch: a cost that grew with the table until the
+              // first ANALYZE.
               + " (SELECT array_agg(e.idempotency_key) AS keys, array_agg(e.status) AS statuses,"
               + " array_agg(e.claim_token) AS tokens,"
               + " array_agg((extract(epoch FROM e.expires_at) * 1000000)::bigint) AS expiries"
-              + " FROM "
+              + " FROM rest, unnest(rest.keys) AS r(k), LATERAL (SELECT x.idempotency_key,"
+              + " x.status, x.claim_token, x.expires_at FROM "
               + table
-              + " e, rest WHERE e.handler_name = ? AND e.idempotency_key = ANY(rest.keys)"
+              + " x WHERE x.handler_name = ? AND x.idempotency_key = r.k"
+              + " ORDER BY x.handler_name, x.idempotency_key LIMIT 1) AS e"
               + " OFFSET 0) AS found";
       this.takeOver =
           BOUND_LOCK_WAITS
