@@ -50,6 +50,7 @@ abstract class BatchClaimStatements {
 
   final Dialect dialect;
   final String table;
+  private final KeyCondition keys;
   private final String select;
   private final String completeLeases;
   private final String deleteLeases;
@@ -64,37 +65,54 @@ abstract class BatchClaimStatements {
   /** The lock timeout in milliseconds, as text, for statements that bound their own waits. */
   final String lockTimeoutMillis;
 
-  private BatchClaimStatements(Dialect dialect, String table, String keyArray, int lockMillis) {
+  private BatchClaimStatements(
+      Dialect dialect, String table, String keyArray, int lockMillis, KeyCondition keys) {
     this.dialect = dialect;
     this.table = table;
     this.keyArray = keyArray;
     this.lockWaits = dialect.lockWaits(lockMillis);
     this.lockTimeoutMillis = Integer.toString(lockMillis);
+    this.keys = keys;
     this.select =
         "SELECT idempotency_key, status, claim_token, expires_at FROM "
             + table
-            + " WHERE handler_name = ? AND idempotency_key = ANY("
-            + keyArray
-            + ")";
+            + " WHERE "
+            + keys.sql();
     this.completeLeases =
         "UPDATE "
             + table
-            + " SET status = ?, result = NULL, expires_at = ? WHERE handler_name = ?"
-            + " AND idempotency_key = ANY("
-            + keyArray
-            + ") AND claim_token = ?";
-    this.deleteLeases =
-        "DELETE FROM "
-            + table
-            + " WHERE handler_name = ? AND idempotency_key = ANY("
-            + keyArray
-            + ") AND claim_token = ?";
+            + " SET status = ?, result = NULL, expires_at = ? WHERE "
+            + keys.sql()
+            + " AND claim_token = ?";
+    this.deleteLeases = "DELETE FROM " + table + " WHERE " + keys.sql() + " AND claim_token = ?";
     this.check =
-        "UPDATE "
-            + table
-            + " SET result = NULL WHERE handler_name = ? AND idempotency_key = ANY("
-            + keyArray
-            + ") AND claim_token = ?";
+        "UPDATE " + table + " SET result = NULL WHERE " + keys.sql() + " AND claim_token = ?";
+  }
+
+  /**
+   * How the statements that read or change a batch's own rows name them: the SQL of the condition,
+   * with two parameters, the handler name and the key array, bound in the condition's order.
+   */
+  record KeyCondition(String sql, boolean keysFirst) {
+
+    /** The handler's rows among the keys: {@code handler_name = ? AND idempotency_key = ANY(…)}. */
+    static KeyCondition anyOf(String keyArray) {
+      return new KeyCondition(
+          "handler_name = ? AND idempotency_key = ANY(" + keyArray + ")", false);
+    }
+
+    int bind(PreparedStatement statement, int index, Connection connection, String handler, String[] keys)
+        throws SQLException {
+      Array array = keys(connection, keys);
+      if (keysFirst) {
+        statement.setArray(index, array);
+        statement.setString(index + 1, handler);
+      } else {
+        statement.setString(index, handler);
+        statement.setArray(index + 1, array);
+      }
+      return index + 2;
+    }
   }
 
   /**
@@ -192,8 +210,7 @@ abstract class BatchClaimStatements {
       throws SQLException {
     Map<String, Row> rows = new HashMap<>();
     try (PreparedStatement statement = connection.prepareStatement(select)) {
-      statement.setString(1, handlerName);
-      statement.setArray(2, keys(connection, keys));
+      this.keys.bind(statement, 1, connection, handlerName, keys);
       try (ResultSet row = statement.executeQuery()) {
         while (row.next()) {
           rows.put(
@@ -220,9 +237,8 @@ abstract class BatchClaimStatements {
     try (PreparedStatement statement = connection.prepareStatement(completeLeases)) {
       statement.setString(1, status);
       statement.setObject(2, dialect.timestamp(expiresAt));
-      statement.setString(3, handlerName);
-      statement.setArray(4, keys(connection, keys));
-      statement.setString(5, token);
+      int next = this.keys.bind(statement, 3, connection, handlerName, keys);
+      statement.setString(next, token);
       return statement.executeUpdate();
     }
   }
@@ -231,9 +247,8 @@ abstract class BatchClaimStatements {
   final int deleteLeases(Connection connection, String handlerName, String[] keys, String token)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(deleteLeases)) {
-      statement.setString(1, handlerName);
-      statement.setArray(2, keys(connection, keys));
-      statement.setString(3, token);
+      int next = this.keys.bind(statement, 1, connection, handlerName, keys);
+      statement.setString(next, token);
       return statement.executeUpdate();
     }
   }
@@ -246,9 +261,8 @@ abstract class BatchClaimStatements {
   final int check(Connection connection, String handlerName, String[] keys, String token)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(check)) {
-      statement.setString(1, handlerName);
-      statement.setArray(2, keys(connection, keys));
-      statement.setString(3, token);
+      int next = this.keys.bind(statement, 1, connection, handlerName, keys);
+      statement.setString(next, token);
       return statement.executeUpdate();
     }
   }
@@ -280,8 +294,25 @@ abstract class BatchClaimStatements {
     private final String insert;
     private final String takeOver;
 
+    /**
+     * The batch's rows by their row ids, each found by one primary-key lookup. Written as {@code
+     * handler_name = ? AND idempotency_key = ANY(?)}, a table without statistics (new, or
+     * truncated) had PostgreSQL read every row of the handler to find them. A concurrent change
+     * of a row (a take-over) gives it a new row id; the statements that change rows also test the
+     * claim token, which such a change replaces, so the row is left alone either way.
+     */
+    private static KeyCondition rowsByKey(String table) {
+      return new KeyCondition(
+          "ctid = ANY(ARRAY(SELECT found.ctid FROM unnest(?::varchar[]) AS r(k), LATERAL (SELECT"
+              + " c.ctid FROM "
+              + table
+              + " c WHERE c.handler_name = ? AND c.idempotency_key = r.k"
+              + " ORDER BY c.handler_name, c.idempotency_key LIMIT 1) AS found))",
+          true);
+    }
+
     Postgres(Dialect dialect, String table, int lockMillis) {
-      super(dialect, table, "?::varchar[]", lockMillis);
+      super(dialect, table, "?::varchar[]", lockMillis, rowsByKey(table));
       // The keys are inserted in the array's order (the store sorts them), so two batches with
       // overlapping keys wait for each other's inserts in one direction only: no deadlock.
       this.insert =
@@ -410,7 +441,12 @@ abstract class BatchClaimStatements {
     private final String takeOver;
 
     H2(Dialect dialect, String table, int lockMillis) {
-      super(dialect, table, "CAST(? AS VARCHAR(255) ARRAY)", lockMillis);
+      super(
+          dialect,
+          table,
+          "CAST(? AS VARCHAR(255) ARRAY)",
+          lockMillis,
+          KeyCondition.anyOf("CAST(? AS VARCHAR(255) ARRAY)"));
       // The keys are inserted in the array's order (the store sorts them): no deadlock. Rows that
       // a concurrent transaction inserted and has not committed are not seen by NOT EXISTS; the
       // insert waits for them and fails with 23505 if they commit.
