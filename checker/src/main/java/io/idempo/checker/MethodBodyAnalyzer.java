@@ -286,7 +286,7 @@ final class MethodBodyAnalyzer {
                 && (property != null || stateApiName || Vocabulary.isWriteName(name))
             ? lasting.receiverKey(tree)
             : null;
-    if (property != null && receiverKey != null && receiverRoot.isLasting()) {
+    if (property != null && receiverKey != null) {
       String key = receiverKey + "." + property;
       ExpressionTree value = tree.getArguments().get(0);
       if (derivation.accumulates(value, key)) {

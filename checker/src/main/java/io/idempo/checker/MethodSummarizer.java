@@ -257,8 +257,7 @@ final class MethodSummarizer {
   }
 
   private SummaryFile.Contents readContents(ClassSymbol owner) {
-    String name = owner.getQualifiedName().toString();
-    if (Vocabulary.isJdk(name)) {
+    if (isJdk(owner)) {
       return SummaryFile.Contents.EMPTY;
     }
     JavaFileManager fileManager = state.context.get(JavaFileManager.class);

@@ -402,7 +402,7 @@ final class Vocabulary {
   }
 
   /** A map's writes computed from its old value, read by {@code stateApi} with their arity. */
-  static final ImmutableSet<String> MAP_REWRITE_METHODS =
+  private static final ImmutableSet<String> MAP_REWRITE_METHODS =
       ImmutableSet.of("merge", "compute", "computeIfPresent");
 
   /** Whether the type is a metrics API: a meter, a registry, or a builder of one. */

@@ -65,11 +65,7 @@ class RequestBodyWarningTest {
             "  }",
             "}");
     assertThat(c).succeeded();
-    assertThat(c).hadWarningCount(1);
-    assertThat(c)
-        .hadWarningContaining(WARNING)
-        .inFile(endpoint(c))
-        .onLineContaining("@IdempotentHandler(key = \"idempotencyKey\")");
+    assertWarnsOnceOn(c, "@IdempotentHandler(key = \"idempotencyKey\")");
     // A warning, not an error: the wrapper is generated as before.
     assertThat(c).generatedSourceFile("test.IdempotentEndpoint");
   }
@@ -85,11 +81,7 @@ class RequestBodyWarningTest {
             "    return key;",
             "  }",
             "}");
-    assertThat(c).hadWarningCount(1);
-    assertThat(c)
-        .hadWarningContaining(WARNING)
-        .inFile(endpoint(c))
-        .onLineContaining("@IdempotentHandler(fingerprint = {})");
+    assertWarnsOnceOn(c, "@IdempotentHandler(fingerprint = {})");
   }
 
   @Test
@@ -161,11 +153,7 @@ class RequestBodyWarningTest {
             "    return idempotencyKey;",
             "  }",
             "}");
-    assertThat(c).hadWarningCount(1);
-    assertThat(c)
-        .hadWarningContaining(WARNING)
-        .inFile(endpoint(c))
-        .onLineContaining("@IdempotentHandler(key = \"idempotencyKey\")");
+    assertWarnsOnceOn(c, "@IdempotentHandler(key = \"idempotencyKey\")");
   }
 
   @Test
@@ -225,10 +213,12 @@ class RequestBodyWarningTest {
             "  }",
             "  public static class Special extends Endpoint {}",
             "}");
+    assertWarnsOnceOn(c, "@IdempotentHandler(key = \"idempotencyKey\")");
+  }
+
+  /** {@code c} warned once, with the fix, on the endpoint's line that contains {@code line}. */
+  private static void assertWarnsOnceOn(Compilation c, String line) {
     assertThat(c).hadWarningCount(1);
-    assertThat(c)
-        .hadWarningContaining(WARNING)
-        .inFile(endpoint(c))
-        .onLineContaining("@IdempotentHandler(key = \"idempotencyKey\")");
+    assertThat(c).hadWarningContaining(WARNING).inFile(endpoint(c)).onLineContaining(line);
   }
 }

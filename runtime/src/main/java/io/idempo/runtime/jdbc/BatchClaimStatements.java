@@ -295,19 +295,35 @@ abstract class BatchClaimStatements {
     private final String takeOver;
 
     /**
-     * The batch's rows by their row ids, each found by one primary-key lookup. Written as {@code
-     * handler_name = ? AND idempotency_key = ANY(?)}, a table without statistics (new, or
-     * truncated) had PostgreSQL read every row of the handler to find them. A concurrent change
-     * of a row (a take-over) gives it a new row id; the statements that change rows also test the
+     * {@code FROM} items that look each key of the array {@code keys} up in {@code table}, naming
+     * the row {@code alias} with {@code columns}; binds the handler name. Ordered by the primary
+     * key and limited to one row, each lookup is an index scan on both key columns whatever the
+     * planner knows of the table. Written as {@code handler_name = ? AND idempotency_key =
+     * ANY(keys)}, a table without statistics yet (new, or truncated) was read as all of the
+     * handler's rows, once per statement: a cost that grew with the table until its first ANALYZE.
+     */
+    private static String lookupByKey(String table, String keys, String columns, String alias) {
+      return "unnest("
+          + keys
+          + ") AS r(k), LATERAL (SELECT "
+          + columns
+          + " FROM "
+          + table
+          + " c WHERE c.handler_name = ? AND c.idempotency_key = r.k"
+          + " ORDER BY c.handler_name, c.idempotency_key LIMIT 1) AS "
+          + alias;
+    }
+
+    /**
+     * The batch's rows by their row ids, each found by {@link #lookupByKey}. A concurrent change of
+     * a row (a take-over) gives it a new row id; the statements that change rows also test the
      * claim token, which such a change replaces, so the row is left alone either way.
      */
     private static KeyCondition rowsByKey(String table) {
       return new KeyCondition(
-          "ctid = ANY(ARRAY(SELECT found.ctid FROM unnest(?::varchar[]) AS r(k), LATERAL (SELECT"
-              + " c.ctid FROM "
-              + table
-              + " c WHERE c.handler_name = ? AND c.idempotency_key = r.k"
-              + " ORDER BY c.handler_name, c.idempotency_key LIMIT 1) AS found))",
+          "ctid = ANY(ARRAY(SELECT found.ctid FROM "
+              + lookupByKey(table, "?::varchar[]", "c.ctid", "found")
+              + "))",
           true);
     }
 
@@ -334,20 +350,16 @@ abstract class BatchClaimStatements {
               + " set_config('lock_timeout', (SELECT outer_timeout FROM lock_bound), true)"
               + " FROM (SELECT keys FROM rest OFFSET 0) AS done,"
               // The statement's snapshot, taken before the insert: the records of the keys not
-              // inserted, unless a concurrent delivery committed them since. One primary-key
-              // lookup per key: ordered by the key and limited to one row, the lookup is an index
-              // scan on both columns whatever the planner knows of the table. Written as a join
-              // on the array, a table without statistics yet (new, or truncated) was read as all
-              // of the handler's rows, once per batch: a cost that grew with the table until the
-              // first ANALYZE.
+              // inserted, unless a concurrent delivery committed them since; one lookup each.
               + " (SELECT array_agg(e.idempotency_key) AS keys, array_agg(e.status) AS statuses,"
               + " array_agg(e.claim_token) AS tokens,"
               + " array_agg((extract(epoch FROM e.expires_at) * 1000000)::bigint) AS expiries"
-              + " FROM rest, unnest(rest.keys) AS r(k), LATERAL (SELECT x.idempotency_key,"
-              + " x.status, x.claim_token, x.expires_at FROM "
-              + table
-              + " x WHERE x.handler_name = ? AND x.idempotency_key = r.k"
-              + " ORDER BY x.handler_name, x.idempotency_key LIMIT 1) AS e"
+              + " FROM rest, "
+              + lookupByKey(
+                  table,
+                  "rest.keys",
+                  "c.idempotency_key, c.status, c.claim_token, c.expires_at",
+                  "e")
               + " OFFSET 0) AS found";
       this.takeOver =
           BOUND_LOCK_WAITS
