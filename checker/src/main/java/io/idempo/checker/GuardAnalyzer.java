@@ -26,6 +26,8 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.tree.JCTree.JCExpression;
+import com.sun.tools.javac.tree.JCTree.JCMethodInvocation;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -377,12 +379,13 @@ final class GuardAnalyzer {
     new TreeScanner<Void, Void>() {
       @Override
       public Void scan(Tree tree, Void unused) {
-        if (tree instanceof MethodInvocationTree invocation
+        // Class tests rather than interface tests, as in MethodBodyAnalyzer's scan.
+        if (tree instanceof JCMethodInvocation invocation
             && ASTHelpers.getReceiver(invocation) == null
             && !ASTHelpers.isStatic(getSymbol(invocation))) {
           keys.add("this#" + stem(getSymbol(invocation).getSimpleName().toString()));
         }
-        if (tree instanceof ExpressionTree expression) {
+        if (tree instanceof JCExpression expression) {
           String key = lasting.key(expression);
           if (key != null) {
             // A bare parameter or local ("event != null") names no state of its own.

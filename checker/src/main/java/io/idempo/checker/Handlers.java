@@ -3,10 +3,10 @@ package io.idempo.checker;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.tools.javac.code.Attribute;
+import com.sun.tools.javac.code.Kinds;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
-import com.sun.tools.javac.code.Symbol.VarSymbol;
 import java.util.Set;
 
 /**
@@ -89,8 +89,10 @@ final class Handlers {
       if (hasAny(type, Vocabulary.AGGREGATE_ANNOTATIONS)) {
         return true;
       }
-      for (Symbol member : ASTHelpers.getEnclosedElements(type)) {
-        if (member instanceof VarSymbol && hasAny(member, Vocabulary.AGGREGATE_ID_ANNOTATIONS)) {
+      // The class's own scope, filtered: getEnclosedElements would build a list of every member
+      // for each handler.
+      for (Symbol field : type.members().getSymbols(m -> m.kind == Kinds.Kind.VAR)) {
+        if (hasAny(field, Vocabulary.AGGREGATE_ID_ANNOTATIONS)) {
           return true;
         }
       }

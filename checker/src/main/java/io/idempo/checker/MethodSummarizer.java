@@ -192,8 +192,11 @@ final class MethodSummarizer {
           return;
         }
         // A record's implicit accessor needs no summary: a call without one returns what hangs
-        // from the receiver, which is what the accessor returns.
-        if ((method.flags() & Flags.PRIVATE) == 0 && !isImplicitRecordAccessor(method)) {
+        // from the receiver, which is what the accessor returns. Nor does a constructor: the
+        // check follows calls, not `new`, so no caller reads a constructor's summary.
+        if ((method.flags() & Flags.PRIVATE) == 0
+            && !method.isConstructor()
+            && !isImplicitRecordAccessor(method)) {
           candidates.add(method);
         }
       }

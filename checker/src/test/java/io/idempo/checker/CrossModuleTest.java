@@ -65,6 +65,13 @@ class CrossModuleTest {
               + "public class RewardsImpl implements Rewards {\n"
               + "  private final java.util.Map<String, Integer> totals = new java.util.HashMap<>();\n"
               + "  @Override public void reward(String id, int n) { totals.merge(id, n, Integer::sum); }\n"
+              + "}\n",
+          "package shop;\n"
+              + "public class OrderPlaced {\n"
+              + "  public final String memberId;\n"
+              + "  public OrderPlaced(String memberId) {\n"
+              + "    this.memberId = java.util.Objects.requireNonNull(memberId);\n"
+              + "  }\n"
               + "}\n");
 
   /** Compiles the services module with Error Prone and the check, as a Maven module would. */
@@ -106,6 +113,8 @@ class CrossModuleTest {
     assertThat(Files.exists(services.resolve("shop/LoyaltyService.idempo"))).isTrue();
     assertThat(Files.readString(services.resolve("shop/Rewards.idempo")))
         .contains("impl\tshop.RewardsImpl");
+    // The check follows calls, not `new`: a constructor's summary would be read by nobody.
+    assertThat(Files.exists(services.resolve("shop/OrderPlaced.idempo"))).isFalse();
     listenerCallingServices(services).doTest();
   }
 

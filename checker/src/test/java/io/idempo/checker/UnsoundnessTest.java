@@ -51,6 +51,24 @@ class UnsoundnessTest {
   }
 
   @Test
+  void constructorsAreNotEntered() {
+    // The check follows calls, not `new`: a constructor that moves lasting state hides it.
+    helper
+        .addSourceLines(
+            "Handler.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Handler {",
+            "  static final class Visits { long count; }",
+            "  static final class Visit {",
+            "    Visit(Visits visits) { visits.count++; }",
+            "  }",
+            "  private final Visits visits = new Visits();",
+            "  @IdempotentHandler void on(String id) { new Visit(visits); }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void anonymousAndLocalClassBodiesAreNotEntered() {
     helper
         .addSourceLines(
