@@ -6,6 +6,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 import io.idempo.reliability.ledger.Fault;
 import io.idempo.reliability.ledger.LedgerEvent;
 import io.idempo.runtime.IdempotencyStoreException;
+import io.idempo.runtime.jdbc.SharedMariaDb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,29 +19,36 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Database faults while consumers run: a backend terminated in the middle of the handler's
- * transaction, statement timeouts (propagated and swallowed by the handler), and the whole server
- * stopped and started again on the same data.
+ * transaction and statement timeouts (propagated and swallowed by the handler), on PostgreSQL and
+ * on MariaDB; and, on PostgreSQL, the whole server stopped and started again on the same data.
  */
 class DatabaseFaultTest {
 
   private static final int THREADS = 4;
 
-  @Test
-  void terminatedBackendInTransactionalModeIsNotRecordedAndIsRedelivered() throws Exception {
-    terminatedBackend(Consumer.Mode.TRANSACTIONAL, "ledger-transactional");
+  @ParameterizedTest
+  @ValueSource(strings = {Databases.POSTGRES, Databases.MARIADB})
+  void terminatedBackendInTransactionalModeIsNotRecordedAndIsRedelivered(String database)
+      throws Exception {
+    terminatedBackend(database, Consumer.Mode.TRANSACTIONAL, "ledger-transactional");
   }
 
-  @Test
-  void terminatedBackendInLeaseModeIsNotRecordedAndIsRedelivered() throws Exception {
-    terminatedBackend(Consumer.Mode.LEASE, "ledger-lease");
+  @ParameterizedTest
+  @ValueSource(strings = {Databases.POSTGRES, Databases.MARIADB})
+  void terminatedBackendInLeaseModeIsNotRecordedAndIsRedelivered(String database)
+      throws Exception {
+    terminatedBackend(database, Consumer.Mode.LEASE, "ledger-lease");
   }
 
-  private void terminatedBackend(Consumer.Mode mode, String handlerName) throws Exception {
-    String schema = Postgres.freshSchema("fault_terminate");
-    try (SimplePool db = new SimplePool(Postgres.url(schema))) {
+  private void terminatedBackend(String database, Consumer.Mode mode, String handlerName)
+      throws Exception {
+    String schema = Databases.fresh(database, "fault_terminate");
+    try (SimplePool db = new SimplePool(Databases.url(database, schema))) {
       Stream stream = Stream.publish(db, 400, 0, Sizes.SEED);
       Consumer.createClaimsTable(db);
       Set<String> targets = targets(Sizes.FAULTS_PER_KIND);
@@ -48,17 +56,7 @@ class DatabaseFaultTest {
       Fault terminate =
           (event, connection) -> {
             if (targets.contains(event.eventId()) && injected.add(event.eventId())) {
-              int pid;
-              try (Statement s = connection.createStatement();
-                  ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
-                r.next();
-                pid = r.getInt(1);
-              }
-              try (Connection admin = Postgres.admin().getConnection();
-                  PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                kill.setInt(1, pid);
-                kill.executeQuery().close();
-              }
+              terminate(database, connection);
             }
           };
       List<String> notRecorded = new CopyOnWriteArrayList<>();
@@ -83,6 +81,8 @@ class DatabaseFaultTest {
       Ledger.figures(
           "faults terminate-backend "
               + mode
+              + " on "
+              + database
               + ": deliveries="
               + stream.deliveries
               + " faultsInjected="
@@ -93,30 +93,37 @@ class DatabaseFaultTest {
     }
   }
 
-  @Test
-  void statementTimeoutsPropagatedOrSwallowedAreNotRecordedAndAreRedelivered() throws Exception {
-    String schema = Postgres.freshSchema("fault_timeout");
-    try (SimplePool db = new SimplePool(Postgres.url(schema))) {
+  /**
+   * A statement of the handler times out; half the handlers let the timeout propagate, the other
+   * half swallow it and return. On PostgreSQL the timeout aborts the transaction, which then
+   * refuses to commit: the store reports it at completion and nothing is recorded. On MariaDB a
+   * timeout ends only its statement: a handler that swallows it returns normally, and its effect
+   * and claim commit together once.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {Databases.POSTGRES, Databases.MARIADB})
+  void statementTimeoutsPropagatedOrSwallowedAreNotRecordedTwice(String database)
+      throws Exception {
+    String schema = Databases.fresh(database, "fault_timeout");
+    try (SimplePool db = new SimplePool(Databases.url(database, schema))) {
       Stream stream = Stream.publish(db, 400, 0, Sizes.SEED + 1);
       Consumer.createClaimsTable(db);
       Set<String> targets = targets(2 * Sizes.FAULTS_PER_KIND);
       Set<String> injected = ConcurrentHashMap.newKeySet();
+      Set<String> propagated = ConcurrentHashMap.newKeySet();
       Fault timeout =
           (event, connection) -> {
             if (targets.contains(event.eventId()) && injected.add(event.eventId())) {
-              try (Statement s = connection.createStatement()) {
-                s.execute("SET LOCAL statement_timeout = '50ms'");
-                try {
-                  s.executeQuery("SELECT pg_sleep(2)").close();
-                } catch (SQLException e) {
-                  if (!"57014".equals(e.getSQLState())) {
-                    throw e;
-                  }
-                  // Half the handlers let the timeout propagate; the other half swallow it and
-                  // return, which PostgreSQL answers by refusing to commit the aborted transaction.
-                  if (Integer.parseInt(event.eventId().substring(2)) % 2 == 0) {
-                    throw e;
-                  }
+              try {
+                sleepPastATimeout(database, connection);
+                throw new AssertionError("the statement was not timed out");
+              } catch (SQLException e) {
+                if (!isStatementTimeout(database, e)) {
+                  throw e;
+                }
+                if (Integer.parseInt(event.eventId().substring(2)) % 2 == 0) {
+                  propagated.add(event.eventId());
+                  throw e;
                 }
               }
             }
@@ -133,25 +140,78 @@ class DatabaseFaultTest {
       consumer.run(THREADS);
 
       assertThat(injected).isEqualTo(targets);
+      assertThat(propagated).hasSize(targets.size() / 2);
+      boolean abortsTransaction = Databases.POSTGRES.equals(database);
+      Set<String> failing = abortsTransaction ? targets : propagated;
       assertWithMessage("timed-out deliveries found neither a claim record nor an effect after failing")
           .that(notRecorded)
-          .containsAtLeastElementsIn(targets);
+          .containsAtLeastElementsIn(failing);
       for (Throwable failure : consumer.stats.failures) {
         assertClean(failure, "ledger-transactional");
       }
       long swallowed =
           consumer.stats.failures.stream().filter(f -> f instanceof IdempotencyStoreException).count();
-      assertWithMessage("swallowed timeouts caught at completion").that(swallowed).isEqualTo(targets.size() / 2);
+      assertWithMessage("swallowed timeouts caught at completion")
+          .that(swallowed)
+          .isEqualTo(abortsTransaction ? targets.size() / 2 : 0);
       Ledger.assertExactlyOnce(db, stream, "ledger-transactional");
       Ledger.figures(
-          "faults statement-timeout: deliveries="
+          "faults statement-timeout on "
+              + database
+              + ": deliveries="
               + stream.deliveries
               + " faultsInjected="
               + injected.size()
               + " (swallowed by the handler: "
+              + (injected.size() - propagated.size())
+              + ", caught at completion: "
               + swallowed
               + ") doubleEffects=0 lost=0");
     }
+  }
+
+  /** Ends the server's session of {@code connection} from another connection. */
+  private static void terminate(String database, Connection connection) throws SQLException {
+    if (Databases.MARIADB.equals(database)) {
+      long id;
+      try (Statement s = connection.createStatement();
+          ResultSet r = s.executeQuery("SELECT CONNECTION_ID()")) {
+        r.next();
+        id = r.getLong(1);
+      }
+      // KILL takes no parameter; the id is a number the server just returned.
+      SharedMariaDb.execute("KILL CONNECTION " + id);
+      return;
+    }
+    int pid;
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+      r.next();
+      pid = r.getInt(1);
+    }
+    try (Connection admin = Postgres.admin().getConnection();
+        PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
+      kill.setInt(1, pid);
+      kill.executeQuery().close();
+    }
+  }
+
+  /** Runs a two-second sleep under a 50 ms statement timeout, in the handler's transaction. */
+  private static void sleepPastATimeout(String database, Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      if (Databases.MARIADB.equals(database)) {
+        s.executeQuery("SET STATEMENT max_statement_time = 0.05 FOR SELECT SLEEP(2)").close();
+      } else {
+        s.execute("SET LOCAL statement_timeout = '50ms'");
+        s.executeQuery("SELECT pg_sleep(2)").close();
+      }
+    }
+  }
+
+  private static boolean isStatementTimeout(String database, SQLException e) {
+    return Databases.MARIADB.equals(database)
+        ? e.getErrorCode() == 1969 // ER_STATEMENT_TIMEOUT
+        : "57014".equals(e.getSQLState());
   }
 
   @Test
