@@ -97,10 +97,16 @@ class SecurityTest {
     stores.put("in-memory", new InMemoryIdempotencyStore());
     stores.put("H2", h2Store("sec_deser"));
     String schema = Postgres.freshSchema("sec_deser");
-    try (SimplePool pg = new SimplePool(Postgres.url(schema))) {
+    String mariaDbDatabase = Databases.fresh(Databases.MARIADB, "sec_deser");
+    try (SimplePool pg = new SimplePool(Postgres.url(schema));
+        SimplePool mariaDb = new SimplePool(Databases.url(Databases.MARIADB, mariaDbDatabase))) {
       JdbcIdempotencyStore pgStore = JdbcIdempotencyStore.builder(pg).dialect(Dialect.POSTGRESQL).build();
       pgStore.createTableIfMissing();
       stores.put("PostgreSQL", pgStore);
+      JdbcIdempotencyStore mariaDbStore =
+          JdbcIdempotencyStore.builder(mariaDb).dialect(Dialect.MARIADB).build();
+      mariaDbStore.createTableIfMissing();
+      stores.put("MariaDB", mariaDbStore);
       for (Map.Entry<String, IdempotencyStore> entry : stores.entrySet()) {
         IdempotencyStore store = entry.getValue();
         store.claim(HANDLER, "gadget").complete(serialized);
@@ -223,6 +229,14 @@ class SecurityTest {
   void hostileAndHugeKeysAreHarmlessOnPostgres() throws Exception {
     try (SimplePool pg = new SimplePool(Postgres.url(Postgres.freshSchema("sec_keys")))) {
       hostileKeys(pg, Dialect.POSTGRESQL);
+    }
+  }
+
+  @Test
+  void hostileAndHugeKeysAreHarmlessOnMariaDb() throws Exception {
+    String database = Databases.fresh(Databases.MARIADB, "sec_keys");
+    try (SimplePool mariaDb = new SimplePool(Databases.url(Databases.MARIADB, database))) {
+      hostileKeys(mariaDb, Dialect.MARIADB);
     }
   }
 
