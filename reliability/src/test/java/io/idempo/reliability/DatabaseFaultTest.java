@@ -2,6 +2,7 @@ package io.idempo.reliability;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.idempo.reliability.ledger.Fault;
 import io.idempo.reliability.ledger.LedgerEvent;
@@ -18,14 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Database faults while consumers run: a backend terminated in the middle of the handler's
- * transaction and statement timeouts (propagated and swallowed by the handler), on PostgreSQL and
- * on MariaDB; and, on PostgreSQL, the whole server stopped and started again on the same data.
+ * transaction, statement timeouts (propagated and swallowed by the handler), and the whole server
+ * killed and started again on the same data, on PostgreSQL and on MariaDB.
  */
 class DatabaseFaultTest {
 
@@ -214,10 +214,14 @@ class DatabaseFaultTest {
         : "57014".equals(e.getSQLState());
   }
 
-  @Test
-  void consumersFailCleanlyWhileTheServerIsDownAndRecoverAfterItRestarts() throws Exception {
-    String schema = Postgres.freshSchema("fault_restart");
-    String url = Postgres.url(schema);
+  @ParameterizedTest
+  @ValueSource(strings = {Databases.POSTGRES, Databases.MARIADB})
+  void consumersFailCleanlyWhileTheServerIsDownAndRecoverAfterItRestarts(String database)
+      throws Exception {
+    boolean mariaDb = Databases.MARIADB.equals(database);
+    assumeTrue(!mariaDb || SharedMariaDb.canRestart(), "the tests did not start this MariaDB server");
+    String schema = Databases.fresh(database, "fault_restart");
+    String url = Databases.url(database, schema);
     Stream stream;
     try (SimplePool setup = new SimplePool(url)) {
       stream = Stream.publish(setup, 1_500, 0.3, Sizes.SEED + 2);
@@ -245,13 +249,21 @@ class DatabaseFaultTest {
           Thread.sleep(10);
         }
         long before = consumer.stats.failed.get();
-        Postgres.kill();
+        if (mariaDb) {
+          SharedMariaDb.kill();
+        } else {
+          Postgres.kill();
+        }
         Thread.sleep(2_000);
         failuresWhileDown += consumer.stats.failed.get() - before;
         assertWithMessage("consumer threads are alive and retrying while the server is down")
             .that(running.isAlive())
             .isTrue();
-        Postgres.restart();
+        if (mariaDb) {
+          SharedMariaDb.restart();
+        } else {
+          Postgres.restart();
+        }
       }
       running.join(300_000);
       assertWithMessage("consumers finish after the restart (no hang)").that(running.isAlive()).isFalse();
@@ -264,7 +276,9 @@ class DatabaseFaultTest {
         Ledger.assertExactlyOnce(db, stream, "ledger-transactional");
       }
       Ledger.figures(
-          "faults server-restart: deliveries="
+          "faults server-restart on "
+              + database
+              + ": deliveries="
               + stream.deliveries
               + " duplicates="
               + stream.duplicates()

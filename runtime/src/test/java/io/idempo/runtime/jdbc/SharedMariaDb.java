@@ -63,6 +63,12 @@ public final class SharedMariaDb {
 
   private static String serverUrl;
 
+  /** The server this JVM started, or null when it uses another ({@link #URL_PROPERTY}). */
+  private static StartedServer started;
+
+  /** What {@link #restart} needs to start the server again on the same data. */
+  private record StartedServer(Path base, Path data, int port, Process process) {}
+
   private SharedMariaDb() {}
 
   /**
@@ -116,6 +122,53 @@ public final class SharedMariaDb {
     }
   }
 
+  /**
+   * Whether {@link #kill} and {@link #restart} can act: the tests started the server themselves
+   * rather than using one named by {@link #URL_PROPERTY}.
+   */
+  public static synchronized boolean canRestart() {
+    serverUrl();
+    return started != null;
+  }
+
+  /**
+   * Kills the server with SIGKILL, as a crash would: clients lose their connections, and what was
+   * not committed is gone when it starts again.
+   *
+   * @throws IllegalStateException if this JVM did not start the server ({@link #canRestart})
+   */
+  public static synchronized void kill() {
+    if (!canRestart()) {
+      throw new IllegalStateException("the tests use a server they did not start: " + serverUrl);
+    }
+    try {
+      started.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing MariaDB", e);
+    }
+  }
+
+  /**
+   * Starts the server again on the same data directory and port, after {@link #kill}, and waits
+   * until it accepts connections (InnoDB recovers the committed data first).
+   */
+  public static synchronized void restart() {
+    if (!canRestart()) {
+      throw new IllegalStateException("the tests use a server they did not start: " + serverUrl);
+    }
+    if (started.process().isAlive()) {
+      throw new IllegalStateException("MariaDB is still running; kill() it first");
+    }
+    try {
+      Process process = startServer(started.base(), started.data(), started.port());
+      started = new StartedServer(started.base(), started.data(), started.port(), process);
+      awaitReady(process, serverUrl, started.data());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start MariaDB again on " + started.data(), e);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Starting the server
 
@@ -125,11 +178,11 @@ public final class SharedMariaDb {
       Path data = Files.createTempDirectory("idempo-mariadb-data");
       install(base, data);
       int port = freePort();
-      Process server = startServer(base, data, port);
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(() -> stop(server, data), "mariadb-stop"));
+      started = new StartedServer(base, data, port, startServer(base, data, port));
+      // The server at exit, which after a restart is another process than the first.
+      Runtime.getRuntime().addShutdownHook(new Thread(SharedMariaDb::stop, "mariadb-stop"));
       String url = "jdbc:mariadb://127.0.0.1:" + port + "/?user=root";
-      awaitReady(server, url, data);
+      awaitReady(started.process(), url, data);
       return url;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start MariaDB from " + base, e);
@@ -227,7 +280,9 @@ public final class SharedMariaDb {
     return Files.exists(log) ? Files.readString(log) : "(none)";
   }
 
-  private static void stop(Process server, Path data) {
+  private static synchronized void stop() {
+    Process server = started.process();
+    Path data = started.data();
     server.destroy(); // SIGTERM: a clean shutdown
     try {
       if (!server.waitFor(20, TimeUnit.SECONDS)) {
