@@ -24,6 +24,7 @@ import com.sun.source.tree.TryTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.tree.JCTree.JCExpression;
@@ -32,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recognises guarded updates, the idempotent state transition of the concept note: a mutation that
@@ -124,6 +126,13 @@ final class GuardAnalyzer {
             return true;
           }
         }
+      }
+      if (parent instanceof CatchTree catchTree
+          && child == catchTree.getBlock()
+          && rethrows(catchTree.getBlock())) {
+        // A compensation: it runs when the delivery fails, and the failure makes the broker
+        // redeliver, so it undoes this attempt's own work rather than repeating a write.
+        return true;
       }
       List<? extends StatementTree> statements = null;
       if (parent instanceof BlockTree block) {
@@ -286,6 +295,42 @@ final class GuardAnalyzer {
     return table != null && (anyInsert || Vocabulary.isDedupName(table));
   }
 
+  private static boolean rethrows(BlockTree block) {
+    List<? extends StatementTree> body = block.getStatements();
+    return !body.isEmpty() && body.get(body.size() - 1) instanceof ThrowTree;
+  }
+
+  /**
+   * What a call to a boolean helper of the compilation tests: the expression its body returns, when
+   * the body is that one {@code return} ({@code private boolean isDuplicate(String id) { return
+   * processed.existsByEventId(id); }}); null for any other call.
+   */
+  private @Nullable ExpressionTree helperTest(MethodInvocationTree call, Set<Symbol> visited) {
+    MethodSymbol callee = getSymbol(call);
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (callee == null
+        || !isBoolean(callee)
+        || !(receiver == null || isThis(receiver))
+        || visited.size() >= MAX_LOCAL_HOPS) {
+      return null;
+    }
+    MethodTree helper = JavacTrees.instance(lasting.state().context).getTree(callee);
+    if (helper == null
+        || helper.getBody() == null
+        || helper.getBody().getStatements().size() != 1
+        || !(helper.getBody().getStatements().get(0) instanceof ReturnTree ret)
+        || ret.getExpression() == null
+        || !visited.add(callee)) {
+      return null;
+    }
+    return ret.getExpression();
+  }
+
+  private static boolean isThis(ExpressionTree receiver) {
+    return receiver instanceof IdentifierTree identifier
+        && identifier.getName().contentEquals("this");
+  }
+
   private static boolean exits(StatementTree statement) {
     StatementTree last = statement;
     if (statement instanceof BlockTree block) {
@@ -314,7 +359,8 @@ final class GuardAnalyzer {
     new TreeScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        if (isClaim(tree)) {
+        ExpressionTree helperTest = helperTest(tree, visited);
+        if (isClaim(tree) || (helperTest != null && claims(helperTest, visited))) {
           found[0] = true;
         }
         return super.visitMethodInvocation(tree, null);
@@ -409,6 +455,11 @@ final class GuardAnalyzer {
           if (receiver != null) {
             keys.add(receiver);
           }
+        }
+        ExpressionTree helperTest = helperTest(tree, visited);
+        if (helperTest != null) {
+          // Its receiver is this object, so the fields it reads are the caller's fields too.
+          collectTested(helperTest, keys, visited);
         }
         return super.visitMethodInvocation(tree, null);
       }

@@ -119,6 +119,100 @@ class GuardTest {
   }
 
   @Test
+  void aTestBehindABooleanHelperIsTheTestItReturns() {
+    helper
+        .addSourceLines(
+            "Helper.java",
+            "import io.idempo.IdempotentHandler;",
+            "import java.util.HashSet;",
+            "import java.util.Set;",
+            "class Helper {",
+            "  private final Set<String> seen = new HashSet<>();",
+            "  private ProcessedEvents processed;",
+            "  private long total;",
+            "  private boolean isDuplicate(String id) {",
+            "    return processed.existsByEventId(id);",
+            "  }",
+            "  private boolean alreadySeen(String id) { return seen.contains(id); }",
+            "  private static boolean isLarge(long amount) { return amount > 1_000; }",
+            "  @IdempotentHandler",
+            "  void byRepository(String id, long amount) {",
+            "    if (isDuplicate(id)) {",
+            "      return;",
+            "    }",
+            "    total += amount;",
+            "    processed.save(id);",
+            "  }",
+            "  @IdempotentHandler",
+            "  void bySet(String id, long amount) {",
+            "    if (!alreadySeen(id)) {",
+            "      total += amount;",
+            "      seen.add(id);",
+            "    }",
+            "  }",
+            "  @IdempotentHandler",
+            "  void byTheMessage(String id, long amount) {",
+            "    if (isLarge(amount)) {",
+            "      return;",
+            "    }",
+            "    // BUG: Diagnostic contains: `total += …`",
+            "    total += amount;",
+            "    processed.save(id);",
+            "  }",
+            "  @IdempotentHandler",
+            "  void helperTestsWhatIsNotMoved(String id, long amount) {",
+            "    if (isDuplicate(id)) {",
+            "      return;",
+            "    }",
+            "    // BUG: Diagnostic contains: `total += …`",
+            "    total += amount;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void aCompensationInACatchThatRethrowsIsNoRedeliveredWrite() {
+    helper
+        .addSourceLines(
+            "Tokens.java",
+            "import java.util.ArrayList;",
+            "import java.util.List;",
+            "class Tokens {",
+            "  private final List<String> free = new ArrayList<>();",
+            "  void release(String token) { free.add(token); }",
+            "}")
+        .addSourceLines(
+            "Compensate.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Compensate {",
+            "  private final Tokens tokens = new Tokens();",
+            "  private long reserved;",
+            "  private Orders orders;",
+            "  @IdempotentHandler",
+            "  void rethrows(String orderId, String token) {",
+            "    try {",
+            "      orders.find(orderId).markPaid();",
+            "    } catch (RuntimeException e) {",
+            "      tokens.release(token);",
+            "      reserved -= 1;",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  @IdempotentHandler",
+            "  void swallows(String orderId, String token) {",
+            "    try {",
+            "      orders.find(orderId).markPaid();",
+            "    } catch (RuntimeException e) {",
+            "      // BUG: Diagnostic contains: `free.add(…)`",
+            "      tokens.release(token);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void claimsInTheConditionGuardTheBranch() {
     helper
         .addSourceLines(
