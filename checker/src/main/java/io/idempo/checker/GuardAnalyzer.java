@@ -21,6 +21,7 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
@@ -29,11 +30,13 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.tree.JCTree.JCExpression;
 import com.sun.tools.javac.tree.JCTree.JCMethodInvocation;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Recognises guarded updates, the idempotent state transition of the concept note: a mutation that
@@ -301,29 +304,62 @@ final class GuardAnalyzer {
   }
 
   /**
-   * What a call to a boolean helper of the compilation tests: the expression its body returns, when
-   * the body is that one {@code return} ({@code private boolean isDuplicate(String id) { return
-   * processed.existsByEventId(id); }}); null for any other call.
+   * What a call to a boolean helper of the compilation tests: the expressions its body returns,
+   * a returned local standing for its initializer ({@code private boolean isDuplicate(String id) {
+   * boolean exists = processed.existsByEventId(id); if (exists) log(id); return exists; }}); empty
+   * for any other call.
    */
-  private @Nullable ExpressionTree helperTest(MethodInvocationTree call, Set<Symbol> visited) {
+  private List<ExpressionTree> helperTests(MethodInvocationTree call, Set<Symbol> visited) {
     MethodSymbol callee = getSymbol(call);
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     if (callee == null
         || !isBoolean(callee)
         || !(receiver == null || isThis(receiver))
         || visited.size() >= MAX_LOCAL_HOPS) {
-      return null;
+      return List.of();
     }
     MethodTree helper = JavacTrees.instance(lasting.state().context).getTree(callee);
-    if (helper == null
-        || helper.getBody() == null
-        || helper.getBody().getStatements().size() != 1
-        || !(helper.getBody().getStatements().get(0) instanceof ReturnTree ret)
-        || ret.getExpression() == null
-        || !visited.add(callee)) {
-      return null;
+    if (helper == null || helper.getBody() == null || !visited.add(callee)) {
+      return List.of();
     }
-    return ret.getExpression();
+    Map<Symbol, ExpressionTree> initializers = new HashMap<>();
+    List<ExpressionTree> returned = new ArrayList<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree variable, Void unused) {
+        if (variable.getInitializer() != null) {
+          initializers.put(getSymbol(variable), variable.getInitializer());
+        }
+        return super.visitVariable(variable, null);
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree ret, Void unused) {
+        if (ret.getExpression() != null) {
+          returned.add(ret.getExpression());
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree type, Void unused) {
+        return null;
+      }
+    }.scan(helper.getBody(), null);
+    List<ExpressionTree> tests = new ArrayList<>(returned.size());
+    for (ExpressionTree expression : returned) {
+      ExpressionTree initializer =
+          LastingState.strip(expression) instanceof IdentifierTree identifier
+              ? initializers.get(getSymbol(identifier))
+              : null;
+      tests.add(initializer != null ? initializer : expression);
+    }
+    return tests;
   }
 
   private static boolean isThis(ExpressionTree receiver) {
@@ -359,9 +395,13 @@ final class GuardAnalyzer {
     new TreeScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        ExpressionTree helperTest = helperTest(tree, visited);
-        if (isClaim(tree) || (helperTest != null && claims(helperTest, visited))) {
+        if (isClaim(tree)) {
           found[0] = true;
+        }
+        for (ExpressionTree helperTest : helperTests(tree, visited)) {
+          if (claims(helperTest, visited)) {
+            found[0] = true;
+          }
         }
         return super.visitMethodInvocation(tree, null);
       }
@@ -456,9 +496,8 @@ final class GuardAnalyzer {
             keys.add(receiver);
           }
         }
-        ExpressionTree helperTest = helperTest(tree, visited);
-        if (helperTest != null) {
-          // Its receiver is this object, so the fields it reads are the caller's fields too.
+        // Its receiver is this object, so the fields a helper reads are the caller's fields too.
+        for (ExpressionTree helperTest : helperTests(tree, visited)) {
           collectTested(helperTest, keys, visited);
         }
         return super.visitMethodInvocation(tree, null);

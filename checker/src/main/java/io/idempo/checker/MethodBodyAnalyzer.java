@@ -20,6 +20,7 @@ import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
@@ -309,6 +310,7 @@ final class MethodBodyAnalyzer {
     storeOperation(tree, callee, name, path);
     if (property == null && receiverRoot.isLasting() && receiverKey != null) {
       splitWrite(tree, callee, name, receiverRoot, receiverType, receiverKey, path);
+      savedCopy(tree, name, path);
     }
     if (name.equals("addAll")
         && ASTHelpers.isStatic(callee)
@@ -321,6 +323,91 @@ final class MethodBodyAnalyzer {
       }
     }
     follow(tree, callee, path);
+  }
+
+  /**
+   * A write call ({@code views.save(…)}) handed a copy of a loaded object built from that object's
+   * own value pushed further: {@code new AccountView(v.id(), v.balance() + amount)}, also through
+   * a local, or a wither {@code v.withBalance(v.balance() + amount)}. Immutable entities and views
+   * change this way, with no setter to see.
+   */
+  private void savedCopy(MethodInvocationTree tree, String name, TreePath path) {
+    for (ExpressionTree argument : tree.getArguments()) {
+      ExpressionTree value = LastingState.strip(argument);
+      if (value instanceof IdentifierTree identifier && lasting.isLocal(getSymbol(identifier))) {
+        List<ExpressionTree> sources = lasting.valueSources(getSymbol(identifier));
+        if (sources.size() != 1) {
+          continue;
+        }
+        value = LastingState.strip(sources.get(0));
+      }
+      if (value instanceof NewClassTree copy) {
+        Type type = ASTHelpers.getType(copy);
+        for (ExpressionTree component : copy.getArguments()) {
+          MethodInvocationTree read = readOfLoaded(component, type);
+          String key = read == null ? null : lasting.key(read);
+          if (key != null && derivation.accumulates(component, key)) {
+            record(path, lasting.receiverRoot(read), kindOfValue(component),
+                name + "(new " + type.tsym.getSimpleName() + "(…))` fed by its own `"
+                    + key.substring(key.lastIndexOf('.') + 1));
+            return;
+          }
+        }
+      } else if (value instanceof MethodInvocationTree wither
+          && wither.getArguments().size() == 1
+          && ASTHelpers.getReceiver(wither) != null) {
+        MethodSymbol with = getSymbol(wither);
+        String withName = summarizer.text(with.getSimpleName());
+        ExpressionTree copied = ASTHelpers.getReceiver(wither);
+        String copiedKey = lasting.key(copied);
+        if (withName.length() > 4
+            && withName.startsWith("with")
+            && Character.isUpperCase(withName.charAt(4))
+            && copiedKey != null
+            && lasting.root(copied).isLasting()
+            && state.getTypes().isSameType(
+                state.getTypes().erasure(with.getReturnType()),
+                state.getTypes().erasure(ASTHelpers.getType(copied)))) {
+          String property = Vocabulary.decapitalize(withName.substring(4));
+          ExpressionTree newValue = wither.getArguments().get(0);
+          if (derivation.accumulates(newValue, copiedKey + "." + property)) {
+            record(path, lasting.root(copied), kindOfValue(newValue),
+                name + "(…" + withName + "(…))` fed by its own `" + property);
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  /** A property read in {@code value} of a loaded, lasting object of {@code type}, or null. */
+  private @Nullable MethodInvocationTree readOfLoaded(ExpressionTree value, @Nullable Type type) {
+    if (type == null) {
+      return null;
+    }
+    MethodInvocationTree[] found = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (found[0] == null
+            && receiver != null
+            && call.getArguments().isEmpty()
+            && lasting.root(receiver).isLasting()
+            && state.getTypes().isSameType(
+                state.getTypes().erasure(ASTHelpers.getType(receiver)),
+                state.getTypes().erasure(type))) {
+          found[0] = call;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+    }.scan(value, null);
+    return found[0];
   }
 
   private void stateApi(

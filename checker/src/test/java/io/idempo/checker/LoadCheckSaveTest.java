@@ -73,6 +73,54 @@ class LoadCheckSaveTest {
   }
 
   @Test
+  void anImmutableCopyBuiltFromItsOwnValueAndSavedIsAReadModifyWrite() {
+    helper
+        .addSourceLines(
+            "AccountView.java",
+            "record AccountView(String id, String email, long balance) {",
+            "  AccountView withBalance(long b) { return new AccountView(id, email, b); }",
+            "}")
+        .addSourceLines(
+            "AccountViews.java",
+            "import java.util.Optional;",
+            "interface AccountViews {",
+            "  Optional<AccountView> findById(String id);",
+            "  AccountView save(AccountView v);",
+            "}")
+        .addSourceLines(
+            "Projection.java",
+            "import io.idempo.IdempotentHandler;",
+            "class Projection {",
+            "  private AccountViews views;",
+            "  @IdempotentHandler void credited(String id, long amount) {",
+            "    AccountView v = views.findById(id).orElseThrow();",
+            "    // BUG: Diagnostic contains: `save(new AccountView(…))` fed by its own `balance` adds",
+            "    views.save(new AccountView(v.id(), v.email(), v.balance() + amount));",
+            "  }",
+            "  @IdempotentHandler void debited(String id, long amount) {",
+            "    AccountView v = views.findById(id).orElseThrow();",
+            "    AccountView debited = new AccountView(v.id(), v.email(), v.balance() - amount);",
+            "    // BUG: Diagnostic contains: fed by its own `balance` subtracts",
+            "    views.save(debited);",
+            "  }",
+            "  @IdempotentHandler void byWither(String id, long amount) {",
+            "    AccountView v = views.findById(id).orElseThrow();",
+            "    // BUG: Diagnostic contains: `save(…withBalance(…))` fed by its own `balance`",
+            "    views.save(v.withBalance(v.balance() + amount));",
+            "  }",
+            "  @IdempotentHandler void renamed(String id, String email) {",
+            "    AccountView v = views.findById(id).orElseThrow();",
+            "    views.save(new AccountView(v.id(), email, v.balance()));",
+            "    views.save(v.withBalance(0));",
+            "  }",
+            "  @IdempotentHandler void opened(String id, String email, long amount) {",
+            "    views.save(new AccountView(id, email, amount + 1));",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void presenceTestsOfLoadedEntitiesGuardNothing() {
     helper
         .addSourceLines(
